@@ -1,0 +1,237 @@
+"""Session domain values: settings, criteria, participants, rounds, ballots, decisions.
+
+Frozen dataclasses so that the service layer, the statistics and the exports can
+share them without copying; each has ``to_dict``/``from_dict`` for the session store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from hsvalidate.framework import Text
+
+CANNOT_JUDGE = None
+"""A rating of "cannot judge": counted apart from a missing answer, excluded from statistics."""
+
+GROUPS_DEFAULT = ("government", "civil society", "international", "regional")
+"""Stakeholder groups offered when none are configured (Mali: state, CSOs, MINUSMA, ECOWAS)."""
+
+SOURCES = ("terminal", "paper", "import", "email", "cards", "demo")
+"""Channels a vote can come from; the source of every vote is recorded."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion each indicator is rated on."""
+
+    code: str
+    """Short stable code used in files (``relevance``)."""
+    label: Text
+    """Name shown to participants."""
+    question: Text = Text()
+    """The question asked, e.g. 'Is this indicator relevant to the outcome?'."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"code": self.code, "label": asdict(self.label), "question": asdict(self.question)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Criterion:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            code=data["code"],
+            label=Text(**data.get("label", {})),
+            question=Text(**data.get("question", {})),
+        )
+
+
+DEFAULT_CRITERIA = (
+    Criterion(
+        "relevance",
+        Text("Pertinence", "Relevance"),
+        Text(
+            "Cet indicateur mesure-t-il bien le résultat visé ?",
+            "Does this indicator measure the intended outcome?",
+        ),
+    ),
+    Criterion(
+        "feasibility",
+        Text("Faisabilité", "Feasibility"),
+        Text(
+            "Les données peuvent-elles être collectées à un coût acceptable ?",
+            "Can the data be collected at an acceptable cost?",
+        ),
+    ),
+    Criterion(
+        "clarity",
+        Text("Clarté", "Clarity"),
+        Text(
+            "L'indicateur est-il formulé clairement et sans ambiguïté ?",
+            "Is the indicator worded clearly and without ambiguity?",
+        ),
+    ),
+)
+"""Relevance, feasibility, clarity: the default set of METHOD.md §2."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Choices fixed when the session is created, printed in the minutes."""
+
+    scale_min: int = 1
+    """Lowest score on the rating scale."""
+    scale_max: int = 9
+    """Highest score (9 for RAND/UCLA, 5 for Likert)."""
+    rule: str = "ram"
+    """Consensus rule: ``ram`` (RAND/UCLA) or ``percent`` (percent agreement)."""
+    agree_pct: float = 70.0
+    """Percent rule: share in the high (or low) band needed for consensus."""
+    veto_pct: float = 15.0
+    """Percent rule: share in the opposite band that blocks consensus."""
+    quorum: int = 1
+    """Minimum raters for a result to be classified."""
+    criteria: tuple[Criterion, ...] = DEFAULT_CRITERIA
+    """Criteria rated for every indicator."""
+    groups: tuple[str, ...] = GROUPS_DEFAULT
+    """Stakeholder groups participants belong to."""
+    lang: str = "fr"
+    """Language of prompts and documents."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        data = asdict(self)
+        data["criteria"] = [c.to_dict() for c in self.criteria]
+        data["groups"] = list(self.groups)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        """Inverse of :meth:`to_dict`; unknown keys from newer minor versions are ignored."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if "criteria" in known:
+            known["criteria"] = tuple(Criterion.from_dict(c) for c in known["criteria"])
+        if "groups" in known:
+            known["groups"] = tuple(known["groups"])
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A registered participant; the code, not the name, appears beside ratings."""
+
+    code: str
+    """Pseudonymous code such as ``P07``."""
+    name: str
+    """Full name, accents and Bambara letters kept as typed."""
+    organisation: str = ""
+    """Organisation represented."""
+    group: str = ""
+    """Stakeholder group."""
+    sex: str = ""
+    """``F``, ``M`` or empty when not given."""
+    present: bool = True
+    """Whether the participant attends (invited but absent participants can be registered)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Participant:
+        """Inverse of :meth:`to_dict`."""
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Round:
+    """A rating round over some indicators."""
+
+    number: int
+    """1, 2, 3..."""
+    indicators: tuple[str, ...]
+    """Codes of the indicators rated in this round (round 2 rates only those without consensus)."""
+    status: str = "open"
+    """``open`` or ``closed``."""
+    opened_at: str = ""
+    """ISO timestamp."""
+    closed_at: str = ""
+    """ISO timestamp, empty while open."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        data = asdict(self)
+        data["indicators"] = list(self.indicators)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Round:
+        """Inverse of :meth:`to_dict`."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["indicators"] = tuple(known.get("indicators", ()))
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One participant's ratings of one indicator in one round, on every criterion.
+
+    A ballot is the unit of durability: it is stored whole or not at all.  A later
+    ballot by the same participant for the same indicator and round replaces the
+    earlier one in the results, while both stay in the journal as an audit trail.
+    """
+
+    round: int
+    """Round number."""
+    participant: str
+    """Participant code."""
+    indicator: str
+    """Indicator code."""
+    ratings: dict[str, int | None]
+    """Score by criterion code; ``None`` means "cannot judge"."""
+    comment: str = ""
+    """Optional comment or proposed rewording."""
+    version: int = 1
+    """Version of the indicator wording that was rated."""
+    source: str = "terminal"
+    """Channel the vote came from (see ``SOURCES``)."""
+    recorded_at: str = ""
+    """ISO timestamp of recording."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Ballot:
+        """Inverse of :meth:`to_dict`."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["ratings"] = dict(known.get("ratings", {}))
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision recorded by the facilitator about an indicator (keep, reword, merge, drop, defer)."""
+
+    indicator: str
+    """Indicator code."""
+    action: str
+    """``keep``, ``reword``, ``merge``, ``drop`` or ``defer``."""
+    rationale: str = ""
+    """Why, as said in the room."""
+    round: int | None = None
+    """Round after which it was taken."""
+    votes: dict[str, int] = field(default_factory=dict)
+    """Counts when a vote was taken (e.g. ``{"for": 21, "against": 4, "abstain": 3}``)."""
+    recorded_at: str = ""
+    """ISO timestamp."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Decision:
+        """Inverse of :meth:`to_dict`."""
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})

@@ -1,0 +1,262 @@
+"""Tabular files in and out: CSV and XLSX reading, XLSX writing; the only module that imports openpyxl.
+
+Why one module: attendance sheets, ballots and draft frameworks all arrive as
+spreadsheets, and the consensus workbook leaves as one.  Keeping openpyxl here means
+the traps measured in NOTES.md (text starting with ``=`` stored as a formula, control
+characters that abort the save, merged cells read as blanks) are handled once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from hsvalidate.errors import InputFileError, Problem
+from hsvalidate.fileio import atomic_path
+
+CellValue = str | int | float | bool | None
+"""What a written cell may hold."""
+
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+_CSV_ENCODINGS = ("utf-8-sig", "cp1252")
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet of a spreadsheet (or a whole CSV file) as text cells."""
+
+    name: str
+    """Sheet name; ``None``-free: a CSV file gets its file name."""
+    rows: list[list[str]]
+    """Cells as stripped text; ``rows[i]`` is spreadsheet row ``i + 1``; merged cells are
+    filled with the value of their top-left cell."""
+    is_sheet: bool = True
+    """False for CSV, where a place is named by line rather than by sheet."""
+    merged_rows: frozenset[tuple[int, int]] = frozenset()
+    """(row index, column index) of cells filled from a merged range (0-based)."""
+
+
+def read_tables(path: Path) -> list[Table]:
+    """Read a CSV or XLSX file into tables of text, or raise InputFileError saying what to do."""
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(
+            f"The file '{path}' does not exist; check the name and the folder.",
+            (Problem(str(path), "file not found"),),
+        )
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return [_read_csv(path)]
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    raise InputFileError(
+        f"'{path.name}' is neither a .csv nor a .xlsx file; save it in one of these formats and try again.",
+        (Problem(str(path), "unsupported file type"),),
+    )
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_csv(path: Path) -> Table:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(
+            f"The file '{path}' cannot be read ({exc.strerror}); close any program using it and try again.",
+            (Problem(str(path), "unreadable"),),
+        ) from exc
+    if b"\x00" in raw[:4096]:
+        raise InputFileError(
+            f"'{path.name}' is not a text CSV file; export it again as 'CSV UTF-8' and try again.",
+            (Problem(str(path), "binary content in a .csv file"),),
+        )
+    text = ""
+    for encoding in _CSV_ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    sample = text[:8192]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    return Table(name=path.name, rows=rows, is_sheet=False)
+
+
+def _read_xlsx(path: Path) -> list[Table]:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        # Not read_only: merged ranges are only known on a fully loaded sheet.
+        workbook = load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise InputFileError(
+            f"'{path.name}' cannot be opened as an Excel workbook; open it in Excel or LibreOffice, "
+            "save it again as .xlsx, and try again.",
+            (Problem(str(path), f"not a valid .xlsx file ({type(exc).__name__})"),),
+        ) from exc
+    tables: list[Table] = []
+    for sheet in workbook.worksheets:
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        filled: set[tuple[int, int]] = set()
+        for merged in sheet.merged_cells.ranges:
+            top = _cell_text(sheet.cell(merged.min_row, merged.min_col).value)
+            for r in range(merged.min_row, merged.max_row + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    while len(rows) < r:
+                        rows.append([])
+                    row = rows[r - 1]
+                    while len(row) < c:
+                        row.append("")
+                    if (r, c) != (merged.min_row, merged.min_col):
+                        row[c - 1] = top
+                        filled.add((r - 1, c - 1))
+        tables.append(Table(name=sheet.title, rows=rows, merged_rows=frozenset(filled)))
+    workbook.close()
+    return tables
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One worksheet to write: what a reader sees, not how openpyxl builds it."""
+
+    title: str
+    """Sheet tab name (trimmed to Excel's 31 characters)."""
+    header: Sequence[str]
+    """Column headers, written bold with a filter and frozen below."""
+    rows: Sequence[Sequence[CellValue]]
+    """Data rows under the header."""
+    preface: Sequence[str] = ()
+    """Lines above the header (first one bold): title, session, date."""
+    widths: Mapping[int, float] = field(default_factory=dict)
+    """Column widths in characters, by 0-based column index; others are sized to content."""
+    wrap: frozenset[int] = frozenset()
+    """0-based columns whose text wraps (long indicator statements, comments)."""
+    number_formats: Mapping[int, str] = field(default_factory=dict)
+    """Excel number format by 0-based column index, e.g. ``'0.0'`` or ``'0%'``."""
+    merges: Sequence[tuple[int, int, int, int]] = ()
+    """Merged ranges as 0-based (first row, first col, last row, last col) within the data rows."""
+
+
+def clean_text(value: str) -> str:
+    """Remove control characters that Excel files cannot hold (they abort the whole save)."""
+    return _ILLEGAL.sub("", value)
+
+
+def write_workbook(path: Path, sheets: Sequence[SheetSpec], *, title: str = "") -> None:
+    """Write sheets to ``path`` atomically; user text is always stored as text, never as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    if title:
+        workbook.properties.title = clean_text(title)
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDE7F0")
+    used_titles: set[str] = set()
+    for spec in sheets:
+        sheet_title = _sheet_title(spec.title, used_titles)
+        ws = workbook.create_sheet(sheet_title)
+        r = 1
+        for i, line in enumerate(spec.preface):
+            cell = ws.cell(row=r, column=1)
+            _set(cell, line)
+            if i == 0:
+                cell.font = Font(bold=True, size=13)
+            r += 1
+        if spec.preface:
+            r += 1
+        header_row = r
+        for c, name in enumerate(spec.header, start=1):
+            cell = ws.cell(row=r, column=c)
+            _set(cell, name)
+            cell.font = bold
+            cell.fill = header_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        widths = [len(str(h)) + 2 for h in spec.header]
+        for values in spec.rows:
+            r += 1
+            for c, value in enumerate(values, start=1):
+                cell = ws.cell(row=r, column=c)
+                _set(cell, value)
+                idx = c - 1
+                if idx in spec.number_formats and isinstance(value, int | float):
+                    cell.number_format = spec.number_formats[idx]
+                if idx in spec.wrap:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                else:
+                    cell.alignment = Alignment(vertical="top")
+                if idx < len(widths):
+                    widths[idx] = max(widths[idx], min(len(_cell_text(value)) + 2, 60))
+                else:
+                    widths.append(min(len(_cell_text(value)) + 2, 60))
+        for first_r, first_c, last_r, last_c in spec.merges:
+            ws.merge_cells(
+                start_row=header_row + 1 + first_r,
+                start_column=first_c + 1,
+                end_row=header_row + 1 + last_r,
+                end_column=last_c + 1,
+            )
+        for idx, width in enumerate(widths):
+            ws.column_dimensions[get_column_letter(idx + 1)].width = spec.widths.get(idx, width)
+        if spec.header:
+            ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+            if spec.rows:
+                ws.auto_filter.ref = (
+                    f"A{header_row}:{get_column_letter(len(spec.header))}{header_row + len(spec.rows)}"
+                )
+    if not workbook.worksheets:
+        workbook.create_sheet("Sheet1")
+    with atomic_path(Path(path)) as tmp:
+        workbook.save(tmp)
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]\*\?/\\:]", "-", clean_text(title)).strip() or "Sheet"
+    base = base[:31]
+    candidate, n = base, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _set(cell: Any, value: CellValue) -> None:
+    if isinstance(value, str):
+        text = clean_text(value)
+        cell.value = text
+        # openpyxl turns any string starting with '=' into a formula; a participant's
+        # comment must never run as one.  Setting the type after the value keeps it text.
+        if text.startswith("="):
+            cell.data_type = "s"
+    else:
+        cell.value = value
