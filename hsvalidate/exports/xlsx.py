@@ -1,0 +1,423 @@
+"""The consensus workbook: every figure of a session, laid out as sheets from one ``Report``.
+
+Why no openpyxl here: ``spreadsheet.write_workbook`` already stores user text as text
+(never a formula), strips control characters and writes atomically; this module only
+decides what goes in which sheet.  Confidentiality rule: the workbook carries
+participant codes beside ratings, so names and organisations appear only when
+``report.show_names`` is set.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import fields
+from pathlib import Path
+
+from hsvalidate.consensus import ipras_constants
+from hsvalidate.exports import indicator_text, rated_codes, rule_text, scale_text, session_dates
+from hsvalidate.framework import Indicator, Text
+from hsvalidate.i18n.documents import (
+    action_label,
+    doc_text,
+    format_date,
+    format_number,
+    group_label,
+    status_label,
+    verdict_label,
+    vote_label,
+    yes_no,
+)
+from hsvalidate.report import Report
+from hsvalidate.spreadsheet import CellValue, SheetSpec, write_workbook
+
+RESULT_COLUMNS = (
+    "round", "indicator", "version", "criterion", "group",
+    "n", "n_cannot_judge", "n_missing",
+    "median", "mean", "q1", "q3", "p30", "p70", "ipr", "iprcp", "ai", "ipras", "disagreement",
+    "n_low", "n_mid", "n_high", "pct_low", "pct_mid", "pct_high", "verdict",
+)  # fmt: skip
+"""Columns of the results sheet: fixed English names so analysis scripts work in any language."""
+
+_FIGURE_FORMAT = "0.00"
+_PERCENT_FORMAT = "0.0"
+_COUNT_FORMAT = "0"
+_STANDARD_VOTES = ("for", "against", "abstain")
+
+# Indicator fields in the order of a Performance Indicator Reference Sheet, with their header keys.
+_INDICATOR_FIELDS = (
+    ("text", "col.text"),
+    ("definition", "col.definition"),
+    ("unit", "col.unit"),
+    ("calculation", "col.calculation"),
+    ("disaggregation", "col.disaggregation"),
+    ("baseline", "col.baseline"),
+    ("baseline_year", "col.baseline_year"),
+    ("target", "col.target"),
+    ("target_year", "col.target_year"),
+    ("source", "col.data_source"),
+    ("method", "col.method"),
+    ("frequency", "col.frequency"),
+    ("responsible", "col.responsible"),
+    ("assumptions", "col.assumptions"),
+    ("notes", "col.notes"),
+)
+assert {name for name, _ in _INDICATOR_FIELDS} | {"code", "extra"} == {
+    f.name for f in fields(Indicator)
+}, "a new Indicator field must get a column in the framework sheet"
+
+
+def write_consensus_workbook(report: Report, path: Path) -> None:
+    """Write the consensus workbook in ``report.lang``; the old file survives any failure."""
+    write_workbook(
+        Path(path),
+        build_sheets(report),
+        title=f"{doc_text('wb.title', report.lang)} — {report.session}",
+    )
+
+
+def build_sheets(report: Report) -> list[SheetSpec]:
+    """Every sheet of the workbook; separate from writing so it can be tested without a file."""
+    return [
+        _summary_sheet(report),
+        _framework_sheet(report),
+        _results_sheet(report),
+        _comments_sheet(report),
+        _ballots_sheet(report),
+        _participants_sheet(report),
+        _rounds_sheet(report),
+        _decisions_sheet(report),
+    ]
+
+
+def _t(report: Report, key: str, **values: object) -> str:
+    return doc_text(key, report.lang, **values)
+
+
+def _text(report: Report, value: Text) -> str:
+    return value.get(report.lang)
+
+
+def _summary_sheet(report: Report) -> SheetSpec:
+    lang = report.lang
+    base, slope = ipras_constants(report.scale)
+    latest = report.latest_verdicts()
+    decided = {d.indicator: d for d in report.decisions}
+    verdict_counts = Counter(verdict_label(item.verdict, lang) for item in latest.values())
+    preface = [
+        f"{_t(report, 'wb.title')} — {_text(report, report.framework.title)}",
+        _t(report, "wb.session", session=report.session),
+        _t(report, "wb.dates", dates=session_dates(report)),
+        _t(report, "wb.generated", when=format_date(report.generated_at, lang)),
+        _t(report, "wb.scale", scale=scale_text(report.scale, lang)),
+        _t(report, "wb.rule", rule=rule_text(report.rule, report.scale, lang)),
+        _t(
+            report,
+            "wb.thresholds",
+            agree=format_number(report.rule.agree_pct, lang),
+            veto=format_number(report.rule.veto_pct, lang),
+            quorum=report.rule.quorum,
+            base=format_number(base, lang, digits=3),
+            slope=format_number(slope, lang, digits=3),
+        ),
+        _t(report, "wb.percentiles", method=report.percentile_method),
+        _t(
+            report,
+            "wb.counts",
+            invited=len(report.participants),
+            present=sum(1 for p in report.participants if p.present),
+            rounds=len(report.rounds),
+            rated=len(rated_codes(report)),
+            ballots=sum(r.n_ballots for r in report.rounds),
+            comments=len(report.comments),
+            decisions=len(report.decisions),
+        ),
+        _t(
+            report,
+            "wb.verdict_counts",
+            counts=", ".join(f"{label} {n}" for label, n in sorted(verdict_counts.items())),
+        ),
+        _t(report, "wb.names_shown" if report.show_names else "wb.anonymous"),
+    ]
+    codes = [ind.code for ind in report.framework.indicators()]
+    codes += [c for c in rated_codes(report) if c not in codes]
+    rows: list[list[CellValue]] = []
+    for code in codes:
+        item = latest.get(code)
+        decision = decided.get(code)
+        rows.append(
+            [
+                code,
+                indicator_text(report, code),
+                item.round if item else None,
+                verdict_label(item.verdict if item else "not rated", lang),
+                item.n_ballots if item else None,
+                action_label(decision.action, lang) if decision else "",
+            ]
+        )
+    header = [
+        _t(report, key)
+        for key in (
+            "col.code",
+            "col.indicator",
+            "col.latest_round",
+            "col.verdict",
+            "col.ballots",
+            "col.decision",
+        )
+    ]
+    return SheetSpec(
+        title=_t(report, "sheet.summary"),
+        preface=preface,
+        header=header,
+        rows=rows,
+        widths={0: 12, 1: 70},
+        wrap=frozenset({1}),
+    )
+
+
+def _framework_sheet(report: Report) -> SheetSpec:
+    extra_headers: list[str] = []
+    for ind in report.framework.indicators():
+        for name, _ in ind.extra:
+            if name not in extra_headers:
+                extra_headers.append(name)
+    latest = report.latest_verdicts()
+    header = [
+        _t(report, "col.dimension"),
+        _t(report, "col.dimension_title"),
+        _t(report, "col.outcome"),
+        _t(report, "col.outcome_title"),
+        _t(report, "col.code"),
+        *(_t(report, key) for _, key in _INDICATOR_FIELDS),
+        *extra_headers,
+        _t(report, "col.verdict"),
+    ]
+    rows: list[list[CellValue]] = []
+    for dimension in report.framework.dimensions:
+        for outcome in dimension.outcomes:
+            for ind in outcome.indicators:
+                values: list[CellValue] = [
+                    dimension.code,
+                    _text(report, dimension.title),
+                    outcome.code,
+                    _text(report, outcome.title),
+                    ind.code,
+                ]
+                for name, _ in _INDICATOR_FIELDS:
+                    value = getattr(ind, name)
+                    values.append(_text(report, value) if isinstance(value, Text) else value)
+                extras = dict(ind.extra)
+                values.extend(extras.get(name, "") for name in extra_headers)
+                item = latest.get(ind.code)
+                values.append(verdict_label(item.verdict if item else "not rated", report.lang))
+                rows.append(values)
+    wrap = frozenset({1, 3, *range(5, 5 + len(_INDICATOR_FIELDS))})
+    widths = {1: 28.0, 3: 36.0, 5: 50.0, 6: 40.0}
+    widths.update({i: 24.0 for i in range(7, 5 + len(_INDICATOR_FIELDS)) if i not in widths})
+    return SheetSpec(
+        title=_t(report, "sheet.framework"),
+        preface=[_text(report, report.framework.title), _text(report, report.framework.notes)],
+        header=header,
+        rows=rows,
+        wrap=wrap,
+        widths=widths,
+    )
+
+
+def _results_sheet(report: Report) -> SheetSpec:
+    """Unrounded figures: the display format rounds, the stored value does not."""
+    lang = report.lang
+    rows: list[list[CellValue]] = []
+    for row in report.results:
+        s = row.stats
+        rows.append(
+            [
+                row.round,
+                row.indicator,
+                row.version,
+                row.criterion,
+                group_label(row.group, lang),
+                s.n,
+                s.n_cannot_judge,
+                s.n_missing,
+                s.median,
+                s.mean,
+                s.q1,
+                s.q3,
+                s.p30,
+                s.p70,
+                s.ipr,
+                s.iprcp,
+                s.ai,
+                s.ipras,
+                s.disagreement,
+                s.n_low,
+                s.n_mid,
+                s.n_high,
+                s.pct_low,
+                s.pct_mid,
+                s.pct_high,
+                verdict_label(row.verdict, lang),
+            ]
+        )
+    formats: dict[int, str] = {}
+    for i, name in enumerate(RESULT_COLUMNS):
+        if name.startswith("pct_"):
+            formats[i] = _PERCENT_FORMAT
+        elif name in ("median", "mean", "q1", "q3", "p30", "p70", "ipr", "iprcp", "ai", "ipras"):
+            formats[i] = _FIGURE_FORMAT
+        elif name.startswith("n") or name in ("round", "version"):
+            formats[i] = _COUNT_FORMAT
+    return SheetSpec(
+        title=_t(report, "sheet.results"),
+        header=RESULT_COLUMNS,
+        rows=rows,
+        number_formats=formats,
+    )
+
+
+def _comments_sheet(report: Report) -> SheetSpec:
+    rows: list[list[CellValue]] = [
+        [c.round, c.indicator, c.participant, group_label(c.group, report.lang), c.text]
+        for c in report.comments
+    ]
+    header = [
+        _t(report, key)
+        for key in ("col.round", "col.indicator", "col.participant", "col.group", "col.comment")
+    ]
+    return SheetSpec(
+        title=_t(report, "sheet.comments"),
+        header=header,
+        rows=rows,
+        widths={4: 80},
+        wrap=frozenset({4}),
+    )
+
+
+def _ballots_sheet(report: Report) -> SheetSpec:
+    cannot_judge = _t(report, "cannot_judge")
+    rows: list[list[CellValue]] = [
+        [
+            b.round,
+            b.indicator,
+            b.version,
+            b.participant,
+            group_label(b.group, report.lang),
+            b.criterion,
+            b.score if b.score is not None else cannot_judge,
+            b.source,
+            b.recorded_at,
+        ]
+        for b in report.ballots
+    ]
+    header = [
+        _t(report, key)
+        for key in (
+            "col.round",
+            "col.indicator",
+            "col.version",
+            "col.participant",
+            "col.group",
+            "col.criterion",
+            "col.score",
+            "col.source",
+            "col.recorded_at",
+        )
+    ]
+    return SheetSpec(title=_t(report, "sheet.ballots"), header=header, rows=rows)
+
+
+def _participants_sheet(report: Report) -> SheetSpec:
+    """Codes, groups and sex only: a name beside a code would reveal every rating."""
+    keys = ["col.code", "col.group", "col.sex", "col.present"]
+    if report.show_names:
+        keys[1:1] = ["col.name", "col.organisation"]
+    rows: list[list[CellValue]] = []
+    for p in report.participants:
+        row: list[CellValue] = [p.code, group_label(p.group, report.lang), p.sex]
+        row.append(yes_no(p.present, report.lang))
+        if report.show_names:
+            row[1:1] = [p.name, p.organisation]
+        rows.append(row)
+    return SheetSpec(
+        title=_t(report, "sheet.participants"),
+        preface=[_t(report, "wb.names_shown" if report.show_names else "wb.anonymous")],
+        header=[_t(report, key) for key in keys],
+        rows=rows,
+    )
+
+
+def _rounds_sheet(report: Report) -> SheetSpec:
+    rows: list[list[CellValue]] = [
+        [
+            r.round.number,
+            status_label(r.round.status, report.lang),
+            r.round.opened_at,
+            r.round.closed_at,
+            ", ".join(r.round.indicators),
+            r.n_invited,
+            r.n_present,
+            r.n_rating,
+            r.n_ballots,
+        ]
+        for r in report.rounds
+    ]
+    header = [
+        _t(report, key)
+        for key in (
+            "col.round",
+            "col.status",
+            "col.opened_at",
+            "col.closed_at",
+            "col.indicators",
+            "col.invited",
+            "col.n_present",
+            "col.rating",
+            "col.ballots",
+        )
+    ]
+    return SheetSpec(
+        title=_t(report, "sheet.rounds"),
+        header=header,
+        rows=rows,
+        widths={4: 50},
+        wrap=frozenset({4}),
+    )
+
+
+def _decisions_sheet(report: Report) -> SheetSpec:
+    lang = report.lang
+    rows: list[list[CellValue]] = []
+    for d in report.decisions:
+        others = "; ".join(
+            f"{vote_label(k, lang)} {v}" for k, v in d.votes.items() if k not in _STANDARD_VOTES
+        )
+        rows.append(
+            [
+                d.indicator,
+                indicator_text(report, d.indicator),
+                action_label(d.action, lang),
+                d.round,
+                d.rationale,
+                *(d.votes.get(k) for k in _STANDARD_VOTES),
+                others,
+                d.recorded_at,
+            ]
+        )
+    header = [
+        _t(report, "col.indicator"),
+        _t(report, "col.text"),
+        _t(report, "col.action"),
+        _t(report, "col.round"),
+        _t(report, "col.rationale"),
+        *(vote_label(k, lang) for k in _STANDARD_VOTES),
+        _t(report, "col.other_votes"),
+        _t(report, "col.recorded_at"),
+    ]
+    return SheetSpec(
+        title=_t(report, "sheet.decisions"),
+        header=header,
+        rows=rows,
+        widths={1: 50, 4: 60},
+        wrap=frozenset({1, 4}),
+    )
