@@ -64,7 +64,9 @@ def storage_error(exc: OSError, path: Path) -> StorageError:
             f"hsvalidate is not allowed to write '{path}'; choose a folder you can write to "
             "or close the program that holds the file, then try again."
         )
-    return StorageError(f"Could not write '{path}' ({exc.strerror or exc}); check the disk and try again.")
+    return StorageError(
+        f"Could not write '{path}' ({exc.strerror or exc}); check the disk and try again."
+    )
 
 
 @contextlib.contextmanager

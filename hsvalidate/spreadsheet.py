@@ -70,7 +70,9 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()
@@ -229,9 +231,7 @@ def write_workbook(path: Path, sheets: Sequence[SheetSpec], *, title: str = "") 
         if spec.header:
             ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
             if spec.rows:
-                ws.auto_filter.ref = (
-                    f"A{header_row}:{get_column_letter(len(spec.header))}{header_row + len(spec.rows)}"
-                )
+                ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(spec.header))}{header_row + len(spec.rows)}"
     if not workbook.worksheets:
         workbook.create_sheet("Sheet1")
     with atomic_path(Path(path)) as tmp:

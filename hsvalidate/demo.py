@@ -1,0 +1,309 @@
+"""A complete simulated workshop on the shipped draft framework, for training and trying the tool.
+
+Why simulate through the service layer: the demo then exercises exactly the code a real
+workshop uses (session store, rounds, ballots, statistics, exports), so a facilitator who
+has seen the demo work has seen the real thing work on this laptop.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from hsvalidate import consensus
+from hsvalidate.framework import Framework
+from hsvalidate.model import Ballot, Decision, Settings
+from hsvalidate.workshop import Workshop
+
+DEMO_SESSION = "demo-bamako"
+DEMO_MARKER = "demo.marker"
+"""File marking a session folder as the demo's own, so a rerun may replace it."""
+
+GROUPS = {
+    "gouvernement": (
+        "Ministère de la Réconciliation nationale",
+        "Ministère de la Sécurité et de la Protection civile",
+        "Ministère de la Promotion de la Femme, de l'Enfant et de la Famille",
+        "Commissariat à la Sécurité alimentaire",
+        "Direction nationale de la Santé",
+    ),
+    "société civile": (
+        "WANEP-Mali",
+        "Coalition des femmes leaders du Mali",
+        "Réseau des jeunes pour la paix — Mopti",
+        "Association des éleveurs du Delta",
+        "Radio communautaire Kayira",
+    ),
+    "partenaires internationaux": (
+        "MINUSMA — Division des affaires civiles",
+        "MINUSMA — Division des droits de l'homme",
+        "PNUD Mali",
+        "GPPAC",
+        "The Hague Institute for Global Justice",
+    ),
+    "CEDEAO et régional": (
+        "CEDEAO — ECOWARN",
+        "Bureau de la CEDEAO à Bamako",
+        "Union africaine — MISAHEL",
+    ),
+}
+
+_FIRST_F = (
+    "Awa",
+    "Fatoumata",
+    "Aminata",
+    "Mariam",
+    "Kadiatou",
+    "Hawa",
+    "Ɲɛlɛni",
+    "Fanta",
+    "Oumou",
+    "Djénéba",
+    "Assétou",
+    "Salimata",
+    "Bintou",
+    "Kɔrɔtimi",
+)
+_FIRST_M = (
+    "Ousmane",
+    "Moussa",
+    "Adama",
+    "Boubacar",
+    "Ibrahim",
+    "Sɛkuba",
+    "Mamadou",
+    "Seydou",
+    "Bakary",
+    "Drissa",
+    "Souleymane",
+    "Ŋolo",
+    "Lassina",
+    "Modibo",
+)
+_LAST = (
+    "Traoré",
+    "Diarra",
+    "Coulibaly",
+    "Keïta",
+    "Sangaré",
+    "Dembélé",
+    "Kɔnɛ",
+    "Kanté",
+    "Sidibé",
+    "Maïga",
+    "Touré",
+    "Cissé",
+    "Ag Mohamed",
+    "Dɔnbɛlɛ",
+    "Sissoko",
+    "Dicko",
+)
+
+_COMMENTS = (
+    "Préciser la source des données pour les régions du Nord.",
+    "Le coût de collecte semble élevé hors des chefs-lieux de région.",
+    "Reformuler : « proportion » plutôt que « nombre ».",
+    "Désagréger aussi par milieu (urbain / rural).",
+    "Indicateur pertinent mais la situation de référence manque.",
+    "Attention à la sécurité des enquêteurs à Kidal et Ménaka.",
+    "Aligner sur les indicateurs ODD 16 déjà suivis par l'INSTAT.",
+    "La définition doit dire qui est compté comme « leader communautaire ».",
+    "Les données existent déjà dans les rapports d'alerte précoce de WANEP-Mali.",
+    "Fréquence annuelle suffisante ; semestrielle trop lourde.",
+)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What the demo produced, for the one-screen summary."""
+
+    out_dir: Path
+    session_dir: Path
+    workbook: Path
+    minutes: Path
+    participants: int
+    groups: dict[str, int]
+    rounds: list[tuple[int, int, dict[str, int]]]
+    """(round, indicators rated, verdict counts)."""
+    decisions: int
+
+
+def make_panel(rng: random.Random, size: int) -> list[tuple[str, str, str, str]]:
+    """About ``size`` synthetic participants spread over the four stakeholder groups."""
+    weights = {
+        "gouvernement": 0.3,
+        "société civile": 0.35,
+        "partenaires internationaux": 0.2,
+        "CEDEAO et régional": 0.15,
+    }
+    people: list[tuple[str, str, str, str]] = []
+    used: set[str] = set()
+    for group, weight in weights.items():
+        count = max(1, round(size * weight))
+        for _ in range(count):
+            sex = rng.choice("FM")
+            while True:
+                first = rng.choice(_FIRST_F if sex == "F" else _FIRST_M)
+                name = f"{first} {rng.choice(_LAST)}"
+                if name not in used:
+                    used.add(name)
+                    break
+            people.append((name, rng.choice(GROUPS[group]), group, sex))
+    return people[:size] if len(people) > size else people
+
+
+def _latent(
+    rng: random.Random, framework: Framework, settings: Settings
+) -> dict[tuple[str, str], float]:
+    """A hidden 'true' score per indicator and criterion, so ratings look like a real panel."""
+    latent: dict[tuple[str, str], float] = {}
+    for ind in framework.indicators():
+        base = rng.choice((8.0, 7.6, 7.2, 6.2, 5.0, 2.6))
+        for criterion in settings.criteria:
+            latent[(ind.code, criterion.code)] = base + rng.uniform(-0.8, 0.8)
+    return latent
+
+
+def _score(value: float, settings: Settings) -> int:
+    scaled = settings.scale_min + (value - 1) * (settings.scale_max - settings.scale_min) / 8
+    return int(min(settings.scale_max, max(settings.scale_min, round(scaled))))
+
+
+def run_demo(
+    out_dir: Path, *, framework: Framework, size: int = 40, seed: int = 2016, lang: str = "fr"
+) -> DemoResult:
+    """Run a two-round workshop with decisions and write the workbook and the minutes."""
+    rng = random.Random(seed)
+    out_dir = Path(out_dir)
+    root = out_dir / "sessions"
+    existing = root / DEMO_SESSION
+    if existing.exists() and (existing / DEMO_MARKER).exists():
+        shutil.rmtree(existing)
+    settings = Settings(lang=lang, groups=tuple(GROUPS))
+    ws = Workshop.create(
+        root=root,
+        name=DEMO_SESSION,
+        framework=framework,
+        settings=settings,
+        purpose="hsvalidate demo",
+    )
+    with ws:
+        (existing / DEMO_MARKER).write_text(
+            "Created by 'hsvalidate demo'; safe to delete.\n", encoding="utf-8"
+        )
+        people = ws.add_participants(make_panel(rng, size))
+        latent = _latent(rng, framework, settings)
+        bias = {
+            (p.group, ind.code): rng.gauss(0, 0.7) for p in people for ind in framework.indicators()
+        }
+        rounds: list[tuple[int, int, dict[str, int]]] = []
+        previous: dict[tuple[str, str, str], int] = {}
+        medians: dict[tuple[str, str], float] = {}
+        for number in (1, 2):
+            rnd = ws.start_round()
+            for person in people:
+                batch: list[Ballot] = []
+                for code in rnd.indicators:
+                    ratings: dict[str, int | None] = {}
+                    for criterion in settings.criteria:
+                        key = (code, criterion.code)
+                        if rng.random() < 0.03:
+                            ratings[criterion.code] = None
+                            continue
+                        if number == 1:
+                            value = latent[key] + bias[(person.group, code)] + rng.gauss(0, 1.4)
+                        else:
+                            before = previous.get((person.code, code, criterion.code))
+                            anchor = medians.get(key, latent[key])
+                            start = before if before is not None else anchor
+                            value = 0.4 * start + 0.6 * anchor + rng.gauss(0, 0.6)
+                        ratings[criterion.code] = _score(value, settings)
+                    comment = rng.choice(_COMMENTS) if rng.random() < 0.06 else ""
+                    batch.append(
+                        Ballot(
+                            round=number,
+                            participant=person.code,
+                            indicator=code,
+                            ratings=ratings,
+                            comment=comment,
+                            source="demo",
+                        )
+                    )
+                ws.record_ballots(batch)
+            ws.close_round()
+            previous = {
+                (b.participant, b.indicator, c): s
+                for b in ws.ballots(number)
+                for c, s in b.ratings.items()
+                if s is not None
+            }
+            medians = {
+                (r.indicator, r.criterion): r.stats.median
+                for r in ws.results(number, by_group=False)
+                if r.stats.median is not None
+            }
+            verdicts = ws.indicator_verdicts(number)
+            counts: dict[str, int] = {}
+            for v in verdicts.values():
+                counts[v] = counts.get(v, 0) + 1
+            rounds.append((number, len(rnd.indicators), counts))
+            if not any(
+                v in (consensus.NO_CONSENSUS, consensus.BELOW_QUORUM) for v in verdicts.values()
+            ):
+                break
+        decisions = _plenary(ws, rng)
+        workbook, minutes = ws.export(out_dir, lang=lang)
+        groups: dict[str, int] = {}
+        for p in people:
+            groups[p.group] = groups.get(p.group, 0) + 1
+        return DemoResult(
+            out_dir=out_dir,
+            session_dir=root / DEMO_SESSION,
+            workbook=workbook,
+            minutes=minutes,
+            participants=len(people),
+            groups=groups,
+            rounds=rounds,
+            decisions=decisions,
+        )
+
+
+def _plenary(ws: Workshop, rng: random.Random) -> int:
+    """Record the plenary's decisions on what the rounds left open, as a facilitator would."""
+    last = ws.rounds()[-1].number
+    verdicts = ws.indicator_verdicts(last)
+    count = 0
+    for code, verdict in verdicts.items():
+        if verdict == consensus.DROP:
+            ws.record_decision(
+                Decision(
+                    indicator=code,
+                    action="drop",
+                    round=last,
+                    rationale="Écarté par consensus : données non disponibles.",
+                )
+            )
+        elif verdict in (consensus.NO_CONSENSUS, consensus.BELOW_QUORUM):
+            action = rng.choice(("reword", "defer", "keep"))
+            votes = {
+                "pour": rng.randint(18, 30),
+                "contre": rng.randint(2, 9),
+                "abstention": rng.randint(0, 4),
+            }
+            rationale = {
+                "reword": "Reformuler pour préciser la population et la source ; "
+                "revoir lors du prochain cycle.",
+                "defer": "Reporté : consulter l'INSTAT sur la disponibilité des données.",
+                "keep": "Retenu en plénière malgré l'absence de consensus au vote.",
+            }[action]
+            ws.record_decision(
+                Decision(
+                    indicator=code, action=action, round=last, rationale=rationale, votes=votes
+                )
+            )
+        else:
+            continue
+        count += 1
+    return count

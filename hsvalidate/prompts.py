@@ -1,0 +1,169 @@
+"""Interactive questions; the only module that imports questionary.
+
+Why at the edge: every prompt has a flag or file that gives the same result with no
+terminal, so tests and scripts never need one, and a missing terminal is a clear
+error naming that flag instead of a hang (NOTES.md: questionary hangs on an open pipe).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hsvalidate.errors import InteractiveError
+from hsvalidate.i18n import translate
+from hsvalidate.i18n.prompts import PROMPTS
+
+
+def stdin_is_terminal() -> bool:
+    """Whether a person can answer questions here (tests replace this)."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def require_terminal(alternative: str) -> None:
+    """Fail with a sentence naming the non-interactive way, instead of hanging."""
+    if not stdin_is_terminal():
+        raise InteractiveError(f"There is no terminal to ask questions in; {alternative}")
+
+
+@dataclass(frozen=True)
+class CriterionView:
+    """A criterion as the participant sees it, with last round's feedback when there is one."""
+
+    code: str
+    label: str
+    question: str
+    feedback: str = ""
+    """One line: the group's distribution and the participant's own previous rating."""
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    """What the ballot screen shows about one indicator."""
+
+    code: str
+    text: str
+    definition: str
+    dimension: str
+    outcome: str
+    position: int
+    """1-based position among the indicators still to rate."""
+    total: int
+    criteria: tuple[CriterionView, ...]
+    previous_comments: tuple[str, ...] = ()
+    """Anonymous comments from the previous round."""
+
+
+@dataclass(frozen=True)
+class BallotAnswer:
+    """A participant's answers for one indicator."""
+
+    ratings: dict[str, int | None]
+    """Score by criterion; None for "cannot judge"."""
+    comment: str
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    return translate(PROMPTS, key, lang, **values)
+
+
+def show_indicator(view: IndicatorView, lang: str) -> None:
+    """Print the indicator in large, plain lines before its questions."""
+    import questionary
+
+    questionary.print("")
+    questionary.print(_t("position", lang, i=view.position, n=view.total), style="fg:ansigray")
+    questionary.print(f"{_t('dimension', lang)} : {view.dimension}", style="fg:ansigray")
+    questionary.print(f"{_t('outcome', lang)} : {view.outcome}", style="fg:ansigray")
+    questionary.print(f"{view.code} — {view.text}", style="bold")
+    if view.definition:
+        questionary.print(f"{_t('definition', lang)} : {view.definition}")
+    if view.previous_comments:
+        questionary.print(_t("comments_seen", lang), style="italic")
+        for comment in view.previous_comments:
+            questionary.print(f"  « {comment} »", style="italic")
+
+
+def ask_ballot(view: IndicatorView, *, scale_min: int, scale_max: int, lang: str) -> BallotAnswer:
+    """Ask the rating on each criterion, then an optional comment.
+
+    Ctrl-C raises KeyboardInterrupt (``unsafe_ask``): the caller stops, and every
+    ballot recorded before is already saved.
+    """
+    import questionary
+
+    show_indicator(view, lang)
+    ratings: dict[str, int | None] = {}
+    for criterion in view.criteria:
+        choices = []
+        for score in range(scale_min, scale_max + 1):
+            label = str(score)
+            if score == scale_min:
+                label += f" — {_t('low', lang)}"
+            elif score == scale_max:
+                label += f" — {_t('high', lang)}"
+            choices.append(
+                questionary.Choice(title=label, value=str(score), shortcut_key=str(score))
+            )
+        choices.append(
+            questionary.Choice(title=_t("cannot_judge", lang), value="", shortcut_key="0")
+        )
+        if criterion.feedback:
+            questionary.print(criterion.feedback, style="fg:ansicyan")
+        answer = questionary.select(
+            f"{criterion.label} — {criterion.question}",
+            choices=choices,
+            use_shortcuts=True,
+        ).unsafe_ask()
+        ratings[criterion.code] = int(answer) if answer else None
+    comment = questionary.text(_t("comment", lang)).unsafe_ask()
+    return BallotAnswer(ratings=ratings, comment=(comment or "").strip())
+
+
+def say_recorded(code: str, lang: str) -> None:
+    """Acknowledge a ballot only after it is durably stored."""
+    import questionary
+
+    questionary.print(_t("recorded", lang, code=code), style="fg:ansigreen bold")
+
+
+def say_done(lang: str) -> None:
+    """Tell the participant they are finished."""
+    import questionary
+
+    questionary.print(_t("done", lang), style="bold")
+
+
+def choose_participant(choices: Sequence[tuple[str, str]], *, lang: str) -> str:
+    """Let the person at the laptop pick themselves; returns a participant code."""
+    import questionary
+
+    answer = questionary.select(
+        _t("who", lang),
+        choices=[questionary.Choice(title=label, value=code) for code, label in choices],
+    ).unsafe_ask()
+    return str(answer)
+
+
+def ask_participant(*, groups: Sequence[str], lang: str) -> tuple[str, str, str, str]:
+    """Ask name, organisation, group and sex for one new participant."""
+    import questionary
+
+    name = questionary.text(
+        _t("name", lang), validate=lambda v: bool(v.strip()) or _t("name", lang)
+    ).unsafe_ask()
+    organisation = questionary.text(_t("organisation", lang)).unsafe_ask()
+    group = questionary.autocomplete(_t("group", lang), choices=list(groups)).unsafe_ask()
+    sex = questionary.select(
+        _t("sex", lang),
+        choices=[
+            questionary.Choice(_t("sex_f", lang), "F"),
+            questionary.Choice(_t("sex_m", lang), "M"),
+            questionary.Choice(_t("sex_none", lang), ""),
+        ],
+    ).unsafe_ask()
+    return name, organisation or "", group or "", sex or ""

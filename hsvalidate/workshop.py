@@ -1,0 +1,918 @@
+"""The service layer: sessions, participants, rounds, ballots, results, exports.
+
+Every CLI command is one call here, so the whole workshop can also be run from Python
+(the demo and the tests do).  This module decides the rules of the room — who may rate
+what, when a round may close, which ballot counts — and leaves storage to ``store``,
+figures to ``consensus`` and layout to ``exports``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hsvalidate import consensus
+from hsvalidate.errors import (
+    BallotError,
+    InputFileError,
+    Problem,
+    RoundError,
+    SessionError,
+)
+from hsvalidate.fileio import write_atomic
+from hsvalidate.framework import Framework, Indicator, framework_from_dict, framework_to_dict
+from hsvalidate.model import Ballot, Decision, Participant, Round, Settings
+
+if TYPE_CHECKING:
+    from hsvalidate.report import Report, ResultRow
+    from hsvalidate.store import LockHolder, SessionStore
+
+SESSIONS_ENV = "HSVALIDATE_SESSIONS"
+"""Environment variable naming the sessions folder (overridden by ``--sessions-dir``)."""
+
+CURRENT_FILE = ".current"
+"""File in the sessions folder naming the session last created or opened."""
+
+ALL_GROUPS = "all"
+"""Group name used for figures over the whole panel."""
+
+_BAD_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_CANNOT_JUDGE_WORDS = {"", "cj", "nsp", "na", "n/a", "?", "x", "cannot judge", "ne peut pas juger"}
+_SEX_WORDS = {
+    "f": "F",
+    "femme": "F",
+    "female": "F",
+    "feminin": "F",
+    "féminin": "F",
+    "w": "F",
+    "m": "M",
+    "h": "M",
+    "homme": "M",
+    "male": "M",
+    "masculin": "M",
+    "": "",
+}
+
+
+def now_iso() -> str:
+    """Local time to the second: what the minutes show and a facilitator recognises."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def sessions_root(explicit: Path | None = None) -> Path:
+    """Where sessions live: the option, else the environment variable, else ./sessions."""
+    if explicit is not None:
+        return Path(explicit)
+    env = os.environ.get(SESSIONS_ENV)
+    if env:
+        return Path(env)
+    return Path.cwd() / "sessions"
+
+
+def check_session_name(name: str) -> str:
+    """A session name must make a valid folder name on Windows too; accents and spaces are fine."""
+    cleaned = name.strip()
+    if not cleaned or cleaned in (".", "..") or cleaned.startswith("."):
+        raise SessionError("Give the session a name, such as 'bamako-2026'.")
+    if _BAD_NAME.search(cleaned) or cleaned.endswith("."):
+        raise SessionError(
+            f"The session name '{cleaned}' contains characters a folder name cannot hold "
+            '(< > : " / \\ | ? *); choose another name.'
+        )
+    return cleaned
+
+
+def list_sessions(root: Path) -> list[str]:
+    """Names of the sessions in ``root``, sorted."""
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "session.json").exists())
+
+
+def current_session_name(root: Path) -> str | None:
+    """The session last created or opened in ``root``, if it still exists."""
+    marker = root / CURRENT_FILE
+    try:
+        name = marker.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return name if name and (root / name / "session.json").exists() else None
+
+
+def remember_session(root: Path, name: str) -> None:
+    """Make ``name`` the default for later commands run without ``--session``."""
+    write_atomic(root / CURRENT_FILE, name.encode("utf-8"))
+
+
+def resolve_session(root: Path, name: str | None) -> tuple[str, bool]:
+    """The session to work on and whether it was chosen implicitly (so the CLI can say which)."""
+    if name:
+        name = check_session_name(name)
+        if not (root / name / "session.json").exists():
+            known = list_sessions(root)
+            hint = f" Known sessions: {', '.join(known)}." if known else ""
+            raise SessionError(
+                f"There is no session '{name}' in '{root}'; check the name or create it with "
+                f"'hsvalidate session new {name} --framework FILE'.{hint}"
+            )
+        return name, False
+    current = current_session_name(root)
+    if current is None:
+        raise SessionError(
+            f"No session was chosen and none was created in '{root}'; create one with "
+            "'hsvalidate session new NAME --framework FILE' or pass --session NAME."
+        )
+    return current, True
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did, for one line of feedback."""
+
+    added: int
+    """Records added."""
+    replaced: int = 0
+    """Ballots that replaced an earlier ballot by the same participant."""
+    skipped: int = 0
+    """Records already present and left as they were."""
+
+
+class Workshop:
+    """An open session: the operations a facilitator runs during the day."""
+
+    def __init__(self, store: SessionStore, *, name: str) -> None:
+        self.store = store
+        self.name = name
+        meta = store.meta()
+        self.settings = Settings.from_dict(meta.get("settings", {}))
+        docs = store.all("framework")
+        if not docs:
+            raise SessionError(
+                f"Session '{name}' has no framework stored; it was not created completely, "
+                "so create it again with 'hsvalidate session new'."
+            )
+        self.framework: Framework = framework_from_dict(docs[0]["framework"])
+        self.created_at: str = str(meta.get("created_at", ""))
+
+    # -- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        root: Path,
+        name: str,
+        framework: Framework,
+        settings: Settings,
+        purpose: str = "hsvalidate session new",
+    ) -> Workshop:
+        """Create a session folder holding the framework exactly as it was loaded."""
+        from hsvalidate.store import create_store
+
+        name = check_session_name(name)
+        if not framework.indicators():
+            raise SessionError("The framework has no indicators, so there is nothing to validate.")
+        consensus.Scale(settings.scale_min, settings.scale_max)  # validates the scale
+        store = create_store(
+            root / name,
+            meta={"name": name, "created_at": now_iso(), "settings": settings.to_dict()},
+            purpose=purpose,
+        )
+        try:
+            store.insert("framework", {"framework": framework_to_dict(framework)})
+            remember_session(root, name)
+            return cls(store, name=name)
+        except BaseException:
+            store.close()
+            raise
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        root: Path,
+        name: str,
+        writable: bool = True,
+        purpose: str = "",
+    ) -> Workshop:
+        """Open an existing session; writable opens take the session's lock."""
+        from hsvalidate.store import open_store
+
+        store = open_store(root / name, writable=writable, purpose=purpose)
+        try:
+            workshop = cls(store, name=name)
+        except BaseException:
+            store.close()
+            raise
+        if writable:
+            remember_session(root, name)
+        return workshop
+
+    def close(self) -> None:
+        """Release the lock; everything acknowledged is already on disk."""
+        self.store.close()
+
+    def __enter__(self) -> Workshop:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def recovered_from(self) -> LockHolder | None:
+        """The crashed process whose lock this session took over, if any."""
+        return self.store.recovered_from
+
+    @property
+    def scale(self) -> consensus.Scale:
+        """The session's rating scale."""
+        return consensus.Scale(self.settings.scale_min, self.settings.scale_max)
+
+    @property
+    def rule(self) -> consensus.Rule:
+        """The session's classification rule."""
+        s = self.settings
+        return consensus.Rule(
+            kind=s.rule, agree_pct=s.agree_pct, veto_pct=s.veto_pct, quorum=s.quorum
+        )
+
+    # -- participants --------------------------------------------------------------------
+
+    def participants(self) -> list[Participant]:
+        """Registered participants in code order."""
+        return [Participant.from_dict(d) for d in self.store.all("participants")]
+
+    def participant(self, code: str) -> Participant:
+        """A participant by code (case-insensitive), or a BallotError naming the known codes."""
+        wanted = code.strip().upper()
+        for p in self.participants():
+            if p.code.upper() == wanted:
+                return p
+        raise BallotError(
+            f"No participant has the code '{code}'; list them with 'hsvalidate participants list'."
+        )
+
+    def add_participant(
+        self, *, name: str, organisation: str = "", group: str = "", sex: str = ""
+    ) -> Participant:
+        """Register one participant and give them the next free code."""
+        return self.add_participants([(name, organisation, group, sex)])[0]
+
+    def add_participants(self, people: Sequence[tuple[str, str, str, str]]) -> list[Participant]:
+        """Register several participants in one durable write; each gets the next code."""
+        existing = self.participants()
+        next_no = _next_code_number(existing)
+        added: list[Participant] = []
+        for name, organisation, group, sex in people:
+            name = " ".join(name.split())
+            if not name:
+                raise BallotError("A participant needs a name; give one with --name.")
+            sex_code = _SEX_WORDS.get(sex.strip().lower())
+            if sex_code is None:
+                raise BallotError(
+                    f"'{sex}' is not a sex the tool knows for {name}; use F, M or leave it empty."
+                )
+            added.append(
+                Participant(
+                    code=f"P{next_no:02d}",
+                    name=name,
+                    organisation=" ".join(organisation.split()),
+                    group=" ".join(group.split()),
+                    sex=sex_code,
+                )
+            )
+            next_no += 1
+        self.store.insert_many("participants", [p.to_dict() for p in added])
+        return added
+
+    def import_participants(self, path: Path) -> tuple[list[Participant], ImportSummary]:
+        """Register everyone on an attendance sheet (CSV/XLSX); people already registered are skipped.
+
+        The whole file is checked first and nothing is registered if any row is wrong,
+        so a corrected file can simply be imported again.
+        """
+        from hsvalidate.spreadsheet import read_tables
+        from hsvalidate.tabular import find_header
+
+        tables = read_tables(path)
+        match = find_header(tables, aliases=_PARTICIPANT_HEADERS, required=("name",))
+        if match is None:
+            raise InputFileError(
+                f"No header row naming a 'name' (or 'nom') column was found in '{Path(path).name}'; "
+                "add a header row with name, organisation, group and sex columns.",
+                (Problem(str(path), "no header row with a name column"),),
+            )
+        known = {(_key(p.name), _key(p.organisation)) for p in self.participants()}
+        rows: list[tuple[str, str, str, str]] = []
+        problems: list[Problem] = []
+        skipped = 0
+        for index, row in enumerate(match.table.rows[match.row + 1 :], start=match.row + 2):
+            name = match.cell(row, "name")
+            if not any(cell.strip() for cell in row):
+                continue
+            place = {
+                "file": str(path),
+                "sheet": match.table.name if match.table.is_sheet else None,
+                "row": index,
+            }
+            if not name:
+                problems.append(
+                    Problem(
+                        **place,
+                        column=match.column_name("name"),
+                        message="the name is empty; fill it in or delete the row",
+                    )
+                )
+                continue
+            sex = match.cell(row, "sex")
+            if _SEX_WORDS.get(sex.lower()) is None:
+                problems.append(
+                    Problem(
+                        **place,
+                        column=match.column_name("sex"),
+                        message=f"'{sex}' is not a sex the tool knows; write F, M or leave it empty",
+                    )
+                )
+                continue
+            organisation = match.cell(row, "organisation")
+            key = (_key(name), _key(organisation))
+            if key in known:
+                skipped += 1
+                continue
+            known.add(key)
+            rows.append((name, organisation, match.cell(row, "group"), sex))
+        if problems:
+            raise InputFileError(
+                f"{len(problems)} row(s) of '{Path(path).name}' need fixing before anyone is "
+                "registered; correct them and import the file again.",
+                tuple(problems),
+            )
+        added = self.add_participants(rows) if rows else []
+        return added, ImportSummary(added=len(added), skipped=skipped)
+
+    # -- rounds --------------------------------------------------------------------------
+
+    def rounds(self) -> list[Round]:
+        """Every round, first to last."""
+        return sorted(
+            (Round.from_dict(d) for d in self.store.all("rounds")), key=lambda r: r.number
+        )
+
+    def open_round(self) -> Round | None:
+        """The round currently open, if any."""
+        for r in self.rounds():
+            if r.status == "open":
+                return r
+        return None
+
+    def start_round(self, indicators: Sequence[str] | None = None) -> Round:
+        """Open the next round.
+
+        Round 1 rates every indicator; a later round, by default, only those the previous
+        round left without consensus (the Delphi rule), unless codes are given.
+        """
+        current = self.open_round()
+        if current is not None:
+            raise RoundError(
+                f"Round {current.number} is still open; close it with 'hsvalidate round close' first."
+            )
+        if not self.participants():
+            raise RoundError(
+                "No participants are registered yet; add them with 'hsvalidate participants add' "
+                "or 'hsvalidate participants import FILE' before opening a round."
+            )
+        rounds = self.rounds()
+        number = rounds[-1].number + 1 if rounds else 1
+        all_codes = [i.code for i in self.framework.indicators()]
+        if indicators:
+            codes = [c.strip() for c in indicators if c.strip()]
+            unknown = [c for c in codes if c not in all_codes]
+            if unknown:
+                raise RoundError(
+                    f"The framework has no indicator {', '.join(unknown)}; "
+                    "check the codes with 'hsvalidate framework check'."
+                )
+        elif number == 1:
+            codes = all_codes
+        else:
+            verdicts = self.indicator_verdicts(rounds[-1].number)
+            codes = [
+                c
+                for c in all_codes
+                if verdicts.get(c) in (consensus.NO_CONSENSUS, consensus.BELOW_QUORUM)
+            ]
+            if not codes:
+                raise RoundError(
+                    f"Every indicator rated in round {rounds[-1].number} reached consensus, so no "
+                    "further round is needed; name indicators with --indicators to re-rate some anyway."
+                )
+        new = Round(number=number, indicators=tuple(codes), status="open", opened_at=now_iso())
+        self.store.insert("rounds", new.to_dict())
+        return new
+
+    def close_round(self) -> Round:
+        """Close the open round; its results are then final and feed the next round."""
+        for doc in self.store.all("rounds"):
+            if doc.get("status") == "open":
+                closed_at = now_iso()
+                self.store.update(
+                    "rounds", doc["_id"], {"status": "closed", "closed_at": closed_at}
+                )
+                return replace(Round.from_dict(doc), status="closed", closed_at=closed_at)
+        raise RoundError("No round is open; open one with 'hsvalidate round open'.")
+
+    def _round(self, number: int | None) -> Round:
+        rounds = self.rounds()
+        if not rounds:
+            raise RoundError("No round has been opened yet; open one with 'hsvalidate round open'.")
+        if number is None:
+            return rounds[-1]
+        for r in rounds:
+            if r.number == number:
+                return r
+        raise RoundError(
+            f"There is no round {number}; this session has rounds 1 to {rounds[-1].number}."
+        )
+
+    # -- ballots -------------------------------------------------------------------------
+
+    def _check_ballot(self, ballot: Ballot, rnd: Round) -> list[str]:
+        """Why a ballot cannot be accepted (empty when it can)."""
+        reasons: list[str] = []
+        if ballot.indicator not in rnd.indicators:
+            reasons.append(f"indicator '{ballot.indicator}' is not rated in round {rnd.number}")
+        criteria = {c.code for c in self.settings.criteria}
+        scale = self.scale
+        for criterion, score in ballot.ratings.items():
+            if criterion not in criteria:
+                reasons.append(
+                    f"'{criterion}' is not a criterion of this session "
+                    f"(use {', '.join(sorted(criteria))})"
+                )
+            elif score is not None and (
+                isinstance(score, bool) or not isinstance(score, int) or not scale.contains(score)
+            ):
+                reasons.append(
+                    f"the score {score!r} for {criterion} is outside the scale "
+                    f"{scale.low}–{scale.high}; give a whole number in that range, "
+                    "or leave it empty for 'cannot judge'"
+                )
+        if not ballot.ratings:
+            reasons.append("the ballot has no rating")
+        return reasons
+
+    def record_ballot(
+        self,
+        *,
+        participant: str,
+        indicator: str,
+        ratings: dict[str, int | None],
+        comment: str = "",
+        source: str = "terminal",
+    ) -> Ballot:
+        """Store one ballot durably; when this returns, the vote survives a power cut."""
+        return self.record_ballots(
+            [
+                Ballot(
+                    round=0,
+                    participant=participant,
+                    indicator=indicator,
+                    ratings=dict(ratings),
+                    comment=comment,
+                    source=source,
+                )
+            ]
+        )[0]
+
+    def record_ballots(self, ballots: Sequence[Ballot]) -> list[Ballot]:
+        """Store ballots for the open round in one durable commit, all or none."""
+        rnd = self.open_round()
+        if rnd is None:
+            raise RoundError(
+                "No round is open, so ballots cannot be recorded; open one with 'hsvalidate round open'."
+            )
+        codes = {p.code.upper(): p.code for p in self.participants()}
+        stamped: list[Ballot] = []
+        for ballot in ballots:
+            code = codes.get(ballot.participant.strip().upper())
+            if code is None:
+                raise BallotError(
+                    f"No participant has the code '{ballot.participant}'; list them with "
+                    "'hsvalidate participants list'."
+                )
+            reasons = self._check_ballot(ballot, rnd)
+            if reasons:
+                raise BallotError(
+                    f"The ballot of {code} on {ballot.indicator} was not recorded: {reasons[0]}."
+                )
+            stamped.append(
+                replace(
+                    ballot,
+                    round=rnd.number,
+                    participant=code,
+                    comment=ballot.comment.strip(),
+                    recorded_at=ballot.recorded_at or now_iso(),
+                )
+            )
+        self.store.append_ballots(rnd.number, [b.to_dict() for b in stamped])
+        return stamped
+
+    def ballots(self, round_no: int) -> list[Ballot]:
+        """The ballots that count in a round: the latest per participant and indicator."""
+        latest: dict[tuple[str, str], Ballot] = {}
+        for doc in self.store.ballots(round_no):
+            ballot = Ballot.from_dict(doc)
+            latest[(ballot.participant, ballot.indicator)] = ballot
+        return list(latest.values())
+
+    def pending(self, participant: str) -> list[Indicator]:
+        """Indicators of the open round this participant has not rated yet, in framework order.
+
+        This is what makes an interrupted ballot resume where it stopped.
+        """
+        rnd = self.open_round()
+        if rnd is None:
+            return []
+        code = self.participant(participant).code
+        done = {b.indicator for b in self.ballots(rnd.number) if b.participant == code}
+        return [
+            ind
+            for ind in self.framework.indicators()
+            if ind.code in rnd.indicators and ind.code not in done
+        ]
+
+    def import_ballots(self, path: Path, *, source: str = "import") -> ImportSummary:
+        """Record ballots from a tidy file: participant, indicator, criterion, score, comment.
+
+        One rating per row; rows of the same participant and indicator form one ballot.
+        The whole file is checked first; if any row is wrong nothing is recorded and
+        every problem is reported with its row, so the file can be fixed and imported again.
+        """
+        from hsvalidate.spreadsheet import read_tables
+        from hsvalidate.tabular import find_header
+
+        rnd = self.open_round()
+        if rnd is None:
+            raise RoundError(
+                "No round is open, so ballots cannot be imported; open one with 'hsvalidate round open'."
+            )
+        tables = read_tables(path)
+        match = find_header(
+            tables,
+            aliases=_BALLOT_HEADERS,
+            required=("participant", "indicator", "criterion", "score"),
+        )
+        if match is None:
+            raise InputFileError(
+                f"'{Path(path).name}' has no header row with the columns participant, indicator, "
+                "criterion, score (and optionally comment); add that header row and import again.",
+                (
+                    Problem(
+                        str(path), "no header row with participant, indicator, criterion, score"
+                    ),
+                ),
+            )
+        codes = {p.code.upper(): p.code for p in self.participants()}
+        criteria = {c.code.lower(): c.code for c in self.settings.criteria}
+        for c in self.settings.criteria:
+            for label in (c.label.fr, c.label.en):
+                if label:
+                    criteria.setdefault(_key(label), c.code)
+        scale = self.scale
+        grouped: dict[tuple[str, str], dict[str, Any]] = {}
+        problems: list[Problem] = []
+        sheet = match.table.name if match.table.is_sheet else None
+        for index, row in enumerate(match.table.rows[match.row + 1 :], start=match.row + 2):
+            if not any(cell.strip() for cell in row):
+                continue
+
+            def problem(field: str, message: str, index: int = index) -> None:
+                problems.append(
+                    Problem(
+                        file=str(path),
+                        sheet=sheet,
+                        row=index,
+                        column=match.column_name(field),
+                        message=message,
+                    )
+                )
+
+            raw_participant = match.cell(row, "participant")
+            participant = codes.get(raw_participant.upper())
+            if participant is None:
+                problem("participant", f"no participant has the code '{raw_participant}'")
+            indicator = match.cell(row, "indicator")
+            if indicator not in rnd.indicators:
+                problem("indicator", f"indicator '{indicator}' is not rated in round {rnd.number}")
+            raw_criterion = match.cell(row, "criterion")
+            criterion = criteria.get(raw_criterion.lower()) or criteria.get(_key(raw_criterion))
+            if criterion is None:
+                problem(
+                    "criterion",
+                    f"'{raw_criterion}' is not a criterion of this session "
+                    f"(use {', '.join(c.code for c in self.settings.criteria)})",
+                )
+            score, error = _parse_score(match.cell(row, "score"), scale)
+            if error:
+                problem("score", error)
+            if participant is None or criterion is None or error or indicator not in rnd.indicators:
+                continue
+            entry = grouped.setdefault(
+                (participant, indicator), {"ratings": {}, "comments": [], "rows": {}}
+            )
+            if criterion in entry["ratings"]:
+                problem(
+                    "criterion",
+                    f"{participant} already rated {indicator} on {criterion} in row "
+                    f"{entry['rows'][criterion]}; keep one of the two rows",
+                )
+                continue
+            entry["ratings"][criterion] = score
+            entry["rows"][criterion] = index
+            comment = match.cell(row, "comment")
+            if comment and comment not in entry["comments"]:
+                entry["comments"].append(comment)
+        if problems:
+            raise InputFileError(
+                f"{len(problems)} problem(s) in '{Path(path).name}', so no ballot was recorded; "
+                "fix them and import the file again.",
+                tuple(problems),
+            )
+        if not grouped:
+            raise InputFileError(
+                f"'{Path(path).name}' holds no ratings under its header row; nothing was recorded.",
+                (Problem(str(path), "no data rows"),),
+            )
+        before = {(b.participant, b.indicator) for b in self.ballots(rnd.number)}
+        ballots = [
+            Ballot(
+                round=rnd.number,
+                participant=participant,
+                indicator=indicator,
+                ratings=entry["ratings"],
+                comment=" / ".join(entry["comments"]),
+                source=source,
+            )
+            for (participant, indicator), entry in grouped.items()
+        ]
+        self.record_ballots(ballots)
+        replaced = sum(1 for b in ballots if (b.participant, b.indicator) in before)
+        return ImportSummary(added=len(ballots) - replaced, replaced=replaced)
+
+    # -- decisions -----------------------------------------------------------------------
+
+    def record_decision(self, decision: Decision) -> Decision:
+        """Record a plenary decision as it is taken."""
+        if self.framework.indicator(decision.indicator) is None:
+            raise BallotError(f"The framework has no indicator '{decision.indicator}'.")
+        stamped = replace(decision, recorded_at=decision.recorded_at or now_iso())
+        self.store.insert("decisions", stamped.to_dict())
+        return stamped
+
+    def decisions(self) -> list[Decision]:
+        """Decisions in the order they were taken."""
+        return [Decision.from_dict(d) for d in self.store.all("decisions")]
+
+    # -- results -------------------------------------------------------------------------
+
+    def results(self, round_no: int | None = None, *, by_group: bool = True) -> list[ResultRow]:
+        """Figures for every round (or one) × indicator × criterion, whole panel and per group."""
+        from hsvalidate.report import ResultRow
+
+        rounds = [self._round(round_no)] if round_no is not None else self.rounds()
+        participants = [p for p in self.participants() if p.present]
+        group_of = {p.code: p.group for p in self.participants()}
+        groups = sorted({p.group for p in participants if p.group})
+        scale, rule = self.scale, self.rule
+        rows: list[ResultRow] = []
+        for rnd in rounds:
+            by_indicator: dict[str, list[Ballot]] = defaultdict(list)
+            for ballot in self.ballots(rnd.number):
+                by_indicator[ballot.indicator].append(ballot)
+            for code in rnd.indicators:
+                ballots = by_indicator.get(code, [])
+                version = max((b.version for b in ballots), default=1)
+                for criterion in self.settings.criteria:
+                    panels = [(ALL_GROUPS, participants, ballots)]
+                    if by_group:
+                        panels += [
+                            (
+                                g,
+                                [p for p in participants if p.group == g],
+                                [b for b in ballots if group_of.get(b.participant) == g],
+                            )
+                            for g in groups
+                        ]
+                    for group, members, group_ballots in panels:
+                        answers = [
+                            b.ratings[criterion.code]
+                            for b in group_ballots
+                            if criterion.code in b.ratings
+                        ]
+                        stats = consensus.compute_stats(
+                            answers, scale=scale, expected=max(len(members), len(answers))
+                        )
+                        rows.append(
+                            ResultRow(
+                                round=rnd.number,
+                                indicator=code,
+                                version=version,
+                                criterion=criterion.code,
+                                group=group,
+                                stats=stats,
+                                verdict=consensus.classify(stats, rule=rule, scale=scale),
+                            )
+                        )
+        return rows
+
+    def indicator_verdicts(self, round_no: int) -> dict[str, str]:
+        """Each indicator's combined verdict in a round (whole panel)."""
+        per: dict[str, list[str]] = defaultdict(list)
+        for row in self.results(round_no, by_group=False):
+            per[row.indicator].append(row.verdict)
+        return {code: consensus.combine_verdicts(v) for code, v in per.items()}
+
+    def build_report(self, *, lang: str | None = None, show_names: bool = False) -> Report:
+        """Compute everything the exports show, once, so workbook and minutes agree."""
+        from hsvalidate.report import (
+            BallotRow,
+            CommentRow,
+            IndicatorResult,
+            Report,
+            RoundSummary,
+        )
+
+        participants = self.participants()
+        group_of = {p.code: p.group for p in participants}
+        rounds = self.rounds()
+        results = tuple(self.results())
+        summaries: list[RoundSummary] = []
+        indicator_results: list[IndicatorResult] = []
+        comments: list[CommentRow] = []
+        ballot_rows: list[BallotRow] = []
+        for rnd in rounds:
+            ballots = self.ballots(rnd.number)
+            summaries.append(
+                RoundSummary(
+                    round=rnd,
+                    n_invited=len(participants),
+                    n_present=sum(1 for p in participants if p.present),
+                    n_rating=len({b.participant for b in ballots}),
+                    n_ballots=len(ballots),
+                )
+            )
+            per: dict[str, list[str]] = defaultdict(list)
+            for row in results:
+                if row.round == rnd.number and row.group == ALL_GROUPS:
+                    per[row.indicator].append(row.verdict)
+            counts: dict[str, int] = defaultdict(int)
+            for b in ballots:
+                counts[b.indicator] += 1
+            indicator_results.extend(
+                IndicatorResult(
+                    round=rnd.number,
+                    indicator=code,
+                    verdict=consensus.combine_verdicts(per[code]),
+                    n_ballots=counts[code],
+                )
+                for code in rnd.indicators
+            )
+            order = {c: i for i, c in enumerate(rnd.indicators)}
+            for b in sorted(ballots, key=lambda b: (order.get(b.indicator, 0), b.participant)):
+                if b.comment:
+                    comments.append(
+                        CommentRow(
+                            round=rnd.number,
+                            indicator=b.indicator,
+                            participant=b.participant,
+                            group=group_of.get(b.participant, ""),
+                            text=b.comment,
+                        )
+                    )
+                ballot_rows.extend(
+                    BallotRow(
+                        round=rnd.number,
+                        indicator=b.indicator,
+                        version=b.version,
+                        participant=b.participant,
+                        group=group_of.get(b.participant, ""),
+                        criterion=criterion,
+                        score=score,
+                        source=b.source,
+                        recorded_at=b.recorded_at,
+                    )
+                    for criterion, score in b.ratings.items()
+                )
+        return Report(
+            session=self.name,
+            lang=lang or self.settings.lang,
+            framework=self.framework,
+            criteria=self.settings.criteria,
+            scale=self.scale,
+            rule=self.rule,
+            percentile_method=consensus.PERCENTILE_METHOD,
+            participants=tuple(participants),
+            rounds=tuple(summaries),
+            results=results,
+            indicator_results=tuple(indicator_results),
+            comments=tuple(comments),
+            ballots=tuple(ballot_rows),
+            decisions=tuple(self.decisions()),
+            created_at=self.created_at,
+            generated_at=now_iso(),
+            show_names=show_names,
+        )
+
+    def export(
+        self, out_dir: Path, *, lang: str | None = None, show_names: bool = False
+    ) -> tuple[Path, Path]:
+        """Write the consensus workbook and the minutes into ``out_dir``; returns their paths."""
+        from hsvalidate.exports.pdf import write_minutes
+        from hsvalidate.exports.xlsx import write_consensus_workbook
+
+        report = self.build_report(lang=lang, show_names=show_names)
+        suffix = "-names" if show_names else ""
+        stem = f"{self.name}-{report.lang}{suffix}"
+        workbook = Path(out_dir) / f"{stem}-consensus.xlsx"
+        minutes = Path(out_dir) / f"{stem}-minutes.pdf"
+        write_consensus_workbook(report, workbook)
+        write_minutes(report, minutes)
+        return workbook, minutes
+
+
+_PARTICIPANT_HEADERS: dict[str, tuple[str, ...]] = {
+    "name": (
+        "name",
+        "nom",
+        "nom et prenom",
+        "nom et prenoms",
+        "prenom et nom",
+        "full name",
+        "participant",
+    ),
+    "organisation": (
+        "organisation",
+        "organization",
+        "structure",
+        "institution",
+        "organisme",
+        "org",
+    ),
+    "group": (
+        "group",
+        "groupe",
+        "stakeholder group",
+        "groupe d acteurs",
+        "groupe de parties prenantes",
+        "categorie",
+        "category",
+        "collège",
+        "college",
+    ),
+    "sex": ("sex", "sexe", "genre", "gender", "h f", "m f"),
+}
+
+_BALLOT_HEADERS: dict[str, tuple[str, ...]] = {
+    "participant": ("participant", "code", "code participant", "participant code"),
+    "indicator": ("indicator", "indicateur", "code indicateur", "indicator code"),
+    "criterion": ("criterion", "critere", "criteria", "criteres"),
+    "score": ("score", "note", "rating", "vote"),
+    "comment": ("comment", "commentaire", "commentaires", "comments", "remarque"),
+}
+
+
+def _key(text: str) -> str:
+    from hsvalidate.tabular import normalise
+
+    return normalise(text)
+
+
+def _next_code_number(existing: Iterable[Participant]) -> int:
+    numbers = [int(p.code[1:]) for p in existing if p.code[1:].isdigit()]
+    return max(numbers, default=0) + 1
+
+
+def _parse_score(text: str, scale: consensus.Scale) -> tuple[int | None, str]:
+    """A score cell as an integer, None for "cannot judge", or an error message."""
+    cleaned = text.strip()
+    if cleaned.lower() in _CANNOT_JUDGE_WORDS:
+        return None, ""
+    try:
+        value = float(cleaned.replace(",", "."))
+    except ValueError:
+        return None, (
+            f"'{cleaned}' is not a score; write a whole number from {scale.low} to {scale.high}, "
+            "or leave it empty for 'cannot judge'"
+        )
+    if not value.is_integer() or not scale.contains(int(value)):
+        return None, (
+            f"the score {cleaned} is outside the scale {scale.low}–{scale.high}; "
+            "write a whole number in that range, or leave it empty for 'cannot judge'"
+        )
+    return int(value), ""
