@@ -1,0 +1,983 @@
+"""Durable, locked session storage: the only module that imports tinydb (and filelock).
+
+Design, and why
+===============
+
+One session is one folder::
+
+    bamako-2026/
+      session.json            TinyDB database: meta, participants, rounds, decisions, framework...
+      ballots/round-01.jsonl  append-only ballot journal, one per round
+      .lock                   OS lock (filelock); released by the OS if the holder dies
+      lock-holder.json        who holds the lock, so a refusal can name them
+
+**Small structured data in TinyDB, rewritten whole and atomically.**  The tables change
+rarely (registering participants, opening a round), so rewriting the whole file is cheap
+and keeps the format a plain JSON document anyone can open.  The TinyDB storage keeps the
+parsed data in memory (TinyDB otherwise re-reads and re-parses the file on every
+operation) and writes through :func:`hsvalidate.fileio.write_atomic` (temporary file,
+fsync, ``os.replace``, folder fsync), so a power cut leaves the old file or the new one,
+never a mix.  TinyDB's own ``JSONStorage`` rewrites the file in place and was measured to
+leave unreadable files after kills (see ``NOTES.md``).  If a write fails, the in-memory
+copy is restored from the last bytes that did reach the disk, so memory never runs ahead
+of the file.  Trade-off: each table write costs O(size of all tables); acceptable for a
+few hundred documents, wrong for ballots.
+
+**Ballots in an append-only journal per round.**  Recording a ballot must not get slower
+as the session grows, and TinyDB's cost per insert grows with its table even in memory.
+A journal line is appended, then ``os.fsync``: O(1) per ballot, one fsync, close to
+SQLite's durable commit.  ``append_ballots`` returns only after the fsync; that return is
+the acknowledgement.  Each line is::
+
+    {"seq":12,"first":11,"end":14,"crc":3735928559,"ballot":{...}}
+
+``seq`` numbers lines from 1 in each file; ``first`` and ``end`` are the ``seq`` of the
+first and last lines of the batch the line was written in (a single ballot is a batch of
+one); ``crc`` is the CRC32 of ``"<seq>,<first>,<end>,"`` followed by the ballot's bytes
+exactly as written, so checking it needs no re-canonicalisation and a corrupted number is
+caught too.
+
+- A batch (``append_ballots(r, [b1, b2, ...])``, used by file imports) is written with one
+  fsync and is all-or-nothing: an interrupted import leaves no half of itself behind, so
+  it can simply be run again.
+- A batch that is incomplete or damaged *at the end of the file* was never acknowledged (a
+  power cut or kill mid-write): a writable open truncates it off; a read-only open ignores
+  it and changes nothing (it may also be a write in progress in another window).
+- Damage *before* the last batch cannot come from an interrupted write; it means the disk
+  or a person changed the file.  Dropping it silently would lose acknowledged votes, so
+  opening fails with :class:`SessionError` naming the file and line, asking for a backup.
+- A failed append (disk full...) truncates the file back to its size before the append,
+  so no partial line stays behind, and raises :class:`StorageError`.
+- Trade-offs: reading a round's ballots parses its whole journal (fine: results are read
+  far less often than votes are written); a ballot that is later changed is appended again
+  rather than edited in place (the journal doubles as an audit trail; the service layer
+  lets the last one win); a writable open checks every journal once, O(all ballots).
+
+**One writer at a time, any number of readers.**  A writable open takes an OS lock on
+``.lock`` with no waiting: two facilitator windows writing the same session would
+otherwise overwrite each other's ``session.json``.  The OS releases the lock when a process
+dies, so a crash never leaves the session locked forever; the stale ``lock-holder.json``
+left behind is reported as :attr:`SessionStore.recovered_from`.  Read-only opens take no
+lock and change nothing; they re-read ``session.json`` when another window replaced it.
+
+**Schema.**  The meta document carries ``schema``; a newer one is refused with
+:class:`SessionVersionError` rather than misread.
+
+``MemorySessionStore`` is the in-memory fake for service-layer tests.  It shares the table
+code and the journal codec with the file store, so a document or ballot that would not
+survive the file (not JSON, NaN...) fails the same way in a unit test.
+
+tinydb and filelock are imported on first use, so ``hsvalidate --help`` does not pay for them.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import datetime as dt
+import functools
+import getpass
+import json
+import os
+import re
+import socket
+import time
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from hsvalidate import fileio
+from hsvalidate.errors import SessionError, SessionLockedError, SessionVersionError
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
+    from tinydb import TinyDB
+    from tinydb.table import Table
+
+SCHEMA_VERSION: int = 1
+"""Version of the session layout written by this hsvalidate; bump it with a migration."""
+
+SESSION_FILE = "session.json"
+LOCK_FILE = ".lock"
+HOLDER_FILE = "lock-holder.json"
+BALLOTS_DIR = "ballots"
+META_TABLE = "meta"
+
+_JOURNAL_RE = re.compile(r"round-(\d+)\.jsonl")
+_LINE_RE = re.compile(
+    rb'\{"seq":(\d{1,18}),"first":(\d{1,18}),"end":(\d{1,18}),"crc":(\d{1,10}),"ballot":'
+)
+_O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows would otherwise translate "\n"
+_HOLDER_WAIT_S = 0.2  # a new holder may not have written lock-holder.json yet
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds (or last held) a session's write lock, as written in ``lock-holder.json``."""
+
+    pid: int
+    """Process id of the holder."""
+    host: str
+    """Computer name, since a session folder may sit on a shared drive or USB stick."""
+    user: str
+    """Operating-system user name, or empty when it cannot be found."""
+    purpose: str
+    """What the holder was doing, e.g. ``hsvalidate ballot``."""
+    since: str
+    """ISO local time when the lock was taken."""
+
+    def describe(self) -> str:
+        """Short human form, e.g. ``pid 4312 on LAPTOP-3, user awa, 'hsvalidate ballot', since 10:32``."""
+        parts = [f"pid {self.pid} on {self.host}" if self.host else f"pid {self.pid}"]
+        if self.user:
+            parts.append(f"user {self.user}")
+        if self.purpose:
+            parts.append(f"'{self.purpose}'")
+        if self.since:
+            parts.append(f"since {_short_time(self.since)}")
+        return ", ".join(parts)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> LockHolder | None:
+        """Parse the JSON form; ``None`` when it is not one (a hand-edited or damaged file)."""
+        if not isinstance(data, dict) or not isinstance(data.get("pid"), int):
+            return None
+        fields = {k: data.get(k, "") for k in ("host", "user", "purpose", "since")}
+        if not all(isinstance(v, str) for v in fields.values()):
+            return None
+        return cls(pid=data["pid"], **fields)
+
+
+class SessionStore(abc.ABC):
+    """What the service layer needs from a session's storage; see the module docstring.
+
+    Table documents must be JSON-ready (str keys, no NaN); they come back as plain
+    dicts with their TinyDB id under ``"_id"``.  An ``"_id"`` key passed in is ignored.
+    """
+
+    folder: Path | None
+    """Session folder, or ``None`` for the in-memory store."""
+    recovered_from: LockHolder | None
+    """Holder of a lock left behind by a process that died, when this open took it over."""
+
+    @abc.abstractmethod
+    def meta(self) -> dict[str, Any]:
+        """The session's meta document (contains ``schema``)."""
+
+    @abc.abstractmethod
+    def update_meta(self, fields: dict[str, Any]) -> None:
+        """Set top-level fields of the meta document, durably."""
+
+    @abc.abstractmethod
+    def all(self, table: str) -> list[dict[str, Any]]:
+        """Every document of ``table`` in insertion order, each with ``"_id"``."""
+
+    @abc.abstractmethod
+    def insert(self, table: str, doc: dict[str, Any]) -> int:
+        """Store one document durably and return its id."""
+
+    @abc.abstractmethod
+    def insert_many(self, table: str, docs: list[dict[str, Any]]) -> list[int]:
+        """Store several documents with one durable write (all or none)."""
+
+    @abc.abstractmethod
+    def update(self, table: str, doc_id: int, fields: dict[str, Any]) -> None:
+        """Set top-level fields of one document; ``KeyError`` if there is no such id."""
+
+    @abc.abstractmethod
+    def append_ballots(self, round_no: int, ballots: list[dict[str, Any]]) -> None:
+        """Append ballots to the round's journal; on return they survive a power cut."""
+
+    @abc.abstractmethod
+    def ballots(self, round_no: int) -> list[dict[str, Any]]:
+        """Every acknowledged ballot of the round, in append order, as given."""
+
+    @abc.abstractmethod
+    def ballot_rounds(self) -> list[int]:
+        """Round numbers that have a ballot journal, ascending."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the lock and files; idempotent."""
+
+    def __enter__(self) -> SessionStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+# --------------------------------------------------------------------------- tables
+
+
+class _CachedTables:
+    """TinyDB storage logic: parsed data stays in memory; writes replace the file atomically.
+
+    Kept apart from ``tinydb.Storage`` so that tinydb is imported only when a store is
+    opened (see :func:`_storage_class`).
+    """
+
+    def __init__(
+        self,
+        data: dict[str, dict[str, Any]],
+        good: bytes,
+        *,
+        path: Path | None,
+        writable: bool,
+        name: str,
+        signature: tuple[int, int, int] | None = None,
+    ) -> None:
+        self._data = data
+        self._good = good  # the bytes last known to be on disk; restored on a failed write
+        self._path = path
+        self._writable = writable
+        self._name = name
+        self._signature = signature
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        """Return the live data: TinyDB builds new dicts from it and never keeps it."""
+        if self._path is not None and not self._writable:
+            self._refresh()
+        return self._data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """Persist, or restore memory to the last persisted state and re-raise."""
+        if not self._writable:
+            raise _read_only_error(self._name)
+        payload = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=1).encode("utf-8")
+        try:
+            if self._path is not None:
+                fileio.write_atomic(self._path, payload)
+        except BaseException:
+            # TinyDB changed self._data in place before calling write.
+            self._data = json.loads(self._good)
+            raise
+        self._good = payload
+        self._data = data
+
+    def close(self) -> None:
+        """Nothing to release: no file handle is kept open."""
+
+    def _refresh(self) -> None:
+        """Pick up a ``session.json`` replaced by the window that holds the lock."""
+        assert self._path is not None
+        try:
+            stat = self._path.stat()
+        except OSError:
+            return  # keep showing the last good state; the next write-side open will tell
+        if _signature(stat) != self._signature:
+            self._data, self._good, self._signature = _load_tables(self._path, self._name)
+
+
+@functools.cache
+def _storage_class() -> type[_CachedTables]:
+    """The ``tinydb.Storage`` subclass, built on first use to keep tinydb out of start-up."""
+    from tinydb.storages import Storage
+
+    class CachedTablesStorage(_CachedTables, Storage):
+        """TinyDB's storage seam over :class:`_CachedTables`."""
+
+    return CachedTablesStorage
+
+
+def _signature(stat: os.stat_result) -> tuple[int, int, int]:
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+def _load_tables(
+    path: Path, name: str
+) -> tuple[dict[str, dict[str, Any]], bytes, tuple[int, int, int]]:
+    """Read and check ``session.json``; every failure is a sentence, never a traceback."""
+    try:
+        with open(path, "rb") as fh:
+            signature = _signature(os.fstat(fh.fileno()))
+            raw = fh.read()
+    except FileNotFoundError:
+        raise _not_a_session(path.parent) from None
+    except OSError as exc:
+        raise SessionError(
+            f"Session '{name}' cannot be read ({exc.strerror or exc}); check the disk and try again."
+        ) from exc
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        problem = _table_shape_problem(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        problem = str(exc)
+    if problem:
+        raise SessionError(
+            f"Session '{name}' cannot be read because '{path}' is damaged ({problem}); "
+            "restore the session folder from a backup copy, then try again."
+        )
+    meta = next(iter(data[META_TABLE].values()))
+    schema = meta.get("schema")
+    if not isinstance(schema, int) or isinstance(schema, bool):
+        raise SessionError(
+            f"Session '{name}' cannot be read because '{path}' has no schema number; "
+            "restore the session folder from a backup copy, then try again."
+        )
+    if schema > SCHEMA_VERSION:
+        raise SessionVersionError(
+            f"Session '{name}' was written by a newer hsvalidate (schema {schema}); "
+            "install a newer hsvalidate to open it."
+        )
+    return data, raw, signature
+
+
+def _table_shape_problem(data: Any) -> str:
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    for table, docs in data.items():
+        if not isinstance(docs, dict) or not all(
+            k.isdigit() and isinstance(v, dict) for k, v in docs.items()
+        ):
+            return f"table '{table}' is not a table of documents"
+    if not data.get(META_TABLE):
+        return "no meta document"
+    return ""
+
+
+def _normalise(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep JSON round trip: memory then holds exactly what a reopen would read back.
+
+    It also detaches the caller's nested lists and dicts from the store, and rejects
+    non-JSON values before anything is changed.
+    """
+    if not isinstance(doc, Mapping):
+        raise TypeError(f"a document must be a dict, not {type(doc).__name__}")
+    clean = {k: v for k, v in doc.items() if k != "_id"}
+    result: dict[str, Any] = json.loads(json.dumps(clean, ensure_ascii=False, allow_nan=False))
+    return result
+
+
+def _copy(value: Any) -> Any:
+    """Deep copy of JSON data, faster than ``copy.deepcopy``; keeps callers off the cache."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------- journal codec
+
+
+def _encode_batch(first_seq: int, ballots: Iterable[Mapping[str, Any]]) -> tuple[bytes, int]:
+    """Journal lines for one batch, and how many; validates everything before any write."""
+    payloads: list[bytes] = []
+    for ballot in ballots:
+        if not isinstance(ballot, Mapping):
+            raise TypeError(f"a ballot must be a dict, not {type(ballot).__name__}")
+        text = json.dumps(ballot, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        payloads.append(text.encode("utf-8"))
+    end = first_seq + len(payloads) - 1
+    lines = []
+    for seq, payload in enumerate(payloads, start=first_seq):
+        crc = zlib.crc32(payload, zlib.crc32(b"%d,%d,%d," % (seq, first_seq, end)))
+        lines.append(
+            b'{"seq":%d,"first":%d,"end":%d,"crc":%d,"ballot":%s}\n'
+            % (seq, first_seq, end, crc, payload)
+        )
+    return b"".join(lines), len(payloads)
+
+
+@dataclass(frozen=True)
+class _Line:
+    """An intact journal line."""
+
+    seq: int
+    first: int
+    """``seq`` of the first line of the batch this line was written in."""
+    end: int
+    """``seq`` of the last line of that batch."""
+    payload: bytes
+
+
+def _parse_line(line: bytes) -> _Line | None:
+    """The parts of an intact line; ``None`` for a torn or damaged one."""
+    match = _LINE_RE.match(line)
+    if match is None or not line.endswith(b"}"):
+        return None
+    seq, first, end, crc = (int(g) for g in match.groups())
+    payload = line[match.end() : -1]
+    if zlib.crc32(payload, zlib.crc32(b"%d,%d,%d," % (seq, first, end))) != crc:
+        return None
+    if not first <= seq <= end:
+        return None
+    return _Line(seq, first, end, payload)
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What a journal holds: its acknowledged part, and where an unfinished tail starts."""
+
+    payloads: list[bytes]
+    good_size: int
+    """Bytes up to the end of the last complete batch."""
+    next_seq: int
+
+
+def _scan_journal(data: bytes, path: Path, session: str) -> _Scan:
+    """Split a journal into complete batches and an unfinished tail; refuse real damage."""
+    payloads: list[bytes] = []
+    good_size = 0
+    good_count = 0
+    batch: _Line | None = None  # first line of the batch being read
+    pos = 0
+    line_no = 0
+    while pos < len(data):
+        line_no += 1
+        newline = data.find(b"\n", pos)
+        line = None if newline < 0 else _parse_line(data[pos:newline])
+        if (
+            line is None
+            or line.seq != len(payloads) + 1
+            or (batch is None and line.first != line.seq)
+            or (batch is not None and (line.first, line.end) != (batch.first, batch.end))
+        ):
+            if not _is_unfinished_batch(data[good_size:], good_count + 1):
+                raise SessionError(
+                    f"Session '{session}' cannot be used: line {line_no} of '{path}' is "
+                    "damaged; restore this file from a backup copy of the session, "
+                    "then try again."
+                )
+            break
+        payloads.append(line.payload)
+        batch = batch or line
+        pos = newline + 1
+        if line.seq == line.end:
+            good_size, good_count, batch = pos, len(payloads), None
+    return _Scan(payloads=payloads[:good_count], good_size=good_size, next_seq=good_count + 1)
+
+
+def _is_unfinished_batch(tail: bytes, first_seq: int) -> bool:
+    """True if ``tail`` (all after the last complete batch) can only be a write cut short.
+
+    Such a write was never acknowledged.  Every intact line must then belong to one
+    batch starting at ``first_seq``, in its place, and nothing may lie beyond that
+    batch; damaged lines (torn, zero-filled by a power cut) may only sit inside it.
+    Without any intact line, only a single damaged line is accepted: several would be
+    a changed file, not a torn write.
+    """
+    lines = tail.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    end: int | None = None
+    for index, raw in enumerate(lines):
+        line = _parse_line(raw)
+        if line is None:
+            continue
+        if line.first != first_seq or line.seq != first_seq + index:
+            return False
+        if end is not None and line.end != end:
+            return False
+        end = line.end
+    if end is None:
+        return len(lines) <= 1
+    return len(lines) <= end - first_seq + 1
+
+
+def _decode_payloads(payloads: list[bytes], path: Path, session: str) -> list[dict[str, Any]]:
+    result = []
+    for line_no, payload in enumerate(payloads, start=1):
+        try:
+            ballot = json.loads(payload.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            ballot = None
+        if not isinstance(ballot, dict):
+            raise SessionError(
+                f"Session '{session}' cannot be used: line {line_no} of '{path}' is damaged; "
+                "restore this file from a backup copy of the session, then try again."
+            )
+        result.append(ballot)
+    return result
+
+
+def _check_round(round_no: int) -> None:
+    if not isinstance(round_no, int) or isinstance(round_no, bool) or round_no < 1:
+        raise ValueError(f"round numbers start at 1, got {round_no!r}")
+
+
+def _journal_name(round_no: int) -> str:
+    return f"round-{round_no:02d}.jsonl"
+
+
+# --------------------------------------------------------------------------- stores
+
+
+class _TableStore(SessionStore):
+    """Table operations shared by the file and memory stores (TinyDB does the bookkeeping)."""
+
+    def __init__(self, storage: _CachedTables, *, name: str, writable: bool) -> None:
+        from tinydb import TinyDB
+
+        self._name = name
+        self._writable = writable
+        self._closed = False
+        self._db: TinyDB = TinyDB(storage=lambda: storage)
+
+    def meta(self) -> dict[str, Any]:
+        docs = self._table(META_TABLE).all()
+        return _copy(dict(docs[0])) if docs else {}
+
+    def update_meta(self, fields: dict[str, Any]) -> None:
+        self._check_writable()
+        clean = _normalise(fields)
+        table = self._table(META_TABLE)
+        docs = table.all()
+        if docs:
+            table.update(clean, doc_ids=[docs[0].doc_id])
+        else:
+            table.insert(clean)
+
+    def all(self, table: str) -> list[dict[str, Any]]:
+        return [{**_copy(dict(doc)), "_id": doc.doc_id} for doc in self._table(table).all()]
+
+    def insert(self, table: str, doc: dict[str, Any]) -> int:
+        self._check_writable()
+        clean = _normalise(doc)
+        return int(self._table(table).insert(clean))
+
+    def insert_many(self, table: str, docs: list[dict[str, Any]]) -> list[int]:
+        self._check_writable()
+        clean = [_normalise(doc) for doc in docs]
+        if not clean:
+            return []
+        return [int(i) for i in self._table(table).insert_multiple(clean)]
+
+    def update(self, table: str, doc_id: int, fields: dict[str, Any]) -> None:
+        self._check_writable()
+        clean = _normalise(fields)
+        target = self._table(table)
+        if not target.contains(doc_id=doc_id):
+            raise KeyError(f"no document {doc_id} in table '{table}'")
+        target.update(clean, doc_ids=[doc_id])
+
+    def append_ballots(self, round_no: int, ballots: list[dict[str, Any]]) -> None:
+        _check_round(round_no)
+        self._check_writable()
+        data, count = _encode_batch(self._next_seq(round_no), ballots)
+        if count:
+            self._append(round_no, data, count)
+
+    def _table(self, name: str) -> Table:
+        self._check_open()
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"a table name must be a non-empty string, got {name!r}")
+        return self._db.table(name)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ValueError(f"session store '{self._name}' is closed")
+
+    def _check_writable(self) -> None:
+        self._check_open()
+        if not self._writable:
+            raise _read_only_error(self._name)
+
+    @abc.abstractmethod
+    def _next_seq(self, round_no: int) -> int: ...
+
+    @abc.abstractmethod
+    def _append(self, round_no: int, data: bytes, count: int) -> None: ...
+
+
+class MemorySessionStore(_TableStore):
+    """In-memory fake with the file store's behaviour, for service-layer unit tests."""
+
+    def __init__(self, meta: dict[str, Any] | None = None) -> None:
+        tables = {META_TABLE: {"1": {**_normalise(meta or {}), "schema": SCHEMA_VERSION}}}
+        good = json.dumps(tables, ensure_ascii=False).encode("utf-8")
+        storage = _storage_class()(tables, good, path=None, writable=True, name="memory")
+        super().__init__(storage, name="memory", writable=True)
+        self.folder = None
+        self.recovered_from = None
+        self._journals: dict[int, bytearray] = {}
+        self._seqs: dict[int, int] = {}
+
+    def ballots(self, round_no: int) -> list[dict[str, Any]]:  # noqa: D102
+        _check_round(round_no)
+        self._check_open()
+        path = Path(_journal_name(round_no))
+        scan = _scan_journal(bytes(self._journals.get(round_no, b"")), path, self._name)
+        return _decode_payloads(scan.payloads, path, self._name)
+
+    def ballot_rounds(self) -> list[int]:  # noqa: D102
+        self._check_open()
+        return sorted(r for r, data in self._journals.items() if data)
+
+    def close(self) -> None:  # noqa: D102
+        self._closed = True
+
+    def _next_seq(self, round_no: int) -> int:
+        return self._seqs.get(round_no, 1)
+
+    def _append(self, round_no: int, data: bytes, count: int) -> None:
+        self._journals.setdefault(round_no, bytearray()).extend(data)
+        self._seqs[round_no] = self._next_seq(round_no) + count
+
+
+class FileSessionStore(_TableStore):
+    """A session folder on disk; obtain one with :func:`create_store` or :func:`open_store`."""
+
+    def __init__(
+        self,
+        folder: Path,
+        storage: _CachedTables,
+        *,
+        writable: bool,
+        lock: BaseFileLock | None,
+        journals: dict[int, _Scan],
+        recovered_from: LockHolder | None,
+    ) -> None:
+        super().__init__(storage, name=folder.name, writable=writable)
+        self.folder = folder
+        self.recovered_from = recovered_from
+        self._lock = lock
+        self._sizes = {r: scan.good_size for r, scan in journals.items()}
+        self._seqs = {r: scan.next_seq for r, scan in journals.items()}
+        self._fds: dict[int, int] = {}
+
+    def ballots(self, round_no: int) -> list[dict[str, Any]]:  # noqa: D102
+        _check_round(round_no)
+        self._check_open()
+        path = self._journal_path(round_no)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise SessionError(
+                f"Session '{self._name}' cannot read '{path}' ({exc.strerror or exc}); "
+                "check the disk and try again."
+            ) from exc
+        scan = _scan_journal(data, path, self._name)
+        return _decode_payloads(scan.payloads, path, self._name)
+
+    def ballot_rounds(self) -> list[int]:  # noqa: D102
+        self._check_open()
+        if self._writable:
+            return sorted(r for r, size in self._sizes.items() if size)
+        return sorted(r for r, path in _journal_files(self._folder).items() if _nonempty(path))
+
+    def close(self) -> None:  # noqa: D102
+        if self._closed:
+            return
+        self._closed = True
+        for fd in self._fds.values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._fds.clear()
+        if self._lock is not None:
+            with contextlib.suppress(OSError):
+                (self._folder / HOLDER_FILE).unlink()
+            self._lock.release()
+            self._lock = None
+
+    @property
+    def _folder(self) -> Path:
+        assert self.folder is not None
+        return self.folder
+
+    def _journal_path(self, round_no: int) -> Path:
+        return self._folder / BALLOTS_DIR / _journal_name(round_no)
+
+    def _next_seq(self, round_no: int) -> int:
+        return self._seqs.get(round_no, 1)
+
+    def _append(self, round_no: int, data: bytes, count: int) -> None:
+        path = self._journal_path(round_no)
+        size = self._sizes.get(round_no, 0)
+        try:
+            fd = self._journal_fd(round_no, path)
+            on_disk = os.fstat(fd).st_size
+            if on_disk < size:
+                raise SessionError(
+                    f"Session '{self._name}': '{path}' was shortened by another program; "
+                    "close hsvalidate and restore the session folder from a backup copy."
+                )
+            if on_disk > size:  # leftovers of an earlier failed append whose cleanup failed
+                os.ftruncate(fd, size)
+            _write_all(fd, data)
+            os.fsync(fd)
+        except OSError as exc:
+            fd_now = self._fds.get(round_no)
+            if fd_now is not None:
+                with contextlib.suppress(OSError):  # if this fails too, the next append retries
+                    os.ftruncate(fd_now, size)
+                    os.fsync(fd_now)
+            raise fileio.storage_error(exc, path) from exc
+        self._sizes[round_no] = size + len(data)
+        self._seqs[round_no] = self._next_seq(round_no) + count
+
+    def _journal_fd(self, round_no: int, path: Path) -> int:
+        fd = self._fds.get(round_no)
+        if fd is None:
+            created = not path.exists()
+            path.parent.mkdir(exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _O_BINARY, 0o644)
+            self._fds[round_no] = fd
+            if created:
+                fileio.fsync_dir(path.parent)  # the new name must survive a power cut too
+        return fd
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _journal_files(folder: Path) -> dict[int, Path]:
+    ballots = folder / BALLOTS_DIR
+    found: dict[int, Path] = {}
+    if not ballots.is_dir():
+        return found
+    for path in ballots.iterdir():
+        match = _JOURNAL_RE.fullmatch(path.name)
+        if match and path.is_file():
+            found[int(match.group(1))] = path
+    return found
+
+
+def _nonempty(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def create_store(folder: Path, *, meta: dict[str, Any], purpose: str = "") -> SessionStore:
+    """Create a new session folder (and its parents) and open it for writing.
+
+    ``meta`` becomes the meta document; its ``schema`` is always :data:`SCHEMA_VERSION`.
+    """
+    folder = Path(folder)
+    tables = {META_TABLE: {"1": {**_normalise(meta), "schema": SCHEMA_VERSION}}}
+    if (folder / SESSION_FILE).exists():
+        raise _already_exists(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise SessionError(
+            f"'{folder}' is a file, not a folder; choose another name for the session."
+        ) from None
+    except OSError as exc:
+        raise fileio.storage_error(exc, folder) from exc
+    lock = _acquire_lock(folder)
+    wrote_holder = False
+    try:
+        if (folder / SESSION_FILE).exists():  # created meanwhile by another window
+            raise _already_exists(folder)
+        recovered = _leftover_holder(folder)
+        _write_holder(folder, purpose)
+        wrote_holder = True
+        fileio.clean_temp_files(folder)
+        try:
+            (folder / BALLOTS_DIR).mkdir(exist_ok=True)
+        except OSError as exc:
+            raise fileio.storage_error(exc, folder / BALLOTS_DIR) from exc
+        storage = _storage_class()(
+            {}, b"{}", path=folder / SESSION_FILE, writable=True, name=folder.name
+        )
+        storage.write(tables)  # the last step: until session.json exists, this is no session
+        return FileSessionStore(
+            folder, storage, writable=True, lock=lock, journals={}, recovered_from=recovered
+        )
+    except BaseException:
+        _abandon(folder, lock, wrote_holder)
+        raise
+
+
+def open_store(folder: Path, *, writable: bool = True, purpose: str = "") -> SessionStore:
+    """Open an existing session; writable opens lock it, repair a torn tail and clean up.
+
+    Read-only opens take no lock and never change a byte, so results can be viewed from
+    a second window (or a write-protected backup) while ballots are being recorded.
+    """
+    folder = Path(folder)
+    if not (folder / SESSION_FILE).is_file():
+        raise _not_a_session(folder)
+    name = folder.name
+    if not writable:
+        data, good, signature = _load_tables(folder / SESSION_FILE, name)
+        storage = _storage_class()(
+            data, good, path=folder / SESSION_FILE, writable=False, name=name, signature=signature
+        )
+        return FileSessionStore(
+            folder, storage, writable=False, lock=None, journals={}, recovered_from=None
+        )
+    lock = _acquire_lock(folder)
+    wrote_holder = False
+    try:
+        data, good, signature = _load_tables(folder / SESSION_FILE, name)
+        recovered = _leftover_holder(folder)
+        journals: dict[int, _Scan] = {}
+        sizes: dict[int, int] = {}
+        for round_no, path in sorted(_journal_files(folder).items()):
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                raise SessionError(
+                    f"Session '{name}' cannot read '{path}' ({exc.strerror or exc}); "
+                    "check the disk and try again."
+                ) from exc
+            journals[round_no] = _scan_journal(raw, path, name)
+            sizes[round_no] = len(raw)
+        _write_holder(folder, purpose)
+        wrote_holder = True
+        fileio.clean_temp_files(folder)
+        for round_no, scan in journals.items():
+            if scan.good_size < sizes[round_no]:
+                _truncate(_journal_files(folder)[round_no], scan.good_size)
+        storage = _storage_class()(
+            data, good, path=folder / SESSION_FILE, writable=True, name=name, signature=signature
+        )
+        return FileSessionStore(
+            folder, storage, writable=True, lock=lock, journals=journals, recovered_from=recovered
+        )
+    except BaseException:
+        _abandon(folder, lock, wrote_holder)
+        raise
+
+
+def read_lock_holder(folder: Path) -> LockHolder | None:
+    """Who holds (or, after a crash, last held) the session's lock; ``None`` if unknown."""
+    try:
+        raw = (Path(folder) / HOLDER_FILE).read_bytes()
+        return LockHolder.from_dict(json.loads(raw.decode("utf-8")))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+def _acquire_lock(folder: Path) -> BaseFileLock:
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(folder / LOCK_FILE), timeout=0)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise _locked_error(folder) from None
+    except OSError as exc:
+        raise fileio.storage_error(exc, folder / LOCK_FILE) from exc
+    return lock
+
+
+def _locked_error(folder: Path) -> SessionLockedError:
+    deadline = time.monotonic() + _HOLDER_WAIT_S
+    holder = read_lock_holder(folder)
+    while holder is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+        holder = read_lock_holder(folder)
+    who = f" ({holder.describe()})" if holder is not None else ""
+    return SessionLockedError(
+        f"Session '{folder.name}' is in use by another hsvalidate window{who}; "
+        "finish or close that window, then try again."
+    )
+
+
+def _current_holder(purpose: str) -> LockHolder:
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name on some Windows set-ups and containers
+        user = ""
+    try:
+        host = socket.gethostname()
+    except OSError:
+        host = ""
+    since = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    return LockHolder(pid=os.getpid(), host=host, user=user, purpose=purpose, since=since)
+
+
+def _leftover_holder(folder: Path) -> LockHolder | None:
+    """The holder file of a process that died holding the lock, if it is not us."""
+    holder = read_lock_holder(folder)
+    if holder is None:
+        return None
+    me = _current_holder("")
+    if (holder.pid, holder.host) == (me.pid, me.host):
+        return None
+    return holder
+
+
+def _write_holder(folder: Path, purpose: str) -> None:
+    data = json.dumps(asdict(_current_holder(purpose)), ensure_ascii=False, indent=1)
+    fileio.write_atomic(folder / HOLDER_FILE, data.encode("utf-8"))
+
+
+def _abandon(folder: Path, lock: BaseFileLock, wrote_holder: bool) -> None:
+    """Undo a half-done open: our holder file must not look like a crash next time."""
+    if wrote_holder:
+        with contextlib.suppress(OSError):
+            (folder / HOLDER_FILE).unlink()
+    lock.release()
+
+
+def _truncate(path: Path, size: int) -> None:
+    """Cut an unacknowledged tail off a journal, durably."""
+    try:
+        fd = os.open(path, os.O_RDWR | _O_BINARY)
+        try:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise fileio.storage_error(exc, path) from exc
+
+
+def _short_time(iso: str) -> str:
+    """``10:32`` for today, ``2026-11-19 10:32`` otherwise; the raw text if unparseable."""
+    try:
+        when = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    today = dt.datetime.now(when.tzinfo).date()
+    return when.strftime("%H:%M" if when.date() == today else "%Y-%m-%d %H:%M")
+
+
+def _not_a_session(folder: Path) -> SessionError:
+    if not folder.is_dir():
+        return SessionError(
+            f"There is no session folder '{folder}'; check the session name or path."
+        )
+    return SessionError(
+        f"'{folder}' is not an hsvalidate session (it has no {SESSION_FILE}); check the path, "
+        "or restore the session folder from a backup copy."
+    )
+
+
+def _already_exists(folder: Path) -> SessionError:
+    return SessionError(
+        f"A session already exists in '{folder}'; open it instead, or choose another name."
+    )
+
+
+def _read_only_error(name: str) -> SessionError:
+    return SessionError(
+        f"Session '{name}' was opened read-only, so it cannot be changed; "
+        "open it for writing to record this."
+    )
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "FileSessionStore",
+    "LockHolder",
+    "MemorySessionStore",
+    "SessionStore",
+    "create_store",
+    "open_store",
+    "read_lock_holder",
+]
