@@ -7,6 +7,7 @@ translator correct the French of the procès-verbal without touching the layout.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from hsvalidate.i18n import Catalogue, translate
@@ -227,6 +228,10 @@ DOCUMENTS: Catalogue = {
         "d'ordre, méthode « {method} ».",
         "en": "Percentiles (quartiles, P30, P70): {method}.",
     },
+    "pdf.method.percentiles_other": {
+        "fr": "Percentiles (quartiles, P30, P70) : {method}.",
+        "en": "Percentiles (quartiles, P30, P70): {method}.",
+    },
     "pdf.method.ipras": {
         "fr": "Désaccord (manuel RAND/UCLA, Fitch et al. 2001) : IPR = P70 − P30 ; "
         "IPRCP = (P30 + P70) / 2 ; AI = |{centre} − IPRCP| ; IPRAS = {base} + {slope} × AI ; "
@@ -236,9 +241,9 @@ DOCUMENTS: Catalogue = {
         "there is disagreement when IPR > IPRAS.",
     },
     "pdf.results.turnout": {
-        "fr": "Tour {round} : {present} présents sur {invited} inscrits, {rating} votants, "
+        "fr": "Participation : {present} présents sur {invited} inscrits, {rating} votants, "
         "{ballots} votes, {n} indicateurs soumis.",
-        "en": "Round {round}: {present} present out of {invited} registered, {rating} rating, "
+        "en": "Turnout: {present} present out of {invited} registered, {rating} rating, "
         "{ballots} ballots, {n} indicators rated.",
     },
     "pdf.results.legend": {
@@ -286,6 +291,8 @@ DOCUMENTS: Catalogue = {
 }
 """Every document string, ``{key: {"fr": ..., "en": ...}}``, for ``i18n.translate``."""
 
+_FRENCH_SPACES = re.compile(r"(?<=«) | (?=[:;?!»])")
+
 _MONTHS_FR = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
@@ -297,8 +304,16 @@ _MONTHS_EN = (
 
 
 def doc_text(key: str, lang: str, **values: object) -> str:
-    """A document string in ``lang``; a shorthand so layout code reads as layout."""
-    return translate(DOCUMENTS, key, lang, **values)
+    """A document string in ``lang``, with French spacing that never breaks a line badly.
+
+    Why: in French a space precedes « : ; ? ! » and follows « ; a line break there
+    leaves a lone colon or guillemet at the start of a line in the signed minutes.
+    Only the template is changed, never the values a user typed.
+    """
+    template = translate(DOCUMENTS, key, lang)
+    if lang == "fr":
+        template = _FRENCH_SPACES.sub("\u00a0", template)
+    return template.format(**values) if values else template
 
 
 def _label(prefix: str, value: str, lang: str) -> str:
