@@ -98,13 +98,24 @@ def _read_csv(path: Path) -> Table:
             break
         except UnicodeDecodeError:
             continue
-    sample = text[:8192]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_guess_delimiter(text))
+    rows = [[cell.strip() for cell in row] for row in reader]
     return Table(name=path.name, rows=rows, is_sheet=False)
+
+
+def _guess_delimiter(text: str) -> str:
+    """The separator found on most of the first lines.
+
+    ``csv.Sniffer`` gives up on files with a title line or Windows line ends; French
+    Excel writes ``;``, others ``,`` or tabs, so count which one the lines share.
+    """
+    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    best, best_key = ",", (0, 0)
+    for candidate in (";", ",", "\t"):
+        key = (sum(1 for line in lines if candidate in line), text.count(candidate))
+        if key > best_key:
+            best, best_key = candidate, key
+    return best
 
 
 def _read_xlsx(path: Path) -> list[Table]:

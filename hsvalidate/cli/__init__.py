@@ -24,7 +24,38 @@ from hsvalidate.cli.session import session
 from hsvalidate.errors import HsValidateError, InputFileError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class UserError(click.ClickException):
+    """An expected failure, shown as one sentence (plus located problems for bad files)."""
+
+    exit_code = 1
+
+    def __init__(self, error: HsValidateError) -> None:
+        super().__init__(str(error))
+        self.problems = error.problems if isinstance(error, InputFileError) else ()
+
+    def format_message(self) -> str:
+        """The sentence, then each problem with its place, so the file can be fixed in one pass."""
+        lines = [self.message]
+        lines += [f"  - {problem}" for problem in self.problems[:50]]
+        if len(self.problems) > 50:
+            lines.append(f"  … and {len(self.problems) - 50} more.")
+        return "\n".join(lines)
+
+
+class _Group(click.Group):
+    """The root group: turns the error family into exit status 1 for every subcommand."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except HsValidateError as exc:
+            raise UserError(exc) from exc
+        except (KeyboardInterrupt, EOFError):
+            click.echo("\nStopped. Everything acknowledged so far is saved.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hsvalidate")
 def cli() -> None:
     """Run the validation workshop of an M&E framework, offline, on one laptop.
@@ -41,31 +72,12 @@ for command in (demo, framework, session, participants, round_, ballot, ballots,
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI and turn expected failures into one clear sentence."""
+    """Entry point: expected failures exit 1 with a sentence (via ``_Group``); bugs say so."""
     _utf8_console()
     try:
-        cli.main(args=argv, prog_name="hsvalidate", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Stopped. Everything acknowledged so far is saved.", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except InputFileError as exc:
-        click.secho(f"Error: {exc}", fg="red", err=True)
-        for problem in exc.problems[:50]:
-            click.echo(f"  - {problem}", err=True)
-        if len(exc.problems) > 50:
-            click.echo(f"  … and {len(exc.problems) - 50} more.", err=True)
-        sys.exit(1)
-    except HsValidateError as exc:
-        click.secho(f"Error: {exc}", fg="red", err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("\nStopped. Everything acknowledged so far is saved.", err=True)
-        sys.exit(130)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        cli.main(args=argv, prog_name="hsvalidate")
+    except SystemExit:
+        raise
     except Exception:
         click.echo(
             "hsvalidate hit an internal error; this is a bug. Everything acknowledged so far is "
@@ -74,8 +86,6 @@ def main(argv: list[str] | None = None) -> None:
         )
         traceback.print_exc()
         sys.exit(3)
-    else:
-        sys.exit(0)
 
 
 def _utf8_console() -> None:

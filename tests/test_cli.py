@@ -1,0 +1,275 @@
+"""The facilitator's commands through click's CliRunner, as a workshop day runs them."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from hsvalidate.cli import cli
+from hsvalidate.workshop import Workshop
+
+PEOPLE = [
+    ("Awa Kɔnɛ", "WANEP-Mali", "société civile", "F"),
+    ("Ɲɛlɛni Dembélé", "Ministère de la Réconciliation", "gouvernement", "Femme"),
+    ("Sɛkuba Kanté", "MINUSMA", "international", "H"),
+    ("Ŋolo Traoré", "CEDEAO", "régional", "M"),
+]
+CRITERIA = ("relevance", "feasibility", "clarity")
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def write_csv(
+    path: Path, rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8"
+) -> Path:
+    with path.open("w", encoding=encoding, newline="") as fh:
+        csv.writer(fh, delimiter=delimiter).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def attendance(tmp_path: Path) -> Path:
+    rows = [
+        ["Liste de présence — atelier de validation", "", "", ""],
+        [],
+        ["Nom", "Structure", "Groupe", "Sexe"],
+    ]
+    rows += [list(p) for p in PEOPLE]
+    return write_csv(tmp_path / "présence.csv", rows, delimiter=";")
+
+
+@pytest.fixture
+def session(sessions_dir: Path, framework_file: Path, attendance: Path) -> str:
+    assert (
+        run("session", "new", "Atelier Bamako", "--framework", str(framework_file)).exit_code == 0
+    )
+    result = run("participants", "import", str(attendance))
+    assert result.exit_code == 0, result.output
+    return "Atelier Bamako"
+
+
+def ballots_file(
+    tmp_path: Path, scores: dict[str, dict[str, int | None]], name: str = "votes.csv"
+) -> Path:
+    """scores[participant][indicator] = score used on every criterion."""
+    rows = [["participant", "indicator", "criterion", "score", "comment"]]
+    for participant, per_indicator in scores.items():
+        for indicator, score in per_indicator.items():
+            for criterion in CRITERIA:
+                rows.append(
+                    [participant, indicator, criterion, "" if score is None else str(score), ""]
+                )
+    return write_csv(tmp_path / name, rows)
+
+
+def test_a_whole_workshop_from_session_to_documents(session: str, tmp_path: Path) -> None:
+    assert "Round 1 is open: 5 indicator(s)" in run("round", "open").output
+    high = {"D1.O1.I1": 8, "D1.O1.I2": 8, "D1.O2.I1": 2, "D2.O1.I1": 8, "D2.O1.I2": 8}
+    split = dict(high, **{"D2.O1.I2": 1})
+    votes = ballots_file(tmp_path, {"P01": high, "P02": high, "P03": split, "P04": split})
+    result = run("ballots", "import", str(votes), "--source", "paper")
+    assert result.exit_code == 0, result.output
+    assert "Recorded 20 new ballot(s)" in result.output
+
+    shown = run("results", "--round", "1")
+    assert shown.exit_code == 0
+    line = next(li for li in shown.output.splitlines() if "D1.O2.I1" in li and "relevance" in li)
+    assert line.split()[4:7] == ["4", "0", "2"]  # n, cannot judge, median
+    assert line.rstrip().endswith("drop")
+
+    assert "Round 1 is closed: 4 participant(s) rated." in run("round", "close").output
+    # Round 2 re-rates only what round 1 left without consensus.
+    opened = run("round", "open")
+    assert "Round 2 is open: 1 indicator(s)" in opened.output
+
+    out = tmp_path / "sortie finale"
+    exported = run("export", "--out", str(out))
+    assert exported.exit_code == 0, exported.output
+    assert sorted(p.suffix for p in out.iterdir()) == [".pdf", ".xlsx"]
+
+
+def test_session_commands_use_the_last_session_and_say_so(session: str) -> None:
+    result = CliRunner().invoke(cli, ["round", "open"], catch_exceptions=False)
+    assert "Session: Atelier Bamako" in result.output
+
+
+def test_no_session_yet_is_one_clear_sentence(sessions_dir: Path) -> None:
+    result = run("round", "open")
+    assert result.exit_code == 1
+    assert "hsvalidate session new NAME --framework FILE" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_unknown_session_name_lists_the_known_ones(session: str) -> None:
+    result = run("round", "open", "--session", "Atelier Gao")
+    assert result.exit_code == 1
+    assert "Known sessions: Atelier Bamako" in result.output
+
+
+def test_a_bad_ballot_file_records_nothing_and_names_every_bad_row(
+    session: str, tmp_path: Path
+) -> None:
+    run("round", "open")
+    rows = [
+        ["participant", "indicator", "criterion", "score", "comment"],
+        ["P01", "D1.O1.I1", "relevance", "7", ""],
+        ["P01", "D1.O1.I1", "feasibility", "12", ""],
+        ["P09", "D1.O1.I1", "relevance", "5", ""],
+        ["P02", "D9.O9.I9", "relevance", "5", ""],
+        ["P02", "D1.O1.I1", "beauty", "5", ""],
+        ["P03", "D1.O1.I1", "clarity", "sept", ""],
+    ]
+    result = run("ballots", "import", str(write_csv(tmp_path / "bad.csv", rows)))
+    assert result.exit_code == 1
+    assert "5 problem(s)" in result.output and "no ballot was recorded" in result.output
+    for row, column in [
+        (3, "score"),
+        (4, "participant"),
+        (5, "indicator"),
+        (6, "criterion"),
+        (7, "score"),
+    ]:
+        assert f"row {row}, column '{column}'" in result.output
+    assert "0 / 4 ballots" in run("round", "status").output
+
+
+def test_reimporting_a_corrected_file_replaces_instead_of_counting_twice(
+    session: str, tmp_path: Path
+) -> None:
+    run("round", "open")
+    first = ballots_file(tmp_path, {"P01": {"D1.O1.I1": 3}})
+    run("ballots", "import", str(first))
+    again = run(
+        "ballots", "import", str(ballots_file(tmp_path, {"P01": {"D1.O1.I1": 9}}, "v2.csv"))
+    )
+    assert "replaced 1 earlier one(s)" in again.output
+    line = next(
+        li for li in run("results").output.splitlines() if "D1.O1.I1" in li and "relevance" in li
+    )
+    assert line.split()[4] == "1" and line.split()[6] == "9"
+
+
+def test_out_of_range_paper_ballot_is_refused_with_the_scale(session: str) -> None:
+    run("round", "open")
+    result = run(
+        "ballot", "--participant", "P01", "--indicator", "D1.O1.I1", "--rating", "relevance=10"
+    )
+    assert result.exit_code == 1
+    assert "outside the scale 1–9" in result.output
+    ok = run(
+        "ballot",
+        "--participant",
+        "p01",
+        "--indicator",
+        "D1.O1.I1",
+        "--rating",
+        "relevance=7",
+        "--rating",
+        "clarity=",
+    )
+    assert ok.exit_code == 0 and "Recorded the ballot of P01" in ok.output
+
+
+def test_ballot_without_a_terminal_names_the_way_out_and_exits_1(session: str) -> None:
+    run("round", "open")
+    result = run("ballot", "--participant", "P01")
+    assert result.exit_code == 1
+    assert "ballots import FILE" in result.output
+
+
+def test_participants_add_without_terminal_names_the_flags(session: str) -> None:
+    result = run("participants", "add")
+    assert result.exit_code == 1
+    assert "--name" in result.output
+
+
+def test_participants_list_hides_names_unless_asked(session: str) -> None:
+    hidden = run("participants", "list").output
+    assert "P01" in hidden and "Awa" not in hidden
+    shown = run("participants", "list", "--show-names").output
+    assert "Awa Kɔnɛ" in shown and "Ŋolo Traoré" in shown
+
+
+def test_reimporting_the_attendance_sheet_skips_people_already_registered(
+    session: str, attendance: Path
+) -> None:
+    result = run("participants", "import", str(attendance))
+    assert "Registered 0 participant(s); 4 already registered were skipped." in result.output
+
+
+def test_a_second_window_on_the_same_session_is_refused(session: str, sessions_dir: Path) -> None:
+    with Workshop.open(root=sessions_dir, name=session, purpose="hsvalidate ballot"):
+        result = run("round", "open")
+    assert result.exit_code == 1
+    assert "in use" in result.output
+    assert "hsvalidate ballot" in result.output
+    # ...and once the first window is closed, it works.
+    assert run("round", "open").exit_code == 0
+
+
+def test_reading_commands_work_while_another_window_writes(
+    session: str, sessions_dir: Path
+) -> None:
+    run("round", "open")
+    with Workshop.open(root=sessions_dir, name=session, purpose="hsvalidate ballot"):
+        assert run("round", "status").exit_code == 0
+        assert run("results").exit_code == 0
+
+
+def test_usage_errors_exit_2(sessions_dir: Path) -> None:
+    assert run("round", "open", "--bogus").exit_code == 2
+    assert run("session", "new", "x", "--framework", "f.yaml", "--scale", "7").exit_code == 2
+
+
+def test_session_name_that_cannot_be_a_folder_is_refused(
+    sessions_dir: Path, framework_file: Path
+) -> None:
+    result = run("session", "new", "a/b", "--framework", str(framework_file))
+    assert result.exit_code == 1
+    assert "characters a folder name cannot hold" in result.output
+
+
+def test_creating_the_same_session_twice_keeps_the_first(
+    session: str, framework_file: Path
+) -> None:
+    result = run("session", "new", "Atelier Bamako", "--framework", str(framework_file))
+    assert result.exit_code == 1
+    assert "4 participant(s)" in run("participants", "list").output
+
+
+def test_framework_check_rejects_a_broken_file_with_places(tmp_path: Path) -> None:
+    broken = tmp_path / "cassé.yaml"
+    broken.write_text("title: [unclosed\n", encoding="utf-8")
+    result = run("framework", "check", str(broken))
+    assert result.exit_code == 1
+    assert "cassé.yaml" in result.output
+    assert "Traceback" not in result.output
+
+
+def _commands(
+    group: click.Group, prefix: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], click.Command]]:
+    found: list[tuple[tuple[str, ...], click.Command]] = []
+    for name, command in group.commands.items():
+        found.append(((*prefix, name), command))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, (*prefix, name)))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("path", "command"), _commands(cli), ids=lambda v: " ".join(v) if isinstance(v, tuple) else ""
+)
+def test_every_command_has_help_with_an_example(
+    path: tuple[str, ...], command: click.Command
+) -> None:
+    result = run(*path, "--help")
+    assert result.exit_code == 0
+    assert (command.help or "").strip(), f"{' '.join(path)} has no help"
+    assert "Example: hsvalidate" in result.output
