@@ -11,6 +11,8 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import click
+
 from hsvalidate.errors import InteractiveError
 from hsvalidate.i18n import translate
 from hsvalidate.i18n.prompts import PROMPTS
@@ -72,20 +74,18 @@ def _t(key: str, lang: str, **values: object) -> str:
 
 
 def show_indicator(view: IndicatorView, lang: str) -> None:
-    """Print the indicator in large, plain lines before its questions."""
-    import questionary
-
-    questionary.print("")
-    questionary.print(_t("position", lang, i=view.position, n=view.total), style="fg:ansigray")
-    questionary.print(f"{_t('dimension', lang)} : {view.dimension}", style="fg:ansigray")
-    questionary.print(f"{_t('outcome', lang)} : {view.outcome}", style="fg:ansigray")
-    questionary.print(f"{view.code} — {view.text}", style="bold")
+    """Print the indicator in plain lines before its questions (click, so tests can read it)."""
+    click.echo("")
+    click.secho(_t("position", lang, i=view.position, n=view.total), dim=True)
+    click.secho(f"{_t('dimension', lang)} {view.dimension}", dim=True)
+    click.secho(f"{_t('outcome', lang)} {view.outcome}", dim=True)
+    click.secho(f"{view.code} — {view.text}", bold=True)
     if view.definition:
-        questionary.print(f"{_t('definition', lang)} : {view.definition}")
+        click.echo(f"{_t('definition', lang)} {view.definition}")
     if view.previous_comments:
-        questionary.print(_t("comments_seen", lang), style="italic")
+        click.secho(_t("comments_seen", lang), italic=True)
         for comment in view.previous_comments:
-            questionary.print(f"  « {comment} »", style="italic")
+            click.secho(f"  « {comment} »", italic=True)
 
 
 def ask_ballot(view: IndicatorView, *, scale_min: int, scale_max: int, lang: str) -> BallotAnswer:
@@ -113,7 +113,7 @@ def ask_ballot(view: IndicatorView, *, scale_min: int, scale_max: int, lang: str
             questionary.Choice(title=_t("cannot_judge", lang), value="", shortcut_key="0")
         )
         if criterion.feedback:
-            questionary.print(criterion.feedback, style="fg:ansicyan")
+            click.secho(criterion.feedback, fg="cyan")
         answer = questionary.select(
             f"{criterion.label} — {criterion.question}",
             choices=choices,
@@ -126,16 +126,12 @@ def ask_ballot(view: IndicatorView, *, scale_min: int, scale_max: int, lang: str
 
 def say_recorded(code: str, lang: str) -> None:
     """Acknowledge a ballot only after it is durably stored."""
-    import questionary
-
-    questionary.print(_t("recorded", lang, code=code), style="fg:ansigreen bold")
+    click.secho(_t("recorded", lang, code=code), fg="green", bold=True)
 
 
 def say_done(lang: str) -> None:
     """Tell the participant they are finished."""
-    import questionary
-
-    questionary.print(_t("done", lang), style="bold")
+    click.secho(_t("done", lang), bold=True)
 
 
 def choose_participant(choices: Sequence[tuple[str, str]], *, lang: str) -> str:

@@ -11,9 +11,9 @@ PROMPTS: dict[str, dict[str, str]] = {
         "en": "Comment or proposed rewording (optional, Enter to skip):",
     },
     "position": {"fr": "Indicateur {i} sur {n}", "en": "Indicator {i} of {n}"},
-    "definition": {"fr": "Définition", "en": "Definition"},
-    "outcome": {"fr": "Résultat", "en": "Outcome"},
-    "dimension": {"fr": "Dimension", "en": "Dimension"},
+    "definition": {"fr": "Définition :", "en": "Definition:"},
+    "outcome": {"fr": "Résultat :", "en": "Outcome:"},
+    "dimension": {"fr": "Dimension :", "en": "Dimension:"},
     "feedback": {
         "fr": "Tour précédent — médiane {median}, bas {low} %, moyen {mid} %, haut {high} % "
         "(n = {n}) ; votre note : {own}",
