@@ -163,7 +163,25 @@ def compute_stats(
     n_low = sum(1 for s in rated if s <= low_max)
     n_high = sum(1 for s in rated if s >= high_min)
     if not n:
-        return Stats(n, n_cj, missing, *([None] * 11), n_low=0, n_mid=0, n_high=0)
+        return Stats(
+            n=0,
+            n_cannot_judge=n_cj,
+            n_missing=missing,
+            median=None,
+            mean=None,
+            q1=None,
+            q3=None,
+            p30=None,
+            p70=None,
+            ipr=None,
+            iprcp=None,
+            ai=None,
+            ipras=None,
+            disagreement=None,
+            n_low=0,
+            n_mid=0,
+            n_high=0,
+        )
     p30, p70 = percentile(rated, 30), percentile(rated, 70)
     assert p30 is not None and p70 is not None
     ipr = p70 - p30

@@ -8,6 +8,7 @@ figures to ``consensus`` and layout to ``exports``.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import defaultdict
@@ -316,15 +317,15 @@ class Workshop:
             name = match.cell(row, "name")
             if not any(cell.strip() for cell in row):
                 continue
-            place = {
-                "file": str(path),
-                "sheet": match.table.name if match.table.is_sheet else None,
-                "row": index,
-            }
+            place = functools.partial(
+                Problem,
+                file=str(path),
+                sheet=match.table.name if match.table.is_sheet else None,
+                row=index,
+            )
             if not name:
                 problems.append(
-                    Problem(
-                        **place,
+                    place(
                         column=match.column_name("name"),
                         message="the name is empty; fill it in or delete the row",
                     )
@@ -333,8 +334,7 @@ class Workshop:
             sex = match.cell(row, "sex")
             if _SEX_WORDS.get(sex.lower()) is None:
                 problems.append(
-                    Problem(
-                        **place,
+                    place(
                         column=match.column_name("sex"),
                         message=f"'{sex}' is not a sex the tool knows; write F, M or leave it empty",
                     )

@@ -28,11 +28,13 @@ def check(file: Path) -> None:
 
     summary = check_framework(file)
     click.echo(f"{file}: valid framework")
-    click.echo(f"  Title:       {summary.title}")
+    click.echo(f"  Title:       {summary.title.get('fr')}")
+    if summary.title.en:
+        click.echo(f"               {summary.title.en}")
     click.echo(f"  Dimensions:  {summary.dimensions}")
     click.echo(f"  Outcomes:    {summary.outcomes}")
     click.echo(f"  Indicators:  {summary.indicators}")
-    if summary.missing_english:
-        click.echo(f"  Without English text: {summary.missing_english} indicator(s)")
+    if summary.indicators_missing_english:
+        click.echo(f"  Without English text: {summary.indicators_missing_english} indicator(s)")
     if summary.extra_columns:
         click.echo(f"  Extra columns kept as notes: {summary.extra_columns}")
