@@ -7,9 +7,9 @@ files lives in ``framework_io``; this module knows no file format.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, TypeVar
 
 LANGUAGES = ("fr", "en")
 """French is the working language; English is offered for partners."""
@@ -229,3 +229,401 @@ def framework_from_dict(data: dict[str, Any]) -> Framework:
             for d in data.get("dimensions", [])
         ),
     )
+
+
+# --------------------------------------------------------------------------------------
+# Validation: pure checks shared by every loader (YAML, XLSX, CSV).
+#
+# Why here and not in framework_io: the rules (codes unique at every level, French text
+# present, how a matrix's carried-down cells become a hierarchy) are about the framework,
+# not about a file format; the loaders only say *where* each problem sits in their file.
+# --------------------------------------------------------------------------------------
+
+Node = tuple[int, ...]
+"""Position of an element: ``()`` the framework, ``(d,)`` a dimension, ``(d, o)`` an
+outcome, ``(d, o, i)`` an indicator (0-based indices)."""
+
+YEAR_MIN = 1900
+"""Earliest year accepted for a baseline or a target (older ones are typos)."""
+YEAR_MAX = 2100
+"""Latest year accepted for a baseline or a target."""
+
+_LEVEL_NAMES = {1: "dimension", 2: "outcome", 3: "indicator"}
+_CODE_EXAMPLES = {1: "D1", 2: "D1.O1", 3: "D1.O1.I1"}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A structural problem in a framework, before a loader turns it into a located Problem."""
+
+    node: Node
+    """The element concerned (see :data:`Node`)."""
+    field: str
+    """The field concerned: ``code``, ``title`` (dimension, outcome, framework), ``text``
+    (indicator) or ``dimensions`` (the framework as a whole)."""
+    message: str
+    """One sentence saying what is wrong and what to do."""
+
+
+def describe_node(node: Node) -> str:
+    """A position in words, for messages when no file place is known."""
+    parts = [f"{_LEVEL_NAMES[k + 1]} {index + 1}" for k, index in enumerate(node)]
+    return ", ".join(parts) if parts else "the framework"
+
+
+def validate_framework(
+    fw: Framework, describe: Callable[[Node], str] = describe_node
+) -> list[Issue]:
+    """Every structural problem of ``fw`` at once, so an author fixes a draft in one pass.
+
+    ``describe`` names another element's place (``"row 7"``, ``"line 12"``) so that a
+    duplicate-code message can point at the first use in the author's own file.
+    """
+    issues: list[Issue] = []
+    if not fw.title.fr:
+        issues.append(Issue((), "title", "The framework has no title; give it a title in French."))
+    if not fw.indicators():
+        issues.append(
+            Issue(
+                (),
+                "dimensions",
+                "The framework has no indicator; add at least one dimension with an outcome "
+                "and an indicator.",
+            )
+        )
+    first_use: dict[str, Node] = {}
+
+    def check(node: Node, code: str, title: Text, title_field: str) -> None:
+        level = _LEVEL_NAMES[len(node)]
+        if not code:
+            issues.append(
+                Issue(
+                    node,
+                    "code",
+                    f"This {level} has no code; give it a short unique code such as "
+                    f"'{_CODE_EXAMPLES[len(node)]}', because ratings and decisions refer to it.",
+                )
+            )
+        elif code in first_use:
+            issues.append(
+                Issue(
+                    node,
+                    "code",
+                    f"The code '{code}' is already used by the "
+                    f"{_LEVEL_NAMES[len(first_use[code])]} at {describe(first_use[code])}; "
+                    "give each dimension, outcome and indicator its own code.",
+                )
+            )
+        else:
+            first_use[code] = node
+        what = "statement" if level == "indicator" else "name"
+        if not title.fr and title.en:
+            issues.append(
+                Issue(
+                    node,
+                    title_field,
+                    f"This {level} has an English {what} but no French one; write the French "
+                    f"{what} too, because French is the working language.",
+                )
+            )
+        elif not title.fr:
+            issues.append(
+                Issue(node, title_field, f"This {level} has no {what}; write it in French.")
+            )
+
+    for d, dimension in enumerate(fw.dimensions):
+        check((d,), dimension.code, dimension.title, "title")
+        for o, outcome in enumerate(dimension.outcomes):
+            check((d, o), outcome.code, outcome.title, "title")
+            for i, ind in enumerate(outcome.indicators):
+                check((d, o, i), ind.code, ind.text, "text")
+    return issues
+
+
+def parse_year(value: str) -> int | None:
+    """A year written by a person (``'2015'``, ``' 2015.0'``), or None when blank.
+
+    Raises:
+        ValueError: with a sentence saying what to write instead, because spreadsheet
+            cells and hand-written YAML both arrive as text.
+    """
+    text = value.strip()
+    if not text:
+        return None
+    if text.endswith(".0"):
+        text = text[:-2]
+    if not text.isdigit() or not text.isascii():
+        raise ValueError(
+            f"'{value.strip()}' is not a year; write a single year such as 2015, or leave it empty."
+        )
+    year = int(text)
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ValueError(
+            f"{year} is not a plausible year; write a year between {YEAR_MIN} and {YEAR_MAX}."
+        )
+    return year
+
+
+@dataclass(frozen=True)
+class FrameworkSummary:
+    """What ``hsvalidate check`` prints: enough to see at a glance that the right file loaded."""
+
+    title: Text
+    """Title of the framework."""
+    source: str
+    """File it was read from."""
+    dimensions: int
+    """Number of dimensions."""
+    outcomes: int
+    """Number of outcomes."""
+    indicators: int
+    """Number of indicators."""
+    indicators_missing_english: int
+    """Indicators whose statement has no English text (partners will see the French)."""
+    extra_columns: int
+    """Columns of the source file the tool does not know, kept with each indicator."""
+
+
+def extra_headers(fw: Framework) -> list[tuple[str, int]]:
+    """Unknown columns as (header, occurrence), in order of first appearance.
+
+    Why the occurrence: a sheet may carry two unknown columns with the same header, and
+    both must be written back rather than one overwriting the other.
+    """
+    seen: dict[tuple[str, int], None] = {}
+    for ind in fw.indicators():
+        counts: dict[str, int] = {}
+        for header, _ in ind.extra:
+            k = counts.get(header, 0)
+            counts[header] = k + 1
+            seen.setdefault((header, k), None)
+    return list(seen)
+
+
+def summarize_framework(fw: Framework) -> FrameworkSummary:
+    """Counts for a check report."""
+    indicators = fw.indicators()
+    return FrameworkSummary(
+        title=fw.title,
+        source=fw.source,
+        dimensions=len(fw.dimensions),
+        outcomes=sum(1 for _ in fw.outcomes()),
+        indicators=len(indicators),
+        indicators_missing_english=sum(1 for ind in indicators if not ind.text.en),
+        extra_columns=len(extra_headers(fw)),
+    )
+
+
+# --- Indicator matrices: one row per indicator, parents carried down -----------------
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One data row of an indicator matrix, its cells already read into fields."""
+
+    row: int
+    """Row number as the spreadsheet shows it (1-based)."""
+    dimension_code: str = ""
+    """Dimension code cell, blank when the sheet has none or leaves it to carry down."""
+    dimension: Text = Text()
+    """Dimension name cells (French and English)."""
+    outcome_code: str = ""
+    """Outcome code cell."""
+    outcome: Text = Text()
+    """Outcome statement cells."""
+    indicator: Indicator | None = None
+    """The indicator on this row; None for a heading row that only names a dimension or outcome."""
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """A problem tied to a matrix row and a field (the loader knows that field's column)."""
+
+    row: int
+    """Row number as the spreadsheet shows it."""
+    field: str
+    """``dimension``, ``dimension_code``, ``outcome`` or ``outcome_code``."""
+    message: str
+    """One sentence saying what is wrong and what to do."""
+
+
+@dataclass(frozen=True)
+class Assembly:
+    """A framework assembled from matrix rows, with the problems met on the way."""
+
+    framework: Framework
+    """The hierarchy as far as it could be resolved."""
+    issues: tuple[RowIssue, ...]
+    """Rows that could not be placed, or that contradict an earlier row."""
+    origins: dict[Node, int]
+    """Row where each element first appears, so structural problems point at a row."""
+
+
+@dataclass
+class _OutcomeAcc:
+    code: str
+    fr: str
+    en: str
+    row: int
+    indicators: list[Indicator]
+
+
+@dataclass
+class _DimensionAcc:
+    code: str
+    fr: str
+    en: str
+    row: int
+    outcomes: list[_OutcomeAcc]
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _next_code(prefix: str, used: set[str]) -> str:
+    n = 1
+    while f"{prefix}{n}" in used:
+        n += 1
+    used.add(f"{prefix}{n}")
+    return f"{prefix}{n}"
+
+
+def _merge_names(
+    *,
+    known: _DimensionAcc | _OutcomeAcc,
+    fr: str,
+    en: str,
+    row: int,
+    field: str,
+) -> list[RowIssue]:
+    """Fill a name seen for the first time; report a contradiction with an earlier row."""
+    issues: list[RowIssue] = []
+    level = "dimension" if field == "dimension" else "outcome"
+    for lang, value in (("fr", fr), ("en", en)):
+        current = getattr(known, lang)
+        if not value:
+            continue
+        if not current:
+            setattr(known, lang, value)
+        elif not _same(current, value):
+            issues.append(
+                RowIssue(
+                    row,
+                    field,
+                    f"The {level} '{known.code}' is named '{current}' on row {known.row} but "
+                    f"'{value}' here; use the same name on every row, or leave the cell empty "
+                    "to carry the name down.",
+                )
+            )
+    return issues
+
+
+def assemble_matrix(
+    rows: Sequence[MatrixRow], *, title: Text, notes: Text = Text(), source: str = ""
+) -> Assembly:
+    """Turn matrix rows into a hierarchy the way an M&E team reads its own sheet.
+
+    Why these rules: teams leave the dimension and outcome cells blank (or merged) under
+    the first row of a block, and rarely code anything but indicators.  So a blank cell
+    carries the value from above; a dimension or outcome is recognised again by its code,
+    else by its French name; missing dimension and outcome codes are derived (``D1``,
+    ``D1.O1``... in order of first appearance, skipping codes the sheet uses itself).
+    Indicator codes are never invented: ratings are tied to them, and a code derived from
+    a row position would silently move to another indicator when rows are inserted.
+    """
+    issues: list[RowIssue] = []
+    used_codes = {r.dimension_code for r in rows if r.dimension_code}
+    used_codes |= {r.outcome_code for r in rows if r.outcome_code}
+    dims: list[_DimensionAcc] = []
+    current_dim: _DimensionAcc | None = None
+    current_out: _OutcomeAcc | None = None
+
+    for r in rows:
+        dim_given = bool(r.dimension_code or r.dimension.fr or r.dimension.en)
+        if dim_given:
+            found = _find(dims, r.dimension_code, r.dimension)
+            if found is None:
+                code = r.dimension_code or _next_code("D", used_codes)
+                found = _DimensionAcc(code, r.dimension.fr, r.dimension.en, r.row, [])
+                dims.append(found)
+            else:
+                issues += _merge_names(
+                    known=found, fr=r.dimension.fr, en=r.dimension.en, row=r.row, field="dimension"
+                )
+            if found is not current_dim:
+                current_out = None
+            current_dim = found
+        elif current_dim is None:
+            issues.append(
+                RowIssue(
+                    r.row,
+                    "dimension",
+                    "This row has no dimension and there is none above to carry down; "
+                    "write the dimension on this row.",
+                )
+            )
+            continue
+        out_given = bool(r.outcome_code or r.outcome.fr or r.outcome.en)
+        if out_given:
+            found_out = _find(current_dim.outcomes, r.outcome_code, r.outcome)
+            if found_out is None:
+                code = r.outcome_code or _next_code(f"{current_dim.code}.O", used_codes)
+                found_out = _OutcomeAcc(code, r.outcome.fr, r.outcome.en, r.row, [])
+                current_dim.outcomes.append(found_out)
+            else:
+                issues += _merge_names(
+                    known=found_out, fr=r.outcome.fr, en=r.outcome.en, row=r.row, field="outcome"
+                )
+            current_out = found_out
+        elif current_out is None:
+            if r.indicator is None:
+                continue  # a heading row that only names a dimension
+            issues.append(
+                RowIssue(
+                    r.row,
+                    "outcome",
+                    f"This indicator has no outcome and none can be carried down under "
+                    f"dimension '{current_dim.code}'; write its outcome on this row.",
+                )
+            )
+            continue
+        if r.indicator is not None:
+            current_out.indicators.append(r.indicator)
+
+    origins: dict[Node, int] = {}
+    dimensions: list[Dimension] = []
+    placed = {id(r.indicator): r.row for r in rows if r.indicator is not None}
+    for d, dim in enumerate(dims):
+        origins[(d,)] = dim.row
+        outcomes: list[Outcome] = []
+        for o, out in enumerate(dim.outcomes):
+            origins[(d, o)] = out.row
+            for i, ind in enumerate(out.indicators):
+                origins[(d, o, i)] = placed[id(ind)]
+            outcomes.append(
+                Outcome(code=out.code, title=Text(out.fr, out.en), indicators=tuple(out.indicators))
+            )
+        dimensions.append(
+            Dimension(code=dim.code, title=Text(dim.fr, dim.en), outcomes=tuple(outcomes))
+        )
+    fw = Framework(title=title, dimensions=tuple(dimensions), source=source, notes=notes)
+    return Assembly(framework=fw, issues=tuple(issues), origins=origins)
+
+
+_Acc = TypeVar("_Acc", _DimensionAcc, _OutcomeAcc)
+
+
+def _find(items: Sequence[_Acc], code: str, name: Text) -> _Acc | None:
+    """The element this row names: by code when the row has one, else by name."""
+    for item in items:
+        if code and item.code == code:
+            return item
+    if code:
+        return None
+    for item in items:
+        if name.fr and item.fr and _same(item.fr, name.fr):
+            return item
+        if not name.fr and name.en and item.en and _same(item.en, name.en):
+            return item
+    return None

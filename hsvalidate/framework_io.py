@@ -1,0 +1,1149 @@
+"""Reading and writing frameworks: YAML (the tool's own format) and XLSX/CSV indicator matrices.
+
+Why one module: a draft arrives in whatever shape its authors use, and the validated
+framework must leave in the same shape for the next cycle.  Every reader reports all
+the problems of a file at once (each with its sheet, row and column), because the
+person fixing the draft is often not the one running the workshop.  PyYAML is imported
+here and nowhere else; spreadsheets go through :mod:`hsvalidate.spreadsheet`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hsvalidate import spreadsheet
+from hsvalidate.errors import FrameworkError, InputFileError, Problem
+from hsvalidate.fileio import write_atomic
+from hsvalidate.framework import (
+    Dimension,
+    Framework,
+    FrameworkSummary,
+    Indicator,
+    MatrixRow,
+    Node,
+    Outcome,
+    Text,
+    assemble_matrix,
+    extra_headers,
+    parse_year,
+    summarize_framework,
+    validate_framework,
+)
+
+__all__ = [
+    "FRAMEWORK_SUFFIXES",
+    "FrameworkSummary",
+    "check_framework",
+    "load_framework",
+    "save_framework",
+    "save_framework_xlsx",
+    "save_framework_yaml",
+]
+
+FRAMEWORK_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm", ".csv")
+"""File types a draft framework may come in."""
+
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+_TEXT_FIELDS = tuple(f.name for f in fields(Indicator) if f.type in ("Text", Text))
+_YEAR_FIELDS = ("baseline_year", "target_year")
+_PLAIN_FIELDS = ("baseline", "target")
+_INDICATOR_KEYS = tuple(f.name for f in fields(Indicator))
+
+
+def load_framework(path: Path) -> Framework:
+    """Read a draft framework, or raise FrameworkError listing every problem in the file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in _YAML_SUFFIXES:
+        return _load_yaml(path)
+    if suffix in spreadsheet.TABLE_SUFFIXES:
+        return _load_matrix(path)
+    raise FrameworkError(
+        f"'{path.name}' is not a framework file; give a .yaml, .xlsx or .csv file.",
+        (
+            Problem(
+                str(path),
+                "This type of file cannot be read; save the framework as .xlsx, .csv or .yaml.",
+            ),
+        ),
+    )
+
+
+def check_framework(path: Path) -> FrameworkSummary:
+    """Load a framework only to report what it holds; raises FrameworkError like the loader."""
+    return summarize_framework(load_framework(path))
+
+
+def _fail(path: Path, problems: Sequence[Problem]) -> FrameworkError:
+    n = len(problems)
+    return FrameworkError(
+        f"The framework in '{path.name}' has {n} problem{'s' if n != 1 else ''} to fix "
+        "before it can be used; correct the file and load it again.",
+        tuple(problems),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# YAML
+# --------------------------------------------------------------------------------------
+
+YamlPath = tuple[str | int, ...]
+
+_TOP_KEYS = ("title", "notes", "dimensions", "indicators")
+_DIMENSION_KEYS = ("code", "title", "outcomes")
+_OUTCOME_KEYS = ("code", "title", "indicators")
+
+
+def _path_text(path: YamlPath) -> str:
+    """A YAML key path for people: positions counted from 1, as an author counts items."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def _read_yaml_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise _fail(
+            path,
+            [Problem(str(path), "The file does not exist; check its name and folder.")],
+        ) from None
+    except IsADirectoryError:
+        raise _fail(
+            path,
+            [Problem(str(path), "This is a folder, not a file; give the path of the .yaml file.")],
+        ) from None
+    except OSError as exc:
+        raise _fail(
+            path,
+            [
+                Problem(
+                    str(path),
+                    f"The file cannot be read ({exc.strerror or exc}); close any program "
+                    "using it, check its permissions and try again.",
+                )
+            ],
+        ) from exc
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise _fail(
+            path,
+            [
+                Problem(
+                    str(path),
+                    "This file is not saved as UTF-8, so accented letters cannot be read; "
+                    "open it in a text editor and save it again with the encoding 'UTF-8'.",
+                    row=line,
+                )
+            ],
+        ) from None
+
+
+def _parse_yaml(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "syntax error"
+        raise _fail(
+            path,
+            [
+                Problem(
+                    str(path),
+                    f"This is not valid YAML ({what}); check the indentation, the colons and "
+                    "the quotes on this line and the one above.",
+                    row=mark.line + 1 if mark is not None else None,
+                )
+            ],
+        ) from None
+    except yaml.YAMLError as exc:
+        position = getattr(exc, "position", None)
+        row = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+        raise _fail(
+            path,
+            [
+                Problem(
+                    str(path),
+                    "The file contains a character YAML does not allow (a control character); "
+                    "delete it, or retype the text around it.",
+                    row=row,
+                )
+            ],
+        ) from None
+    return data, root
+
+
+def _index_nodes(
+    node: yaml.Node, path: YamlPath, lines: dict[YamlPath, int], duplicates: list[YamlPath]
+) -> None:
+    """Remember the line of every key and item, since safe_load forgets where values were."""
+    stack: list[tuple[yaml.Node, YamlPath, frozenset[int]]] = [(node, path, frozenset())]
+    while stack:
+        current, where, above = stack.pop()
+        if id(current) in above:
+            continue  # a recursive alias
+        lines.setdefault(where, current.start_mark.line + 1)
+        seen = above | {id(current)}
+        if isinstance(current, yaml.MappingNode):
+            keys: set[str] = set()
+            for key_node, value_node in current.value:
+                key = str(key_node.value)
+                if key == "<<":
+                    continue
+                child = (*where, key)
+                if key in keys:
+                    duplicates.append(child)
+                    lines[child] = key_node.start_mark.line + 1
+                    continue
+                keys.add(key)
+                lines[child] = key_node.start_mark.line + 1
+                stack.append((value_node, child, seen))
+        elif isinstance(current, yaml.SequenceNode):
+            for i, item in enumerate(current.value):
+                child = (*where, i)
+                lines[child] = item.start_mark.line + 1
+                stack.append((item, child, seen))
+
+
+class _YamlReader:
+    """Builds a Framework from parsed YAML, noting every problem with its line."""
+
+    def __init__(self, path: Path, lines: dict[YamlPath, int]) -> None:
+        self.path = path
+        self.lines = lines
+        self.problems: list[Problem] = []
+        self.flagged: set[YamlPath] = set()
+
+    def add(self, where: YamlPath, message: str) -> None:
+        self.flagged.add(where)
+        self.problems.append(
+            Problem(
+                str(self.path),
+                message,
+                row=self.line(where),
+                column=_path_text(where) or None,
+            )
+        )
+
+    def line(self, where: YamlPath) -> int | None:
+        probe = where
+        while probe not in self.lines and probe:
+            probe = probe[:-1]
+        return self.lines.get(probe)
+
+    def mapping(
+        self, value: Any, where: YamlPath, *, allowed: Sequence[str], what: str
+    ) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.add(
+                where,
+                f"Each {what} must be a set of 'key: value' lines ({', '.join(allowed[:3])}...), "
+                f"not {_kind(value)}; see the shipped template for the layout.",
+            )
+            return None
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            name = str(key)
+            if name not in allowed:
+                hint = difflib.get_close_matches(name, allowed, n=1)
+                article = "an" if what[0] in "aeiou" else "a"
+                advice = f"did you mean '{hint[0]}'?" if hint else f"use one of {_quoted(allowed)}."
+                self.add(
+                    (*where, name),
+                    f"The key '{name}' is not known for {article} {what}; {advice}",
+                )
+                continue
+            out[name] = item
+        return out
+
+    def sequence(self, value: Any, where: YamlPath, *, what: str) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.add(
+                where,
+                f"'{where[-1]}' must be a list of {what}, each starting with '- ', "
+                f"not {_kind(value)}.",
+            )
+            return []
+        return value
+
+    def scalar(self, value: Any, where: YamlPath) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            self.add(
+                where,
+                'YAML reads this value as yes/no; put the text in quotes, e.g. "oui".',
+            )
+            return ""
+        if isinstance(value, str):
+            return value.strip()
+        if isinstance(value, int | float):
+            return str(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        self.add(where, f"Expected a piece of text here, not {_kind(value)}; write it on one line.")
+        return ""
+
+    def text(self, value: Any, where: YamlPath) -> Text:
+        if isinstance(value, dict):
+            unknown = [str(k) for k in value if k not in ("fr", "en")]
+            for key in unknown:
+                self.add(
+                    (*where, key),
+                    f"'{key}' is not a language of the framework; use 'fr' (French) and "
+                    "'en' (English) only.",
+                )
+            return Text(
+                fr=self.scalar(value.get("fr"), (*where, "fr")),
+                en=self.scalar(value.get("en"), (*where, "en")),
+            )
+        if isinstance(value, list):
+            self.add(
+                where,
+                "Expected a text here, not a list; write one text, or 'fr:' and 'en:' "
+                "lines for French and English.",
+            )
+            return Text()
+        return Text(fr=self.scalar(value, where))
+
+    def year(self, value: Any, where: YamlPath) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            self.add(where, f"Expected a year such as 2015 here, not {_kind(value)}.")
+            return None
+        if isinstance(value, float) and not value.is_integer():
+            self.add(where, f"'{value}' is not a year; write a single year such as 2015.")
+            return None
+        try:
+            return parse_year(str(int(value)) if isinstance(value, float) else str(value))
+        except ValueError as exc:
+            self.add(where, str(exc))
+            return None
+
+    def extra(self, value: Any, where: YamlPath) -> tuple[tuple[str, str], ...]:
+        if value is None:
+            return ()
+        pairs: list[tuple[str, str]] = []
+        if isinstance(value, dict):
+            for key, item in value.items():
+                pairs.append((str(key), self.scalar(item, (*where, str(key)))))
+            return tuple(pairs)
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, list) and len(item) == 2:
+                    pairs.append(
+                        (self.scalar(item[0], (*where, i)), self.scalar(item[1], (*where, i)))
+                    )
+                else:
+                    self.add(
+                        (*where, i),
+                        "Each extra column must be a pair [header, value]; or write 'extra' "
+                        "as 'header: value' lines.",
+                    )
+            return tuple(pairs)
+        self.add(where, "'extra' must be 'header: value' lines; see the format documentation.")
+        return ()
+
+    def indicator(self, value: Any, where: YamlPath, *, flat: bool) -> tuple[Indicator, str]:
+        allowed = (*_INDICATOR_KEYS, "outcome")
+        data = self.mapping(value, where, allowed=allowed, what="indicator") or {}
+        kwargs: dict[str, Any] = {"code": self.scalar(data.get("code"), (*where, "code"))}
+        kwargs["text"] = self.text(data.get("text"), (*where, "text"))
+        for name in _TEXT_FIELDS:
+            if name != "text" and name in data:
+                kwargs[name] = self.text(data[name], (*where, name))
+        for name in _PLAIN_FIELDS:
+            if name in data:
+                kwargs[name] = self.scalar(data[name], (*where, name))
+        for name in _YEAR_FIELDS:
+            if name in data:
+                kwargs[name] = self.year(data[name], (*where, name))
+        if "extra" in data:
+            kwargs["extra"] = self.extra(data["extra"], (*where, "extra"))
+        outcome = self.scalar(data.get("outcome"), (*where, "outcome"))
+        if flat and "outcome" not in data and data:
+            self.add(
+                where,
+                "This indicator is listed under the top-level 'indicators', so it needs "
+                "'outcome: <code>' to say which outcome it measures.",
+            )
+        return Indicator(**kwargs), outcome
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of 'key: value' lines"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "yes/no"
+    return f"'{value}'"
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def _load_yaml(path: Path) -> Framework:
+    text = _read_yaml_text(path)
+    data, root = _parse_yaml(path, text)
+    lines: dict[YamlPath, int] = {(): 1}
+    duplicates: list[YamlPath] = []
+    if root is not None:
+        _index_nodes(root, (), lines, duplicates)
+    reader = _YamlReader(path, lines)
+    for where in duplicates:
+        reader.add(
+            where,
+            f"The key '{where[-1]}' appears twice here and only the last one would be kept; "
+            "remove or rename one of them.",
+        )
+    if data is None:
+        raise _fail(
+            path,
+            [
+                Problem(
+                    str(path),
+                    "The file is empty; write a framework with 'title:' and 'dimensions:' "
+                    "(start from the shipped template).",
+                    row=1,
+                )
+            ],
+        )
+    top = reader.mapping(data, (), allowed=_TOP_KEYS, what="framework")
+    if top is None:
+        raise _fail(path, reader.problems)
+
+    node_paths: dict[Node, YamlPath] = {}
+    dims: list[tuple[str, Text, list[tuple[str, Text, list[Indicator]]]]] = []
+    for d, raw_dim in enumerate(
+        reader.sequence(top.get("dimensions"), ("dimensions",), what="dimensions")
+    ):
+        dw: YamlPath = ("dimensions", d)
+        dim = reader.mapping(raw_dim, dw, allowed=_DIMENSION_KEYS, what="dimension") or {}
+        outcomes: list[tuple[str, Text, list[Indicator]]] = []
+        dims.append(
+            (
+                reader.scalar(dim.get("code"), (*dw, "code")),
+                reader.text(dim.get("title"), (*dw, "title")),
+                outcomes,
+            )
+        )
+        node_paths[(d,)] = dw
+        for o, raw_out in enumerate(
+            reader.sequence(dim.get("outcomes"), (*dw, "outcomes"), what="outcomes")
+        ):
+            ow: YamlPath = (*dw, "outcomes", o)
+            out = reader.mapping(raw_out, ow, allowed=_OUTCOME_KEYS, what="outcome") or {}
+            code = reader.scalar(out.get("code"), (*ow, "code"))
+            indicators: list[Indicator] = []
+            outcomes.append((code, reader.text(out.get("title"), (*ow, "title")), indicators))
+            node_paths[(d, o)] = ow
+            for raw_ind in reader.sequence(
+                out.get("indicators"), (*ow, "indicators"), what="indicators"
+            ):
+                iw: YamlPath = (*ow, "indicators", len(indicators))
+                ind, parent = reader.indicator(raw_ind, iw, flat=False)
+                if parent and parent != code:
+                    reader.add(
+                        (*iw, "outcome"),
+                        f"This indicator sits under outcome '{code}' but says 'outcome: {parent}'; "
+                        "remove the 'outcome' line or move the indicator.",
+                    )
+                node_paths[(d, o, len(indicators))] = iw
+                indicators.append(ind)
+
+    by_code = {
+        out_code: (d, o, out_list)
+        for d, (_, _, outs) in enumerate(dims)
+        for o, (out_code, _, out_list) in enumerate(outs)
+        if out_code
+    }
+    for k, raw_ind in enumerate(
+        reader.sequence(top.get("indicators"), ("indicators",), what="indicators")
+    ):
+        iw = ("indicators", k)
+        ind, parent = reader.indicator(raw_ind, iw, flat=True)
+        if not parent:
+            continue
+        if parent not in by_code:
+            known = _quoted(list(by_code)[:3]) or "none is defined yet"
+            reader.add(
+                (*iw, "outcome"),
+                f"No outcome has the code '{parent}'; use the code of an outcome defined under "
+                f"'dimensions' ({known}).",
+            )
+            continue
+        d, o, target = by_code[parent]
+        node_paths[(d, o, len(target))] = iw
+        target.append(ind)
+
+    fw = Framework(
+        title=reader.text(top.get("title"), ("title",)),
+        notes=reader.text(top.get("notes"), ("notes",)),
+        source=path.name,
+        dimensions=tuple(
+            Dimension(
+                code=dcode,
+                title=dtitle,
+                outcomes=tuple(
+                    Outcome(code=ocode, title=otitle, indicators=tuple(inds))
+                    for ocode, otitle, inds in outs
+                ),
+            )
+            for dcode, dtitle, outs in dims
+        ),
+    )
+
+    def field_path(node: Node, name: str) -> YamlPath:
+        return (*node_paths[node], name) if node else (name,)
+
+    for issue in validate_framework(fw, lambda node: f"line {reader.line(node_paths[node])}"):
+        where = field_path(issue.node, issue.field)
+        if not any(where[: len(f)] == f for f in reader.flagged):
+            reader.add(where, issue.message)
+    if reader.problems:
+        raise _fail(path, sorted(reader.problems, key=lambda p: p.row or 0))
+    return fw
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes for people: lists indented under their key, multi-line text as ``|`` blocks."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        """Indent ``- `` items under their key, as people write YAML by hand."""
+        super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def _text_out(text: Text) -> str | dict[str, str]:
+    return {"fr": text.fr, "en": text.en} if text.en else text.fr
+
+
+def _indicator_out(ind: Indicator) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": ind.code, "text": _text_out(ind.text)}
+    for f in fields(Indicator):
+        value = getattr(ind, f.name)
+        if f.name in ("code", "text") or value in ("", None, (), Text()):
+            continue
+        if isinstance(value, Text):
+            out[f.name] = _text_out(value)
+        elif f.name == "extra":
+            headers = [h for h, _ in value]
+            unique = len(set(headers)) == len(headers)
+            out[f.name] = dict(value) if unique else [list(pair) for pair in value]
+        else:
+            out[f.name] = value
+    return out
+
+
+_YAML_WIDTH = 10_000
+
+
+def framework_yaml(fw: Framework, *, comment: str = "") -> str:
+    """The YAML text of a framework, in the nested layout documented for authors.
+
+    ``comment`` is written first as ``#`` lines, e.g. to say where the format is described.
+    """
+    data: dict[str, Any] = {"title": _text_out(fw.title)}
+    if fw.notes:
+        data["notes"] = _text_out(fw.notes)
+    data["dimensions"] = [
+        {
+            "code": dim.code,
+            "title": _text_out(dim.title),
+            "outcomes": [
+                {
+                    "code": out.code,
+                    "title": _text_out(out.title),
+                    "indicators": [_indicator_out(ind) for ind in out.indicators],
+                }
+                for out in dim.outcomes
+            ],
+        }
+        for dim in fw.dimensions
+    ]
+    # A very wide line keeps each value on one line: easier to find, edit and diff.
+    text: str = yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=_YAML_WIDTH
+    )
+    lines = "".join(f"# {line}".rstrip() + "\n" for line in comment.splitlines())
+    return lines + text
+
+
+def save_framework_yaml(fw: Framework, path: Path, *, comment: str = "") -> None:
+    """Write ``fw`` as YAML atomically; loading the file gives back an equal framework."""
+    write_atomic(Path(path), framework_yaml(fw, comment=comment).encode("utf-8"))
+
+
+# --------------------------------------------------------------------------------------
+# XLSX / CSV indicator matrices
+# --------------------------------------------------------------------------------------
+
+_HEADER_SCAN_ROWS = 20
+"""The header row is looked for in the first rows only, under a title block."""
+
+_STOPWORDS = frozenset(
+    ["de", "du", "des", "la", "le", "les", "l", "d", "et", "the", "of", "and", "a", "an", "pour"]
+)
+_EN_MARKERS = (
+    ("en",),
+    ("english",),
+    ("anglais",),
+    ("en", "anglais"),
+    ("in", "english"),
+    ("version", "anglaise"),
+    ("eng",),
+)
+_FR_MARKERS = (("fr",), ("french",), ("francais",), ("en", "francais"), ("in", "french"))
+
+_SYNONYMS: dict[str, str] = {
+    # field: header names (after _words) separated by "|"; "(EN)" variants are derived.
+    "dimension_code": (
+        "code dimension|dimension code|code pilier|pillar code|code axe|axis code|"
+        "code domaine|domain code"
+    ),
+    "dimension": (
+        "dimension|pilier|pillar|axe|axe strategique|axis|strategic axis|domaine|domain|"
+        "dimension securite humaine|human security dimension"
+    ),
+    "outcome_code": (
+        "code resultat|outcome code|code effet|code objectif|objective code|result code|"
+        "code resultat attendu"
+    ),
+    "outcome": (
+        "resultat|resultat attendu|effet|effet attendu|outcome|expected outcome|objectif|"
+        "objectif specifique|objective|specific objective|result|expected result"
+    ),
+    "code": (
+        "code|code indicateur|indicator code|n|no|numero|id|ref|reference indicateur|indicator id"
+    ),
+    "text": (
+        "indicateur|indicator|libelle indicateur|intitule indicateur|indicator statement|"
+        "enonce indicateur|indicator text"
+    ),
+    "definition": "definition|definition indicateur|indicator definition|description",
+    "unit": "unite|unit|unite mesure|unit measure",
+    "calculation": (
+        "methode calcul|mode calcul|calcul|calculation|calculation method|"
+        "method calculation|formule|formula|formule calcul"
+    ),
+    "disaggregation": (
+        "desagregation|disaggregation|niveau desagregation|ventilation|disaggregated by|"
+        "desagregation par"
+    ),
+    "baseline": (
+        "situation reference|valeur reference|reference|baseline|baseline value|"
+        "ligne base|valeur base|situation initiale|niveau reference"
+    ),
+    "baseline_year": (
+        "annee reference|baseline year|annee base|annee situation reference|"
+        "year baseline|date reference|annee ligne base|baseline date"
+    ),
+    "target": "cible|target|valeur cible|target value|cible finale|final target",
+    "target_year": (
+        "annee cible|target year|echeance|date cible|year target|target date|annee atteinte cible"
+    ),
+    "source": (
+        "source verification|moyen verification|means verification|source|data source|"
+        "source donnee|mov|verification source|source information|"
+        "moyen source verification"
+    ),
+    "method": (
+        "methode collecte|methode collecte donnee|collection method|"
+        "data collection method|methode|method|outil collecte|collection tool|"
+        "mode collecte"
+    ),
+    "frequency": (
+        "frequence|frequency|frequence collecte|collection frequency|periodicite|"
+        "periodicity|frequence mesure"
+    ),
+    "responsible": (
+        "responsable|responsible|responsabilite|responsibility|responsible party|"
+        "responsable collecte|who"
+    ),
+    "assumptions": (
+        "hypothese|risque|hypothese risque|risque hypothese|assumption|risk|"
+        "assumption risk|risk assumption|hypothese critique"
+    ),
+    "notes": "note|remarque|observation|commentaire|comment|remark",
+}
+
+_BILINGUAL = frozenset({"dimension", "outcome", *_TEXT_FIELDS})
+_INDICATOR_FIELDS = frozenset(_TEXT_FIELDS) | {"code", *_PLAIN_FIELDS, *_YEAR_FIELDS}
+
+
+def _words(header: str) -> list[str]:
+    """Header words with accents, case, punctuation, stopwords and plural 's' removed."""
+    plain = unicodedata.normalize("NFKD", header)
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
+    plain = plain.replace("œ", "oe").replace("æ", "ae")
+    words = re.sub(r"[^0-9a-z]+", " ", plain).split()
+    if len(words) > 1:
+        words = [w for w in words if w not in _STOPWORDS and len(w) > 1] or words
+    return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words]
+
+
+_LOOKUP: dict[tuple[str, ...], str] = {
+    tuple(_words(name)): key for key, names in _SYNONYMS.items() for name in names.split("|")
+}
+
+
+def header_field(header: str) -> tuple[str, str] | None:
+    """The indicator field and language a column header names, or None for an unknown column.
+
+    Why so lenient: headers are typed by hand in French or English, with accents or
+    without, and translated columns carry markers such as ``(EN)`` or ``- English``.
+    """
+    words = _words(header)
+    lang = "fr"
+    for markers, marker_lang in ((_EN_MARKERS, "en"), (_FR_MARKERS, "fr")):
+        for marker in sorted(markers, key=len, reverse=True):
+            if len(words) > len(marker) and tuple(words[-len(marker) :]) == marker:
+                words = words[: -len(marker)]
+                lang = marker_lang
+                break
+        else:
+            continue
+        break
+    key = _LOOKUP.get(tuple(words))
+    if key is None or (lang == "en" and key not in _BILINGUAL):
+        return None
+    return key, lang
+
+
+@dataclass(frozen=True)
+class _Column:
+    index: int
+    header: str
+    field: str | None
+    lang: str
+
+
+@dataclass(frozen=True)
+class _Header:
+    row: int
+    """0-based index of the header row in the table."""
+    last_row: int
+    """0-based index of its last row (the same, or the row of sub-headers)."""
+    columns: tuple[_Column, ...]
+
+    def find(self, field: str, lang: str = "fr") -> _Column | None:
+        for column in self.columns:
+            if column.field == field and column.lang == lang:
+                return column
+        return None
+
+
+_SUB_VALUE = frozenset({("valeur",), ("value",)})
+_SUB_YEAR = frozenset({("annee",), ("year",), ("date",)})
+
+
+def _find_header(rows: Sequence[Sequence[str]]) -> _Header | None:
+    for r, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
+        found = {header_field(cell) for cell in row if cell}
+        found.discard(None)
+        if ("text", "fr") in found and len(found) >= 2:
+            return _header_at(rows, r)
+    return None
+
+
+def _header_at(rows: Sequence[Sequence[str]], r: int) -> _Header:
+    row = list(rows[r])
+    below = list(rows[r + 1]) if r + 1 < len(rows) else []
+    # A two-level header ("Situation de référence" over "Valeur" | "Année") is common.
+    sub = {
+        i for i, cell in enumerate(below) if cell and tuple(_words(cell)) in _SUB_VALUE | _SUB_YEAR
+    }
+    is_sub = bool(sub) and all(
+        not cell or i in sub or (i < len(row) and cell == row[i]) for i, cell in enumerate(below)
+    )
+    width = max(len(row), len(below) if is_sub else 0)
+    taken: set[tuple[str, str]] = set()
+    columns: list[_Column] = []
+    for i in range(width):
+        header = row[i] if i < len(row) else ""
+        match = header_field(header) if header else None
+        if is_sub and i in sub and match is not None and match[0] in ("baseline", "target"):
+            sub_words = tuple(_words(below[i]))
+            field = f"{match[0]}_year" if sub_words in _SUB_YEAR else match[0]
+            header = f"{header} - {below[i]}"
+            match = (field, "fr")
+        elif is_sub and i in sub and match is None:
+            header = f"{header} - {below[i]}" if header else below[i]
+        if match is not None and match in taken:
+            match = None
+        if match is not None:
+            taken.add(match)
+        columns.append(
+            _Column(
+                i,
+                header or _column_letter(i),
+                match[0] if match else None,
+                match[1] if match else "fr",
+            )
+        )
+    return _Header(row=r, last_row=r + 1 if is_sub else r, columns=tuple(columns))
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"Colonne {letters}"
+
+
+_TITLE_LABELS = {
+    ("titre",): ("title", "fr"),
+    ("title",): ("title", "fr"),
+    ("titre", "en"): ("title", "en"),
+    ("title", "en"): ("title", "en"),
+    ("titre", "anglai"): ("title", "en"),
+    ("title", "english"): ("title", "en"),
+    ("note",): ("notes", "fr"),
+    ("remarque",): ("notes", "fr"),
+    ("note", "en"): ("notes", "en"),
+    ("note", "english"): ("notes", "en"),
+    ("note", "anglai"): ("notes", "en"),
+}
+
+
+def _title_block(rows: Sequence[Sequence[str]]) -> tuple[Text, Text]:
+    """Title and notes from the lines above the header.
+
+    Lines may be labelled (``Title (EN): ...``, ``Notes : ...``), as our writer does; the
+    first unlabelled line is the title and later ones become notes (a version, a date).
+    """
+    found: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        line = next((cell for cell in row if cell), "")
+        if not line:
+            continue
+        label, sep, rest = line.partition(":")
+        target = _TITLE_LABELS.get(tuple(_words(label))) if sep else None
+        if target is not None:
+            found.setdefault(target, []).append(rest.strip())
+        elif ("title", "fr") not in found:
+            found[("title", "fr")] = [line]
+        else:
+            found.setdefault(("notes", "fr"), []).append(line)
+
+    def text(name: str) -> Text:
+        return Text("\n".join(found.get((name, "fr"), [])), "\n".join(found.get((name, "en"), [])))
+
+    return text("title"), text("notes")
+
+
+def _load_matrix(path: Path) -> Framework:
+    try:
+        tables = spreadsheet.read_tables(path)
+    except InputFileError as exc:
+        raise _fail(
+            path,
+            [replace(p, message=str(exc)) for p in exc.problems] or [Problem(str(path), str(exc))],
+        ) from None
+    for table in tables:
+        header = _find_header(table.rows)
+        if header is not None:
+            return _read_matrix(path, table, header)
+    where = "sheet" if tables and tables[0].is_sheet else "file"
+    raise _fail(
+        path,
+        [
+            Problem(
+                str(path),
+                f"No {where} has a header row with an 'Indicateur' (or 'Indicator') column and "
+                f"another known column such as 'Code' or 'Cible' in its first {_HEADER_SCAN_ROWS} "
+                "rows; add a header row above the indicators.",
+            )
+        ],
+    )
+
+
+def _read_matrix(path: Path, table: spreadsheet.Table, header: _Header) -> Framework:
+    sheet = table.name if table.is_sheet else None
+    problems: list[Problem] = []
+
+    def problem(message: str, *, row: int | None, column: _Column | None) -> None:
+        problems.append(
+            Problem(
+                str(path), message, sheet=sheet, row=row, column=column.header if column else None
+            )
+        )
+
+    header_row = header.row + 1
+    dim_cols = (header.find("dimension_code"), header.find("dimension"))
+    out_cols = (header.find("outcome_code"), header.find("outcome"))
+    code_col = header.find("code")
+    structure_ok = True
+    if dim_cols == (None, None):
+        structure_ok = False
+        problem(
+            "The header has no dimension column; add a column 'Dimension' (or 'Pilier', 'Axe') "
+            "naming the dimension of each indicator.",
+            row=header_row,
+            column=None,
+        )
+    if out_cols == (None, None):
+        structure_ok = False
+        problem(
+            "The header has no outcome column; add a column 'Résultat' (or 'Effet', 'Objectif', "
+            "'Outcome') naming the outcome each indicator measures.",
+            row=header_row,
+            column=None,
+        )
+    if code_col is None:
+        problem(
+            "The header has no indicator code column; add a column 'Code' and give each "
+            "indicator a unique code such as 'D1.O1.I1'.",
+            row=header_row,
+            column=None,
+        )
+
+    def cell(values: Sequence[str], column: _Column | None) -> str:
+        if column is None or column.index >= len(values):
+            return ""
+        return values[column.index]
+
+    def text(values: Sequence[str], field: str) -> Text:
+        return Text(cell(values, header.find(field)), cell(values, header.find(field, "en")))
+
+    header_cells = list(table.rows[header.row])
+    matrix: list[MatrixRow] = []
+    for r in range(header.last_row + 1, len(table.rows)):
+        values = table.rows[r]
+        if not any(values) or list(values) == header_cells:
+            continue
+        row_number = r + 1
+        has_indicator = any(
+            cell(values, c)
+            for c in header.columns
+            if c.field is None or c.field in _INDICATOR_FIELDS
+        )
+        indicator: Indicator | None = None
+        if has_indicator:
+            kwargs: dict[str, Any] = {"code": cell(values, code_col)}
+            for name in _TEXT_FIELDS:
+                kwargs[name] = text(values, name)
+            for name in _PLAIN_FIELDS:
+                kwargs[name] = cell(values, header.find(name))
+            for name in _YEAR_FIELDS:
+                column = header.find(name)
+                try:
+                    kwargs[name] = parse_year(cell(values, column))
+                except ValueError as exc:
+                    problem(str(exc), row=row_number, column=column)
+            kwargs["extra"] = tuple(
+                (c.header, cell(values, c))
+                for c in header.columns
+                if c.field is None and cell(values, c)
+            )
+            indicator = Indicator(**kwargs)
+        matrix.append(
+            MatrixRow(
+                row=row_number,
+                dimension_code=cell(values, dim_cols[0]),
+                dimension=text(values, "dimension"),
+                outcome_code=cell(values, out_cols[0]),
+                outcome=text(values, "outcome"),
+                indicator=indicator,
+            )
+        )
+
+    title, notes = _title_block(table.rows[: header.row])
+    if not title:
+        title = Text(path.stem)
+    if not structure_ok:
+        raise _fail(path, problems)
+    assembly = assemble_matrix(matrix, title=title, notes=notes, source=path.name)
+    field_columns = {
+        "dimension": dim_cols[1],
+        "dimension_code": dim_cols[0],
+        "outcome": out_cols[1],
+        "outcome_code": out_cols[0],
+    }
+    for issue in assembly.issues:
+        problem(issue.message, row=issue.row, column=field_columns[issue.field])
+    level_columns: dict[tuple[int, str], _Column | None] = {
+        (1, "code"): dim_cols[0],
+        (1, "title"): dim_cols[1],
+        (2, "code"): out_cols[0],
+        (2, "title"): out_cols[1],
+        (3, "code"): code_col,
+        (3, "text"): header.find("text"),
+    }
+    origins = assembly.origins
+    for found in validate_framework(assembly.framework, lambda node: f"row {origins[node]}"):
+        if not found.node:
+            problem(found.message, row=header_row, column=None)
+            continue
+        if code_col is None and len(found.node) == 3 and found.field == "code":
+            continue  # already reported once for the whole header
+        problem(
+            found.message,
+            row=origins[found.node],
+            column=level_columns.get((len(found.node), found.field)),
+        )
+    if problems:
+        problems.sort(key=lambda p: p.row or 0)
+        raise _fail(path, problems)
+    return assembly.framework
+
+
+_XLSX_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("dimension_code", "fr", "Code dimension"),
+    ("dimension", "fr", "Dimension"),
+    ("dimension", "en", "Dimension (EN)"),
+    ("outcome_code", "fr", "Code résultat"),
+    ("outcome", "fr", "Résultat attendu"),
+    ("outcome", "en", "Résultat attendu (EN)"),
+    ("code", "fr", "Code indicateur"),
+    ("text", "fr", "Indicateur"),
+    ("text", "en", "Indicateur (EN)"),
+    ("definition", "fr", "Définition"),
+    ("definition", "en", "Définition (EN)"),
+    ("unit", "fr", "Unité"),
+    ("unit", "en", "Unité (EN)"),
+    ("calculation", "fr", "Méthode de calcul"),
+    ("calculation", "en", "Méthode de calcul (EN)"),
+    ("disaggregation", "fr", "Désagrégation"),
+    ("disaggregation", "en", "Désagrégation (EN)"),
+    ("baseline", "fr", "Situation de référence"),
+    ("baseline_year", "fr", "Année de référence"),
+    ("target", "fr", "Cible"),
+    ("target_year", "fr", "Année cible"),
+    ("source", "fr", "Source de vérification"),
+    ("source", "en", "Source de vérification (EN)"),
+    ("method", "fr", "Méthode de collecte"),
+    ("method", "en", "Méthode de collecte (EN)"),
+    ("frequency", "fr", "Fréquence"),
+    ("frequency", "en", "Fréquence (EN)"),
+    ("responsible", "fr", "Responsable"),
+    ("responsible", "en", "Responsable (EN)"),
+    ("assumptions", "fr", "Hypothèses et risques"),
+    ("assumptions", "en", "Hypothèses et risques (EN)"),
+    ("notes", "fr", "Notes"),
+    ("notes", "en", "Notes (EN)"),
+)
+"""The matrix layout we write: French headers, each translated column right after its French one."""
+
+_WIDE = frozenset(i for i, (name, _, _) in enumerate(_XLSX_COLUMNS) if name in _BILINGUAL)
+
+
+def _indicator_cells(
+    ind: Indicator, extras: Sequence[tuple[str, int]]
+) -> list[spreadsheet.CellValue]:
+    values: list[spreadsheet.CellValue] = []
+    for name, lang, _ in _XLSX_COLUMNS[6:]:
+        value = getattr(ind, name)
+        if isinstance(value, Text):
+            values.append(value.fr if lang == "fr" else value.en)
+        else:
+            values.append(value if value is not None else "")
+    mine: dict[tuple[str, int], str] = {}
+    counts: dict[str, int] = {}
+    for header, value in ind.extra:
+        k = counts.get(header, 0)
+        counts[header] = k + 1
+        mine[(header, k)] = value
+    values.extend(mine.get(key, "") for key in extras)
+    return values
+
+
+def save_framework_xlsx(fw: Framework, path: Path) -> None:
+    """Write ``fw`` as the indicator matrix M&E teams use; loading it gives back ``fw``.
+
+    Dimension and outcome cells are merged over their indicators as teams lay them out,
+    and their codes get columns too, so the codes survive a round trip through Excel.
+    """
+    extras = extra_headers(fw)
+    header = [name for _, _, name in _XLSX_COLUMNS] + [h for h, _ in extras]
+    rows: list[list[spreadsheet.CellValue]] = []
+    merges: list[tuple[int, int, int, int]] = []
+    blank_indicator: list[spreadsheet.CellValue] = [""] * (len(header) - 6)
+    for dim in fw.dimensions:
+        dim_start = len(rows)
+        dim_cells: list[spreadsheet.CellValue] = [dim.code, dim.title.fr, dim.title.en]
+        if not dim.outcomes:
+            rows.append([*dim_cells, "", "", "", *blank_indicator])
+        for out in dim.outcomes:
+            out_start = len(rows)
+            out_cells: list[spreadsheet.CellValue] = [out.code, out.title.fr, out.title.en]
+            if not out.indicators:
+                rows.append([*dim_cells, *out_cells, *blank_indicator])
+            for ind in out.indicators:
+                rows.append([*dim_cells, *out_cells, *_indicator_cells(ind, extras)])
+            if len(rows) - out_start > 1:
+                merges += [(out_start, c, len(rows) - 1, c) for c in (3, 4, 5)]
+        if len(rows) - dim_start > 1:
+            merges += [(dim_start, c, len(rows) - 1, c) for c in (0, 1, 2)]
+    preface = [fw.title.fr]
+    if fw.title.en:
+        preface.append(f"Title (EN): {fw.title.en}")
+    if fw.notes.fr:
+        preface.append(f"Notes : {fw.notes.fr}")
+    if fw.notes.en:
+        preface.append(f"Notes (EN): {fw.notes.en}")
+    widths = {i: 40.0 for i in _WIDE}
+    widths.update({0: 10.0, 3: 10.0, 6: 12.0})
+    spec = spreadsheet.SheetSpec(
+        title="Cadre de S&E",
+        header=header,
+        rows=rows,
+        preface=preface,
+        widths=widths,
+        wrap=_WIDE,
+        merges=merges,
+    )
+    spreadsheet.write_workbook(Path(path), [spec], title=fw.title.fr)
+
+
+def save_framework(fw: Framework, path: Path) -> None:
+    """Write ``fw`` in the format its suffix names, so a draft leaves as it came in."""
+    suffix = Path(path).suffix.lower()
+    if suffix in _YAML_SUFFIXES:
+        save_framework_yaml(fw, path)
+    elif suffix in (".xlsx", ".xlsm"):
+        save_framework_xlsx(fw, path)
+    else:
+        raise FrameworkError(
+            f"Cannot write a framework to '{Path(path).name}'; choose a .xlsx or .yaml file name.",
+            (),
+        )
