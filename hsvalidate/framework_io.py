@@ -167,7 +167,9 @@ def _parse_yaml(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "syntax error"
+        if exc.context_mark is not None and (mark is None or mark.index >= len(text.rstrip())):
+            mark = exc.context_mark  # "end of stream": the unclosed quote or bracket is the place
+        what = ", ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
         raise _fail(
             path,
             [
@@ -730,21 +732,22 @@ def header_field(header: str) -> tuple[str, str] | None:
     Why so lenient: headers are typed by hand in French or English, with accents or
     without, and translated columns carry markers such as ``(EN)`` or ``- English``.
     """
+    match = _match_header(header)
+    return None if match is None else (match[0], match[1])
+
+
+def _match_header(header: str) -> tuple[str, str, bool] | None:
+    """Field, language, and whether the language was marked explicitly."""
     words = _words(header)
-    lang = "fr"
-    for markers, marker_lang in ((_EN_MARKERS, "en"), (_FR_MARKERS, "fr")):
+    for markers, lang in ((_EN_MARKERS, "en"), (_FR_MARKERS, "fr")):
         for marker in sorted(markers, key=len, reverse=True):
             if len(words) > len(marker) and tuple(words[-len(marker) :]) == marker:
-                words = words[: -len(marker)]
-                lang = marker_lang
-                break
-        else:
-            continue
-        break
+                key = _LOOKUP.get(tuple(words[: -len(marker)]))
+                if key is None or key not in _BILINGUAL:
+                    return None
+                return key, lang, True
     key = _LOOKUP.get(tuple(words))
-    if key is None or (lang == "en" and key not in _BILINGUAL):
-        return None
-    return key, lang
+    return None if key is None else (key, "fr", False)
 
 
 @dataclass(frozen=True)
@@ -794,30 +797,34 @@ def _header_at(rows: Sequence[Sequence[str]], r: int) -> _Header:
         not cell or i in sub or (i < len(row) and cell == row[i]) for i, cell in enumerate(below)
     )
     width = max(len(row), len(below) if is_sub else 0)
-    taken: set[tuple[str, str]] = set()
-    columns: list[_Column] = []
+    headers: list[str] = []
+    matches: list[tuple[str, str, bool] | None] = []
     for i in range(width):
         header = row[i] if i < len(row) else ""
-        match = header_field(header) if header else None
+        match = _match_header(header) if header else None
         if is_sub and i in sub and match is not None and match[0] in ("baseline", "target"):
-            sub_words = tuple(_words(below[i]))
-            field = f"{match[0]}_year" if sub_words in _SUB_YEAR else match[0]
-            header = f"{header} - {below[i]}"
-            match = (field, "fr")
+            field = f"{match[0]}_year" if tuple(_words(below[i])) in _SUB_YEAR else match[0]
+            header, match = f"{header} - {below[i]}", (field, "fr", False)
         elif is_sub and i in sub and match is None:
             header = f"{header} - {below[i]}" if header else below[i]
-        if match is not None and match in taken:
-            match = None
+        headers.append(header or _column_letter(i))
+        matches.append(match)
+    # A sheet written in English with a column marked '(French)': the unmarked column is
+    # then the English text, since the French one is named explicitly.
+    marked = {(m[0], m[1]) for m in matches if m is not None and m[2]}
+    taken: set[tuple[str, str]] = set()
+    columns: list[_Column] = []
+    for i, match in enumerate(matches):
+        key: tuple[str, str] | None = None
         if match is not None:
-            taken.add(match)
-        columns.append(
-            _Column(
-                i,
-                header or _column_letter(i),
-                match[0] if match else None,
-                match[1] if match else "fr",
-            )
-        )
+            key = (match[0], match[1])
+            if not match[2] and (match[0], "fr") in marked and (match[0], "en") not in marked:
+                key = (match[0], "en")
+            if key in taken:
+                key = None  # a second column for the same field is kept as an extra column
+        if key is not None:
+            taken.add(key)
+        columns.append(_Column(i, headers[i], key[0] if key else None, key[1] if key else "fr"))
     return _Header(row=r, last_row=r + 1 if is_sub else r, columns=tuple(columns))
 
 
