@@ -1,0 +1,112 @@
+"""``hsvalidate demo`` end to end: the workbook and the minutes read back as a user would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from hsvalidate.cli import cli
+from hsvalidate.framework_io import load_framework
+from hsvalidate.resources import DEMO_FRAMEWORK, template_path
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "sortie démo"
+    result = CliRunner().invoke(cli, ["demo", "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Workbook:" in result.output and "Minutes:" in result.output
+    return out
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def test_demo_writes_session_workbook_and_minutes(demo_out: Path) -> None:
+    assert (demo_out / "sessions" / "demo-bamako" / "session.json").exists()
+    assert len(list(demo_out.glob("*.xlsx"))) == 1
+    assert len(list(demo_out.glob("*.pdf"))) == 1
+
+
+def test_minutes_name_every_indicator_of_the_shipped_framework(demo_out: Path) -> None:
+    text = pdf_text(next(demo_out.glob("*.pdf")))
+    codes = [i.code for i in load_framework(template_path(DEMO_FRAMEWORK)).indicators()]
+    assert len(codes) >= 30
+    missing = [c for c in codes if c not in text]
+    assert missing == []
+    assert "Hyndman" in text
+
+
+def test_workbook_holds_results_for_every_indicator_and_no_names(demo_out: Path) -> None:
+    book = openpyxl.load_workbook(next(demo_out.glob("*.xlsx")), read_only=True)
+    cells = {
+        str(v)
+        for ws in book.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for v in row
+        if v is not None
+    }
+    codes = {i.code for i in load_framework(template_path(DEMO_FRAMEWORK)).indicators()}
+    assert codes <= cells
+    assert "P01" in cells
+    # Participants' names never stand in the workbook by default (the demo panel has them).
+    assert not any("Traoré" in c or "Kɔnɛ" in c or "Coulibaly" in c for c in cells)
+
+
+def test_demo_is_reproducible_and_can_be_run_again(tmp_path: Path) -> None:
+    out = tmp_path / "d"
+    first = CliRunner().invoke(
+        cli, ["demo", "--out", str(out), "--participants", "12"], catch_exceptions=False
+    )
+    second = CliRunner().invoke(
+        cli, ["demo", "--out", str(out), "--participants", "12"], catch_exceptions=False
+    )
+    assert first.exit_code == second.exit_code == 0
+    summary = [
+        li for li in first.output.splitlines() if li.strip().startswith(("Round", "Plenary"))
+    ]
+    assert summary and summary == [
+        li for li in second.output.splitlines() if li.strip().startswith(("Round", "Plenary"))
+    ]
+
+
+@pytest.mark.skipif(
+    shutil.which("hsvalidate") is None, reason="needs 'pip install .' (CI installs it)"
+)
+def test_installed_command_runs_the_demo_outside_the_repository(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run(
+        ["hsvalidate", "demo", "--participants", "8"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "hsvalidate-demo").glob("*.pdf"))) == 1
+
+
+def test_python_dash_m_is_the_same_command(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "hsvalidate", "--help"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.returncode == 0
+    assert "validation workshop" in done.stdout
