@@ -160,7 +160,7 @@ def _latent(
     """A hidden 'true' score per indicator and criterion, so ratings look like a real panel."""
     latent: dict[tuple[str, str], float] = {}
     for ind in framework.indicators():
-        base = rng.choice((8.0, 7.6, 7.2, 6.2, 5.0, 2.6))
+        base = rng.choice((8.2, 7.8, 7.5, 7.0, 6.6, 5.2, 2.4))
         for criterion in settings.criteria:
             latent[(ind.code, criterion.code)] = base + rng.uniform(-0.8, 0.8)
     return latent
@@ -218,7 +218,7 @@ def run_demo(
                             before = previous.get((person.code, code, criterion.code))
                             anchor = medians.get(key, latent[key])
                             start = before if before is not None else anchor
-                            value = 0.4 * start + 0.6 * anchor + rng.gauss(0, 0.6)
+                            value = 0.3 * start + 0.7 * anchor + rng.gauss(0, 0.5)
                         ratings[criterion.code] = _score(value, settings)
                     comment = rng.choice(_COMMENTS) if rng.random() < 0.06 else ""
                     batch.append(
