@@ -82,6 +82,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=folder)
         os.close(fd)
+        # mkstemp makes the file private (0600); a workbook or minutes must be readable
+        # like any other file the user creates, so apply the usual permissions.
+        os.chmod(name, 0o666 & ~_current_umask())
     except OSError as exc:
         raise storage_error(exc, target) from exc
     tmp = Path(name)
@@ -97,6 +100,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
     except BaseException:
         _remove_quietly(tmp)
         raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_atomic(target: Path, data: bytes) -> None:
