@@ -7,7 +7,9 @@ error naming that flag instead of a hang (NOTES.md: questionary hangs on an open
 
 from __future__ import annotations
 
+import shutil
 import sys
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,7 +55,7 @@ class IndicatorView:
     dimension: str
     outcome: str
     position: int
-    """1-based position among the indicators still to rate."""
+    """1-based position of the indicator in the round."""
     total: int
     criteria: tuple[CriterionView, ...]
     previous_comments: tuple[str, ...] = ()
@@ -73,19 +75,25 @@ def _t(key: str, lang: str, **values: object) -> str:
     return translate(PROMPTS, key, lang, **values)
 
 
+def _wrap(text: str, indent: str = "") -> str:
+    """Wrap at word boundaries to the terminal, so a projected screen never splits a word."""
+    width = max(40, shutil.get_terminal_size((100, 30)).columns - 2)
+    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent)
+
+
 def show_indicator(view: IndicatorView, lang: str) -> None:
     """Print the indicator in plain lines before its questions (click, so tests can read it)."""
     click.echo("")
     click.secho(_t("position", lang, i=view.position, n=view.total), dim=True)
     click.secho(f"{_t('dimension', lang)} {view.dimension}", dim=True)
     click.secho(f"{_t('outcome', lang)} {view.outcome}", dim=True)
-    click.secho(f"{view.code} — {view.text}", bold=True)
+    click.secho(_wrap(f"{view.code} — {view.text}"), bold=True)
     if view.definition:
-        click.echo(f"{_t('definition', lang)} {view.definition}")
+        click.echo(_wrap(f"{_t('definition', lang)} {view.definition}"))
     if view.previous_comments:
         click.secho(_t("comments_seen", lang), italic=True)
         for comment in view.previous_comments:
-            click.secho(f"  « {comment} »", italic=True)
+            click.secho(_wrap(f"« {comment} »", indent="  "), italic=True)
 
 
 def ask_ballot(view: IndicatorView, *, scale_min: int, scale_max: int, lang: str) -> BallotAnswer:
@@ -99,16 +107,21 @@ def ask_ballot(view: IndicatorView, *, scale_min: int, scale_max: int, lang: str
     show_indicator(view, lang)
     ratings: dict[str, int | None] = {}
     for criterion in view.criteria:
-        choices = []
-        for score in range(scale_min, scale_max + 1):
-            label = str(score)
-            if score == scale_min:
-                label += f" — {_t('low', lang)}"
-            elif score == scale_max:
-                label += f" — {_t('high', lang)}"
-            choices.append(
-                questionary.Choice(title=label, value=str(score), shortcut_key=str(score))
+        middle = (scale_min + scale_max) // 2
+        words = {
+            scale_min: _t("low", lang),
+            middle: _t("middle", lang),
+            scale_max: _t("high", lang),
+        }
+        # The title repeats the score because questionary echoes the title as the answer.
+        choices = [
+            questionary.Choice(
+                title=f"{score} — {words[score]}" if score in words else str(score),
+                value=str(score),
+                shortcut_key=str(score),
             )
+            for score in range(scale_min, scale_max + 1)
+        ]
         choices.append(
             questionary.Choice(title=_t("cannot_judge", lang), value="", shortcut_key="0")
         )
@@ -118,6 +131,7 @@ def ask_ballot(view: IndicatorView, *, scale_min: int, scale_max: int, lang: str
             f"{criterion.label} — {criterion.question}",
             choices=choices,
             use_shortcuts=True,
+            instruction=_t("how_to_rate", lang),
         ).unsafe_ask()
         ratings[criterion.code] = int(answer) if answer else None
     comment = questionary.text(_t("comment", lang)).unsafe_ask()

@@ -95,7 +95,7 @@ def test_an_interrupted_participant_keeps_what_was_answered_and_resumes(open_ses
     with keyboard(rate("4", "4", "4") * 3):
         resumed = ballot("--participant", "P01")
     assert resumed.exit_code == 0, resumed.output
-    assert "Indicateur 1 sur 3" in resumed.output
+    assert "Indicateur 3 sur 5" in resumed.output
     assert "D1.O2.I1 — " in resumed.output and "D1.O1.I1 — " not in resumed.output
     assert len(stored(open_session)) == 5
 

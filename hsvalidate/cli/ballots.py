@@ -126,8 +126,10 @@ def _interactive(ws: Workshop, participant: str | None, source: str) -> None:
         prompts.say_done(lang)
         return
     feedback = _feedback(ws, person.code, rnd.number)
-    for position, ind in enumerate(todo, start=1):
-        view = _view(ws, ind.code, position, len(todo), feedback)
+    for ind in todo:
+        # Position within the whole round, so a participant who resumes sees "12 of 33".
+        position = rnd.indicators.index(ind.code) + 1
+        view = _view(ws, ind.code, position, len(rnd.indicators), feedback)
         answer = prompts.ask_ballot(
             view, scale_min=ws.settings.scale_min, scale_max=ws.settings.scale_max, lang=lang
         )

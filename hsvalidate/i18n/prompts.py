@@ -6,6 +6,11 @@ PROMPTS: dict[str, dict[str, str]] = {
     "cannot_judge": {"fr": "Je ne peux pas juger", "en": "I cannot judge"},
     "low": {"fr": "pas du tout", "en": "not at all"},
     "high": {"fr": "tout à fait", "en": "completely"},
+    "middle": {"fr": "moyennement", "en": "moderately"},
+    "how_to_rate": {
+        "fr": "(tapez le chiffre ou utilisez les flèches, puis Entrée)",
+        "en": "(type the number or use the arrow keys, then Enter)",
+    },
     "comment": {
         "fr": "Commentaire ou reformulation proposée (facultatif, Entrée pour passer) :",
         "en": "Comment or proposed rewording (optional, Enter to skip):",
