@@ -38,7 +38,7 @@ PARTICIPANTS = (
         "P02", "Amadou Tɔgɔla", "Commissariat à la sécurité alimentaire", "government", "M"
     ),
     Participant("P03", "Fatoumata Sidibé", "Gouvernorat de Mopti", "government", "F"),
-    Participant("P04", "Oumar Ŋɔmi Maïga", "WANEP-Mali", "civil society", "M"),
+    Participant("P04", "Oumar Ŋɔmi Maïga", "WANEP-Mali, antenne de Mopti", "civil society", "M"),
     Participant("P05", "Awa Kɔnɛ", "Association des femmes de Ségou", "civil society", "F"),
     Participant("P06", "Sɛkuba Dembélé", "Plateforme des jeunes de Gao", "civil society", "M"),
     Participant(
@@ -59,7 +59,7 @@ NASTY_COMMENTS = (
     "+33 6 12 34 56 78 pour joindre le point focal",
     "@x voir la fiche",
     "Alerte\x07 sonore : collecte trop coûteuse",
-    "Ka ɲɛ : bɛɛ ka sɔn ; ŊƆ ƐƝ à vérifier",
+    "Ka ɲɛ : bɛɛ ka sɔn, ŋaniya ; ŊƆ ƐƝ à vérifier",
 )
 
 ORDINARY_COMMENTS = (

@@ -1,0 +1,403 @@
+"""Exports read back as a user's software would: the workbook with openpyxl, the minutes with pypdf."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+# tests/ is on sys.path in pytest's default import mode (no tests/__init__.py).
+from report_factory import NASTY_COMMENTS, build_report
+
+from hsvalidate.consensus import PERCENTILE_METHOD
+from hsvalidate.errors import StorageError
+from hsvalidate.exports.pdf import write_minutes
+from hsvalidate.exports.xlsx import RESULT_COLUMNS, write_consensus_workbook
+from hsvalidate.fileio import TEMP_PREFIX
+from hsvalidate.report import Report
+
+pypdf = pytest.importorskip("pypdf")
+
+EXPECTED_SHEETS = {
+    "fr": [
+        "Synthèse", "Cadre", "Résultats", "Commentaires",
+        "Votes", "Participants", "Tours", "Décisions",
+    ],
+    "en": [
+        "Summary", "Framework", "Results", "Comments",
+        "Ballots", "Participants", "Rounds", "Decisions",
+    ],
+}  # fmt: skip
+BAMBARA = "ɛɔɲŋƐƆƝŊ"
+
+
+def _workbook(tmp_path: Path, report: Report) -> Path:
+    path = tmp_path / "out" / "consensus.xlsx"
+    write_consensus_workbook(report, path)
+    return path
+
+
+def _minutes_text(tmp_path: Path, report: Report) -> str:
+    """Text of every page, whitespace collapsed so that wrapped lines compare as one line."""
+    path = tmp_path / "out" / "minutes.pdf"
+    write_minutes(report, path)
+    reader = pypdf.PdfReader(str(path))
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+
+
+def _all_cell_text(path: Path) -> list[str]:
+    workbook = load_workbook(path)
+    return [
+        str(cell.value)
+        for ws in workbook.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
+
+
+def _raw_xml(path: Path) -> str:
+    """Every XML part of the file: catches a name hidden in properties or a stray string."""
+    with zipfile.ZipFile(path) as archive:
+        return "".join(
+            archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if name.endswith(".xml")
+        )
+
+
+def _results_rows(path: Path, lang: str) -> tuple[list[Any], list[tuple[Any, ...]]]:
+    ws = load_workbook(path)[EXPECTED_SHEETS[lang][2]]
+    rows = list(ws.iter_rows(values_only=True))
+    return list(rows[0]), rows[1:]
+
+
+# --- workbook -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_workbook_has_every_sheet_in_the_report_language(tmp_path: Path, lang: str) -> None:
+    path = _workbook(tmp_path, build_report(lang=lang))
+    assert load_workbook(path).sheetnames == EXPECTED_SHEETS[lang]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_results_columns_are_exactly_the_documented_ones(tmp_path: Path, lang: str) -> None:
+    header, _ = _results_rows(_workbook(tmp_path, build_report(lang=lang)), lang)
+    assert header == list(RESULT_COLUMNS)
+    assert header == [
+        "round",
+        "indicator",
+        "version",
+        "criterion",
+        "group",
+        "n",
+        "n_cannot_judge",
+        "n_missing",
+        "median",
+        "mean",
+        "q1",
+        "q3",
+        "p30",
+        "p70",
+        "ipr",
+        "iprcp",
+        "ai",
+        "ipras",
+        "disagreement",
+        "n_low",
+        "n_mid",
+        "n_high",
+        "pct_low",
+        "pct_mid",
+        "pct_high",
+        "verdict",
+    ]
+
+
+def test_results_figures_equal_the_report_stats_unrounded(tmp_path: Path) -> None:
+    report = build_report()
+    header, rows = _results_rows(_workbook(tmp_path, report), "fr")
+    assert len(rows) == len(report.results)
+    for row, result in zip(rows, report.results, strict=True):
+        cells = dict(zip(header, row, strict=True))
+        assert (cells["round"], cells["indicator"], cells["version"], cells["criterion"]) == (
+            result.round,
+            result.indicator,
+            result.version,
+            result.criterion,
+        )
+        for name in RESULT_COLUMNS[5:-1]:
+            expected = getattr(result.stats, name)
+            # openpyxl writes 16 significant digits (Excel keeps 15): equal to the last bit or so.
+            if isinstance(expected, float):
+                assert cells[name] == pytest.approx(expected, rel=1e-15, abs=1e-15), name
+            else:
+                assert cells[name] == expected, (name, result)
+    # Not rounded on the way: a third stays a third.
+    assert any(isinstance(v, float) and round(v, 2) != v for row in rows for v in row)
+
+
+def test_results_verdict_and_group_are_in_french(tmp_path: Path) -> None:
+    _, rows = _results_rows(_workbook(tmp_path, build_report()), "fr")
+    assert {row[-1] for row in rows} >= {
+        "retenu",
+        "écarté",
+        "pas de consensus",
+        "quorum non atteint",
+    }
+    assert {row[4] for row in rows} >= {"ensemble", "gouvernement", "société civile"}
+
+
+def test_results_have_display_formats(tmp_path: Path) -> None:
+    ws = load_workbook(_workbook(tmp_path, build_report()))["Résultats"]
+    header = [c.value for c in ws[1]]
+    first = ws[2]
+    assert first[header.index("mean")].number_format == "0.00"
+    assert first[header.index("pct_high")].number_format == "0.0"
+
+
+def test_formula_like_comment_is_stored_as_text(tmp_path: Path) -> None:
+    path = _workbook(tmp_path, build_report())
+    ws = load_workbook(path)["Commentaires"]
+    cells = [row[4] for row in ws.iter_rows(min_row=2)]
+    formula = next(c for c in cells if c.value == "=SUM(A1)")
+    assert formula.data_type == "s"
+    assert "<f>" not in _raw_xml(path)
+
+
+def test_comments_keep_their_text_without_control_characters(tmp_path: Path) -> None:
+    texts = _all_cell_text(_workbook(tmp_path, build_report()))
+    for comment in NASTY_COMMENTS:
+        assert comment.replace("\x07", "") in texts
+
+
+def test_ballots_show_cannot_judge_in_words(tmp_path: Path) -> None:
+    report = build_report(lang="en")
+    assert any(b.score is None for b in report.ballots)
+    ws = load_workbook(_workbook(tmp_path, report))["Ballots"]
+    scores = [row[6] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert "cannot judge" in scores
+    assert len(scores) == len(report.ballots)
+
+
+def test_no_participant_name_or_organisation_anywhere_by_default(tmp_path: Path) -> None:
+    report = build_report()
+    path = _workbook(tmp_path, report)
+    xml = _raw_xml(path)
+    texts = "\n".join(_all_cell_text(path))
+    secrets = [s for p in report.participants for s in (p.name, p.organisation)]
+    # A list, not `secret not in xml`: pytest's diff of a huge string takes minutes.
+    leaked = [s for s in secrets if s in xml or s in texts]
+    assert leaked == []
+    ws = load_workbook(path)["Participants"]
+    assert [c.value for c in ws[3]] == ["Code", "Groupe", "Sexe", "Présent"]
+
+
+def test_names_appear_only_when_asked(tmp_path: Path) -> None:
+    report = build_report(show_names=True)
+    texts = _all_cell_text(_workbook(tmp_path, report))
+    for p in report.participants:
+        assert p.name in texts and p.organisation in texts
+
+
+def test_summary_gives_settings_and_latest_verdicts(tmp_path: Path) -> None:
+    report = build_report()
+    ws = load_workbook(_workbook(tmp_path, report))["Synthèse"]
+    lines = [row[0] for row in ws.iter_rows(values_only=True) if row[0]]
+    assert any(PERCENTILE_METHOD in str(line) for line in lines)
+    assert any("atelier-bamako-2026" in str(line) for line in lines)
+    latest = report.latest_verdicts()
+    rows = {row[0]: row for row in ws.iter_rows(values_only=True) if row[0] in latest}
+    assert set(rows) == set(latest)
+    assert rows["D2.O1.I2"][3] == "quorum non atteint"
+    assert rows["D1.O2.I1"][2] == 2
+
+
+def test_workbook_write_failure_leaves_the_old_file_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpyxl.workbook.workbook import Workbook
+
+    target = tmp_path / "consensus.xlsx"
+    target.write_bytes(b"the previous workbook")
+
+    def broken_save(self: Any, filename: str) -> None:
+        Path(filename).write_bytes(b"PK\x03\x04 half a zip")
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(Workbook, "save", broken_save)
+    with pytest.raises(RuntimeError):
+        write_consensus_workbook(build_report(), target)
+    assert target.read_bytes() == b"the previous workbook"
+    assert [p.name for p in tmp_path.iterdir()] == ["consensus.xlsx"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_workbook(tmp_path: Path) -> None:
+    path = _workbook(tmp_path, build_report())
+    home = tmp_path / "home"
+    home.mkdir()
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
+    )
+    # soffice exits 0 even on a broken file: only the output proves it could read it.
+    assert (tmp_path / "consensus.pdf").stat().st_size > 1000
+
+
+# --- minutes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_minutes_name_every_rated_indicator(tmp_path: Path, lang: str) -> None:
+    report = build_report(lang=lang)
+    text = _minutes_text(tmp_path, report)
+    rated = {r.indicator for r in report.results}
+    assert len(rated) == 6
+    for code in rated:
+        assert code in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_minutes_print_the_percentile_method(tmp_path: Path, lang: str) -> None:
+    assert PERCENTILE_METHOD in _minutes_text(tmp_path, build_report(lang=lang))
+
+
+def test_minutes_print_bambara_letters_as_text(tmp_path: Path) -> None:
+    text = _minutes_text(tmp_path, build_report())
+    assert "Ɲɛlɛni Coulibaly" in text
+    assert "Ɔkɔn Adeyemi" in text
+    assert all(letter in text for letter in BAMBARA)
+
+
+def test_minutes_embed_dejavu_sans(tmp_path: Path) -> None:
+    path = tmp_path / "minutes.pdf"
+    write_minutes(build_report(), path)
+    fonts = set()
+    for page in pypdf.PdfReader(str(path)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if "/FontDescriptor" in font or "/DescendantFonts" in font:
+                fonts.add(str(font["/BaseFont"]))
+    assert any(f.endswith("+DejaVuSans") for f in fonts)
+    assert any(f.endswith("+DejaVuSans-Bold") for f in fonts)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_minutes_print_nasty_comments_literally(tmp_path: Path, lang: str) -> None:
+    text = _minutes_text(tmp_path, build_report(lang=lang))
+    for comment in NASTY_COMMENTS:
+        assert comment.replace("\x07", "") in text, comment
+    assert "AT&T;" not in text
+
+
+def test_minutes_carry_no_participant_code_by_default(tmp_path: Path) -> None:
+    report = build_report()
+    text = _minutes_text(tmp_path, report)
+    for p in report.participants:
+        assert re.search(rf"\b{p.code}\b", text) is None, p.code
+    assert "Ɲɛlɛni Coulibaly" in text  # the attendance list names people
+    assert "société civile :" in text  # comments by group only
+
+
+def test_minutes_show_codes_when_asked(tmp_path: Path) -> None:
+    report = build_report(lang="en", show_names=True)
+    text = _minutes_text(tmp_path, report)
+    assert all(p.code in text for p in report.participants)
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrases"),
+    [
+        (
+            "fr",
+            [
+                "Procès-verbal de validation", "1. Liste de présence", "2. Méthode",
+                "3. Résultats", "4. Décisions", "5. Commentaires", "6. Prochaines étapes",
+                "7. Signatures", "Rapporteur", "Président de séance", "retenu", "écarté",
+                "pas de consensus", "quorum non atteint", "IPRAS = 2,35 + 1,5 × AI",
+                "atelier-bamako-2026 — page 1 / ",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Validation minutes", "1. Attendance", "2. Method", "3. Results",
+                "4. Decisions", "5. Comments", "6. Next steps", "7. Signatures",
+                "Rapporteur", "Chair", "keep", "drop", "no consensus", "below quorum",
+                "IPRAS = 2.35 + 1.5 × AI", "atelier-bamako-2026 — page 1 / ",
+            ],
+        ),
+    ],
+)  # fmt: skip
+def test_minutes_speak_the_report_language(tmp_path: Path, lang: str, phrases: list[str]) -> None:
+    text = _minutes_text(tmp_path, build_report(lang=lang))
+    for phrase in phrases:
+        assert phrase in text, phrase
+
+
+def test_minutes_footer_counts_pages(tmp_path: Path) -> None:
+    path = tmp_path / "minutes.pdf"
+    write_minutes(build_report(), path)
+    pages = pypdf.PdfReader(str(path)).pages
+    assert len(pages) > 1
+    for number, page in enumerate(pages, start=1):
+        assert f"page {number} / {len(pages)}" in (page.extract_text() or "")
+
+
+def test_minutes_show_the_decisions_with_votes(tmp_path: Path) -> None:
+    text = _minutes_text(tmp_path, build_report())
+    assert "pour 9 · contre 1 · abstention 1" in text
+    assert "« réunions » ≠ <i>effets</i> & impact." in text
+
+
+def test_minutes_write_failure_leaves_the_old_file_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    target = tmp_path / "minutes.pdf"
+    target.write_bytes(b"the signed minutes of yesterday")
+
+    def broken_save(self: Any) -> None:
+        Path(self._filename).write_bytes(b"%PDF-1.4 half a file")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Canvas, "save", broken_save)
+    with pytest.raises(StorageError, match="disk is full"):
+        write_minutes(build_report(), target)
+    assert target.read_bytes() == b"the signed minutes of yesterday"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)]
+
+
+def test_failed_first_write_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hsvalidate.exports.pdf as pdf
+
+    def explode(*args: Any, **kwargs: Any) -> list[Any]:
+        raise ValueError("layout bug")
+
+    monkeypatch.setattr(pdf, "_signatures", explode)
+    with pytest.raises(ValueError):
+        write_minutes(build_report(), tmp_path / "minutes.pdf")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_exports_do_not_import_their_libraries_until_used() -> None:
+    code = (
+        "import sys, hsvalidate.exports.pdf, hsvalidate.exports.xlsx;"
+        "assert 'reportlab' not in sys.modules and 'openpyxl' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
