@@ -528,7 +528,10 @@ def _load_yaml(path: Path) -> Framework:
     def field_path(node: Node, name: str) -> YamlPath:
         return (*node_paths[node], name) if node else (name,)
 
+    already_broken = bool(reader.problems)
     for issue in validate_framework(fw, lambda node: f"line {reader.line(node_paths[node])}"):
+        if issue.field == "dimensions" and already_broken:
+            continue  # "no indicator" only repeats a problem already reported
         where = field_path(issue.node, issue.field)
         if not any(where[: len(f)] == f for f in reader.flagged):
             reader.add(where, issue.message)
@@ -623,17 +626,6 @@ _HEADER_SCAN_ROWS = 20
 _STOPWORDS = frozenset(
     ["de", "du", "des", "la", "le", "les", "l", "d", "et", "the", "of", "and", "a", "an", "pour"]
 )
-_EN_MARKERS = (
-    ("en",),
-    ("english",),
-    ("anglais",),
-    ("en", "anglais"),
-    ("in", "english"),
-    ("version", "anglaise"),
-    ("eng",),
-)
-_FR_MARKERS = (("fr",), ("french",), ("francais",), ("en", "francais"), ("in", "french"))
-
 _SYNONYMS: dict[str, str] = {
     # field: header names (after _words) separated by "|"; "(EN)" variants are derived.
     "dimension_code": (
@@ -724,6 +716,16 @@ def _words(header: str) -> list[str]:
 _LOOKUP: dict[tuple[str, ...], str] = {
     tuple(_words(name)): key for key, names in _SYNONYMS.items() for name in names.split("|")
 }
+
+
+# Language markers at the end of a header: "Indicateur (EN)", "Indicator - English".
+_EN_MARKERS = tuple(
+    tuple(_words(m))
+    for m in ("en", "english", "anglais", "en anglais", "in english", "version anglaise", "eng")
+)
+_FR_MARKERS = tuple(
+    tuple(_words(m)) for m in ("fr", "french", "francais", "en francais", "in french")
+)
 
 
 def header_field(header: str) -> tuple[str, str] | None:
