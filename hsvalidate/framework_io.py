@@ -195,6 +195,17 @@ def _parse_yaml(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
                 )
             ],
         ) from None
+    except RecursionError:
+        raise _fail(
+            path,
+            [
+                Problem(
+                    str(path),
+                    "The file nests lists or brackets too deeply to be a framework; "
+                    "check that every '[' and '{' is closed.",
+                )
+            ],
+        ) from None
     return data, root
 
 

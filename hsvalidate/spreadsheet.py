@@ -91,15 +91,27 @@ def _read_csv(path: Path) -> Table:
             f"'{path.name}' is not a text CSV file; export it again as 'CSV UTF-8' and try again.",
             (Problem(str(path), "binary content in a .csv file"),),
         )
-    text = ""
+    text = None
     for encoding in _CSV_ENCODINGS:
         try:
             text = raw.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
+    if text is None:
+        raise InputFileError(
+            f"'{path.name}' is neither UTF-8 nor Windows text; export it again as 'CSV UTF-8' and try again.",
+            (Problem(str(path), "unknown text encoding"),),
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_guess_delimiter(text))
-    rows = [[cell.strip() for cell in row] for row in reader]
+    try:
+        rows = [[cell.strip() for cell in row] for row in reader]
+    except csv.Error as exc:  # e.g. an unclosed quote swallowing the rest of the file
+        raise InputFileError(
+            f"'{path.name}' is not a well-formed CSV file near line {reader.line_num} ({exc}); "
+            "check the quotes there, or export it again from the spreadsheet.",
+            (Problem(str(path), "malformed CSV", row=reader.line_num),),
+        ) from exc
     return Table(name=path.name, rows=rows, is_sheet=False)
 
 

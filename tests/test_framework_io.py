@@ -734,3 +734,24 @@ def test_framework_yaml_is_stable() -> None:
 )
 def test_header_names(header: str, expected: tuple[str, str] | None) -> None:
     assert header_field(header) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "row", "expected"),
+    [
+        ("quote.csv", b'Dimension;Code;Indicateur\nA;I1;"' + b"x" * 200_000 + b"\n", 2, "quotes"),
+        ("bytes.csv", b"Dimension;Code;Indicateur\nA;I1;\x81\x8d\n", None, "UTF-8"),
+        ("deep.yaml", b"title: " + b"[" * 5000 + b"]" * 5000 + b"\n", None, "nests"),
+        ("nul.csv", b"Dimension,Code\x00,Indicateur\n", None, "CSV UTF-8"),
+        ("empty.xlsx", b"", None, "Excel"),
+    ],
+)
+def test_unreadable_content_is_a_problem_not_a_crash(
+    tmp_path: Path, name: str, data: bytes, row: int | None, expected: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    _, problems = problems_of(path)
+    assert len(problems) == 1
+    assert problems[0].row == row
+    assert expected in problems[0].message
