@@ -530,6 +530,8 @@ class _TableStore(SessionStore):
     def update_meta(self, fields: dict[str, Any]) -> None:
         self._check_writable()
         clean = _normalise(fields)
+        if clean.get("schema", SCHEMA_VERSION) != SCHEMA_VERSION:
+            raise ValueError("the schema number is set by the store, not by its callers")
         table = self._table(META_TABLE)
         docs = table.all()
         if docs:
@@ -825,7 +827,8 @@ def open_store(folder: Path, *, writable: bool = True, purpose: str = "") -> Ses
         recovered = _leftover_holder(folder)
         journals: dict[int, _Scan] = {}
         sizes: dict[int, int] = {}
-        for round_no, path in sorted(_journal_files(folder).items()):
+        paths = _journal_files(folder)
+        for round_no, path in sorted(paths.items()):
             try:
                 raw = path.read_bytes()
             except OSError as exc:
@@ -840,7 +843,7 @@ def open_store(folder: Path, *, writable: bool = True, purpose: str = "") -> Ses
         fileio.clean_temp_files(folder)
         for round_no, scan in journals.items():
             if scan.good_size < sizes[round_no]:
-                _truncate(_journal_files(folder)[round_no], scan.good_size)
+                _truncate(paths[round_no], scan.good_size)
         storage = _storage_class()(
             data, good, path=folder / SESSION_FILE, writable=True, name=name, signature=signature
         )

@@ -82,6 +82,13 @@ def test_meta_holds_given_fields_and_schema(
     assert meta == {"name": "Bamako 2026", "schema": SCHEMA_VERSION, "lang": "fr", "title": BAMBARA}
 
 
+def test_schema_number_belongs_to_the_store(store: SessionStore) -> None:
+    store.update_meta({"schema": SCHEMA_VERSION, "lang": "en"})
+    with pytest.raises(ValueError, match="schema"):
+        store.update_meta({"schema": SCHEMA_VERSION + 1})
+    assert store.meta()["schema"] == SCHEMA_VERSION
+
+
 def test_insert_and_all_keep_order_and_ids(
     store: SessionStore, reopen: Callable[[], SessionStore]
 ) -> None:
