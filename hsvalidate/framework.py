@@ -542,7 +542,7 @@ def assemble_matrix(
     for r in rows:
         dim_given = bool(r.dimension_code or r.dimension.fr or r.dimension.en)
         if dim_given:
-            found = _find(dims, r.dimension_code, r.dimension)
+            found = _find(dims, code=r.dimension_code, name=r.dimension)
             if found is None:
                 code = r.dimension_code or _next_code("D", used_codes)
                 found = _DimensionAcc(code, r.dimension.fr, r.dimension.en, r.row, [])
@@ -566,7 +566,7 @@ def assemble_matrix(
             continue
         out_given = bool(r.outcome_code or r.outcome.fr or r.outcome.en)
         if out_given:
-            found_out = _find(current_dim.outcomes, r.outcome_code, r.outcome)
+            found_out = _find(current_dim.outcomes, code=r.outcome_code, name=r.outcome)
             if found_out is None:
                 code = r.outcome_code or _next_code(f"{current_dim.code}.O", used_codes)
                 found_out = _OutcomeAcc(code, r.outcome.fr, r.outcome.en, r.row, [])
@@ -614,7 +614,7 @@ def assemble_matrix(
 _Acc = TypeVar("_Acc", _DimensionAcc, _OutcomeAcc)
 
 
-def _find(items: Sequence[_Acc], code: str, name: Text) -> _Acc | None:
+def _find(items: Sequence[_Acc], *, code: str, name: Text) -> _Acc | None:
     """The element this row names: by code when the row has one, else by name."""
     for item in items:
         if code and item.code == code:

@@ -210,10 +210,10 @@ def _parse_yaml(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
 
 
 def _index_nodes(
-    node: yaml.Node, path: YamlPath, lines: dict[YamlPath, int], duplicates: list[YamlPath]
+    node: yaml.Node, *, lines: dict[YamlPath, int], duplicates: list[YamlPath]
 ) -> None:
     """Remember the line of every key and item, since safe_load forgets where values were."""
-    stack: list[tuple[yaml.Node, YamlPath, frozenset[int]]] = [(node, path, frozenset())]
+    stack: list[tuple[yaml.Node, YamlPath, frozenset[int]]] = [(node, (), frozenset())]
     while stack:
         current, where, above = stack.pop()
         if id(current) in above:
@@ -431,7 +431,7 @@ def _load_yaml(path: Path) -> Framework:
     lines: dict[YamlPath, int] = {(): 1}
     duplicates: list[YamlPath] = []
     if root is not None:
-        _index_nodes(root, (), lines, duplicates)
+        _index_nodes(root, lines=lines, duplicates=duplicates)
     reader = _YamlReader(path, lines)
     for where in duplicates:
         reader.add(
