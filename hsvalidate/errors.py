@@ -33,7 +33,9 @@ class Problem:
         if self.sheet is not None:
             place.append(f"sheet '{self.sheet}'")
         if self.row is not None:
-            place.append(f"row {self.row}")
+            # YAML is read by line; spreadsheets and CSV by row, as Excel numbers them.
+            is_yaml = self.file.lower().endswith((".yaml", ".yml"))
+            place.append(f"{'line' if is_yaml else 'row'} {self.row}")
         if self.column is not None:
             place.append(f"column '{self.column}'")
         return f"{', '.join(place)}: {self.message}"

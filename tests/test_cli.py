@@ -245,11 +245,30 @@ def test_creating_the_same_session_twice_keeps_the_first(
 
 def test_framework_check_rejects_a_broken_file_with_places(tmp_path: Path) -> None:
     broken = tmp_path / "cassé.yaml"
-    broken.write_text("title: [unclosed\n", encoding="utf-8")
+    broken.write_text(
+        "title: Test\ndimensions:\n  - code: D1\n    title: X\n    outcomes:\n      - code: D1.O1\n"
+        "        title: Y\n        indicators:\n          - code: D1.O1.I1\n            text: Z\n"
+        "          - code: D1.O1.I1\n            txt: W\n",
+        encoding="utf-8",
+    )
     result = run("framework", "check", str(broken))
     assert result.exit_code == 1
-    assert "cassé.yaml" in result.output
+    assert "has 3 problems" in result.output
+    assert (
+        "cassé.yaml, line 11, column 'dimensions[1].outcomes[1].indicators[2].code'"
+        in result.output
+    )
+    assert "did you mean 'text'?" in result.output
     assert "Traceback" not in result.output
+
+
+def test_framework_check_accepts_both_shipped_templates() -> None:
+    from hsvalidate.resources import template_path
+
+    for name in ("mali-human-security.yaml", "mali-human-security.xlsx"):
+        result = run("framework", "check", str(template_path(name)))
+        assert result.exit_code == 0, result.output
+        assert "Indicators:  33" in result.output and "Dimensions:  7" in result.output
 
 
 def _commands(
@@ -273,3 +292,65 @@ def test_every_command_has_help_with_an_example(
     assert result.exit_code == 0
     assert (command.help or "").strip(), f"{' '.join(path)} has no help"
     assert "Example: hsvalidate" in result.output
+
+
+def test_a_full_disk_during_an_import_is_one_sentence_and_loses_nothing(
+    session: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    run("round", "open")
+    run("ballots", "import", str(ballots_file(tmp_path, {"P01": {"D1.O1.I1": 8}}, "first.csv")))
+    votes = ballots_file(tmp_path, {"P02": {"D1.O1.I1": 7}, "P03": {"D1.O1.I1": 6}})
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "write", full)
+        result = run("ballots", "import", str(votes))
+    assert result.exit_code == 1
+    assert "The disk is full" in result.output and "Traceback" not in result.output
+    assert "D1.O1.I1         1 / 4 ballots" in run("round", "status").output
+    # Space freed: the same file goes in whole.
+    assert run("ballots", "import", str(votes)).exit_code == 0
+    assert "D1.O1.I1         3 / 4 ballots" in run("round", "status").output
+
+
+def test_after_a_crash_the_session_resumes_and_says_it_recovered(
+    session: str, sessions_dir: Path
+) -> None:
+    import subprocess
+    import sys
+    import textwrap
+
+    run("round", "open")
+    child = textwrap.dedent(
+        f"""
+        import sys, time
+        from pathlib import Path
+        from hsvalidate.workshop import Workshop
+        ws = Workshop.open(root=Path({str(sessions_dir)!r}), name={session!r}, purpose="hsvalidate ballot")
+        ws.record_ballot(participant="P02", indicator="D1.O1.I1", ratings={{"relevance": 9}})
+        print("acknowledged", flush=True)
+        time.sleep(60)
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", child],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "acknowledged"
+        refused = run("round", "close")
+        assert refused.exit_code == 1 and "in use" in refused.output
+    finally:
+        proc.kill()  # the power cut
+        proc.wait()
+    resumed = run("round", "close")
+    assert resumed.exit_code == 0, resumed.output
+    assert "Recovered the session after an interruption" in resumed.output
+    assert "Round 1 is closed: 1 participant(s) rated." in resumed.output
