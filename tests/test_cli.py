@@ -354,3 +354,19 @@ def test_after_a_crash_the_session_resumes_and_says_it_recovered(
     assert resumed.exit_code == 0, resumed.output
     assert "Recovered the session after an interruption" in resumed.output
     assert "Round 1 is closed: 1 participant(s) rated." in resumed.output
+
+
+def test_help_starts_without_loading_the_heavy_libraries() -> None:
+    import subprocess
+    import sys
+
+    heavy = ("tinydb", "questionary", "prompt_toolkit", "openpyxl", "reportlab", "yaml", "filelock")
+    code = f"import sys, hsvalidate.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.stdout.strip() == "[]"
