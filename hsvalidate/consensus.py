@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 PERCENTILE_METHOD = "linear interpolation between order statistics (Hyndman & Fan type 7)"
 
@@ -21,7 +21,27 @@ BELOW_QUORUM = "below quorum"
 VERDICTS = (KEEP, DROP, NO_CONSENSUS, BELOW_QUORUM)
 """Every classification a result can get, whatever the rule."""
 
-RULES = ("ram", "percent")
+RULES = ("ram", "percent", "likert")
+"""Classification rules a session can choose."""
+
+APPROPRIATE = "appropriate"
+UNCERTAIN = "uncertain"
+INAPPROPRIATE = "inappropriate"
+"""RAND/UCLA classes (``ram_class``)."""
+
+CONSENSUS_IN = "consensus in"
+CONSENSUS_OUT = "consensus out"
+"""Percent-agreement classes (``percent_class``), with ``NO_CONSENSUS``."""
+
+_TO_VERDICT = {
+    APPROPRIATE: KEEP,
+    INAPPROPRIATE: DROP,
+    UNCERTAIN: NO_CONSENSUS,
+    CONSENSUS_IN: KEEP,
+    CONSENSUS_OUT: DROP,
+    NO_CONSENSUS: NO_CONSENSUS,
+    BELOW_QUORUM: BELOW_QUORUM,
+}
 
 
 @dataclass(frozen=True)
@@ -68,18 +88,38 @@ class Rule:
     """How a result is classified; a session setting chosen before round 1."""
 
     kind: str = "ram"
-    """``ram`` (RAND/UCLA median and disagreement) or ``percent`` (percent agreement)."""
+    """``ram`` (RAND/UCLA), ``percent`` (percent agreement) or ``likert`` (1–5 scales)."""
     agree_pct: float = 70.0
-    """Percent rule: X, the share in a band needed for consensus."""
+    """X: the share (%) in a band needed for consensus (percent and likert rules)."""
     veto_pct: float = 15.0
-    """Percent rule: Y, the share in the opposite band that blocks it."""
+    """Y: the share (%) in the opposite band that blocks consensus (percent rule)."""
     quorum: int = 1
-    """Minimum raters for a result to be classified at all."""
+    """Minimum raters for the whole panel's result to be classified."""
+    group_quorum: int = 0
+    """Minimum raters in every stakeholder group; 0 means no per-group quorum."""
+    per_group: bool = False
+    """Require the rule to be met within every stakeholder group, not only overall."""
+    likert_iqr: float = 1.0
+    """Likert rule: the largest interquartile range that still counts as agreement."""
+    stability_pct: float = 15.0
+    """Between rounds: a result is stable when fewer than this share (%) changed band."""
+
+    def __post_init__(self) -> None:
+        if self.kind not in RULES:
+            raise ValueError(f"unknown rule {self.kind!r}")
+
+    def for_groups(self) -> Rule:
+        """The rule applied to one stakeholder group: its quorum is the per-group quorum."""
+        return replace(self, quorum=max(1, self.group_quorum), per_group=False)
 
 
 @dataclass(frozen=True)
 class Stats:
-    """Figures for one indicator × criterion (× group) in one round."""
+    """Figures for one indicator × criterion (× group) in one round.
+
+    Every figure is ``None`` when there are too few ratings to compute it (no rating at
+    all; fewer than two for the standard deviation), never an error.
+    """
 
     n: int
     """Ratings on the scale."""
@@ -89,8 +129,14 @@ class Stats:
     """Expected raters who gave no answer at all."""
     median: float | None
     mean: float | None
+    sd: float | None
+    """Sample standard deviation (n − 1 in the denominator); None below two ratings."""
+    cv: float | None
+    """Coefficient of variation sd / mean."""
     q1: float | None
     q3: float | None
+    iqr: float | None
+    """Interquartile range Q3 − Q1."""
     p30: float | None
     p70: float | None
     ipr: float | None
@@ -98,9 +144,9 @@ class Stats:
     iprcp: float | None
     """Central point of the IPR, (P30 + P70) / 2."""
     ai: float | None
-    """Asymmetry index |centre − IPRCP|."""
+    """Asymmetry index |centre − IPRCP| (centre 5 on 1–9, 3 on 1–5)."""
     ipras: float | None
-    """IPR adjusted for symmetry: 2.35 + 1.5 × AI (1–9 scale)."""
+    """IPR adjusted for symmetry: 2.35 + 1.5 × AI on 1–9 (see ``ipras_constants``)."""
     disagreement: bool | None
     """IPR > IPRAS; None when there are no ratings."""
     n_low: int
@@ -124,7 +170,11 @@ class Stats:
 
 
 def percentile(sorted_values: Sequence[float], p: float) -> float | None:
-    """Type-7 percentile of already sorted values, ``p`` in [0, 100]; None when empty."""
+    """Type-7 percentile of already sorted values, ``p`` in [0, 100]; None when empty.
+
+    h = (n − 1) · p / 100; the result lies h − ⌊h⌋ of the way from the ⌊h⌋-th to the
+    next order statistic (0-based).  This is numpy's and R's default.
+    """
     if not sorted_values:
         return None
     h = (len(sorted_values) - 1) * p / 100.0
@@ -169,8 +219,11 @@ def compute_stats(
             n_missing=missing,
             median=None,
             mean=None,
+            sd=None,
+            cv=None,
             q1=None,
             q3=None,
+            iqr=None,
             p30=None,
             p70=None,
             ipr=None,
@@ -182,8 +235,11 @@ def compute_stats(
             n_mid=0,
             n_high=0,
         )
+    q1, q3 = percentile(rated, 25), percentile(rated, 75)
     p30, p70 = percentile(rated, 30), percentile(rated, 70)
-    assert p30 is not None and p70 is not None
+    assert q1 is not None and q3 is not None and p30 is not None and p70 is not None
+    mean = statistics.fmean(rated)
+    sd = statistics.stdev(rated) if n >= 2 else None
     ipr = p70 - p30
     iprcp = (p30 + p70) / 2
     ai = abs(scale.centre - iprcp)
@@ -194,9 +250,12 @@ def compute_stats(
         n_cannot_judge=n_cj,
         n_missing=missing,
         median=float(statistics.median(rated)),
-        mean=statistics.fmean(rated),
-        q1=percentile(rated, 25),
-        q3=percentile(rated, 75),
+        mean=mean,
+        sd=sd,
+        cv=sd / mean if sd is not None and mean else None,
+        q1=q1,
+        q3=q3,
+        iqr=q3 - q1,
         p30=p30,
         p70=p70,
         ipr=ipr,
@@ -210,24 +269,109 @@ def compute_stats(
     )
 
 
-def classify(stats: Stats, *, rule: Rule = Rule(), scale: Scale = Scale()) -> str:
-    """One of ``VERDICTS`` for a result, by the session's rule."""
-    if stats.n == 0 or stats.n < rule.quorum:
+def ram_class(stats: Stats, *, scale: Scale = Scale(), quorum: int = 1) -> str:
+    """RAND/UCLA: median 7–9 without disagreement is appropriate, 1–3 inappropriate.
+
+    Anything else (a middle median, or disagreement) is uncertain.  On 1–5 the bands
+    are 4–5 and 1–2.
+    """
+    if stats.n == 0 or stats.n < quorum:
         return BELOW_QUORUM
+    assert stats.median is not None
+    if stats.disagreement:
+        return UNCERTAIN
+    band = scale.band(stats.median)
+    return {"high": APPROPRIATE, "low": INAPPROPRIATE}.get(band, UNCERTAIN)
+
+
+def percent_class(
+    stats: Stats, *, agree_pct: float = 70.0, veto_pct: float = 15.0, quorum: int = 1
+) -> str:
+    """Percent agreement: in when ≥ X % rate high and < Y % low; out the other way round."""
+    if stats.n == 0 or stats.n < quorum:
+        return BELOW_QUORUM
+    pct_low, pct_high = stats.pct_low or 0.0, stats.pct_high or 0.0
+    if pct_high >= agree_pct and pct_low < veto_pct:
+        return CONSENSUS_IN
+    if pct_low >= agree_pct and pct_high < veto_pct:
+        return CONSENSUS_OUT
+    return NO_CONSENSUS
+
+
+def likert_class(
+    stats: Stats, *, agree_pct: float = 75.0, max_iqr: float = 1.0, quorum: int = 1
+) -> str:
+    """Likert: in when ≥ X % rate high and IQR ≤ 1; out when ≥ X % rate low and IQR ≤ 1."""
+    if stats.n == 0 or stats.n < quorum:
+        return BELOW_QUORUM
+    assert stats.iqr is not None
+    if stats.iqr <= max_iqr:
+        if (stats.pct_high or 0.0) >= agree_pct:
+            return CONSENSUS_IN
+        if (stats.pct_low or 0.0) >= agree_pct:
+            return CONSENSUS_OUT
+    return NO_CONSENSUS
+
+
+def classify(stats: Stats, *, rule: Rule = Rule(), scale: Scale = Scale()) -> str:
+    """The verdict (one of ``VERDICTS``) for a result under the session's rule."""
     if rule.kind == "ram":
-        assert stats.median is not None
-        if stats.disagreement:
-            return NO_CONSENSUS
-        band = scale.band(stats.median)
-        return {"high": KEEP, "low": DROP}.get(band, NO_CONSENSUS)
-    if rule.kind == "percent":
-        pct_low, pct_high = stats.pct_low or 0.0, stats.pct_high or 0.0
-        if pct_high >= rule.agree_pct and pct_low < rule.veto_pct:
-            return KEEP
-        if pct_low >= rule.agree_pct and pct_high < rule.veto_pct:
-            return DROP
-        return NO_CONSENSUS
-    raise ValueError(f"unknown rule {rule.kind!r}")
+        cls = ram_class(stats, scale=scale, quorum=rule.quorum)
+    elif rule.kind == "percent":
+        cls = percent_class(
+            stats, agree_pct=rule.agree_pct, veto_pct=rule.veto_pct, quorum=rule.quorum
+        )
+    else:
+        cls = likert_class(
+            stats, agree_pct=rule.agree_pct, max_iqr=rule.likert_iqr, quorum=rule.quorum
+        )
+    return _TO_VERDICT[cls]
+
+
+@dataclass(frozen=True)
+class PanelVerdict:
+    """The whole panel's verdict for one result, after the group variants are applied."""
+
+    verdict: str
+    """One of ``VERDICTS``."""
+    important_to: str = ""
+    """The one stakeholder group that reaches consensus to keep, when exactly one does."""
+
+
+def decide(
+    overall: Stats,
+    groups: Mapping[str, Stats],
+    *,
+    rule: Rule = Rule(),
+    scale: Scale = Scale(),
+) -> PanelVerdict:
+    """Apply the rule overall, the per-group quorum and, when asked, the per-group rule.
+
+    - A group below the per-group quorum makes the whole result below quorum.
+    - With ``per_group``: keep only when every group keeps, drop only when every group
+      drops, otherwise no consensus.
+    - Whatever the rule, the one group that alone reaches consensus to keep is named
+      ("important to one group").
+    """
+    verdict = classify(overall, rule=rule, scale=scale)
+    group_rule = rule.for_groups()
+    group_verdicts = {g: classify(s, rule=group_rule, scale=scale) for g, s in groups.items()}
+    keepers = [g for g, v in group_verdicts.items() if v == KEEP]
+    important = keepers[0] if len(keepers) == 1 and len(groups) > 1 else ""
+    group_short = rule.group_quorum > 0 and any(s.n < rule.group_quorum for s in groups.values())
+    if verdict != BELOW_QUORUM and group_short:
+        verdict = BELOW_QUORUM
+    if rule.per_group and verdict != BELOW_QUORUM and groups:
+        values = set(group_verdicts.values())
+        if BELOW_QUORUM in values:
+            verdict = BELOW_QUORUM
+        elif values == {KEEP} and verdict == KEEP:
+            verdict = KEEP
+        elif values == {DROP} and verdict == DROP:
+            verdict = DROP
+        else:
+            verdict = NO_CONSENSUS
+    return PanelVerdict(verdict=verdict, important_to=important)
 
 
 def combine_verdicts(verdicts: Sequence[str]) -> str:
@@ -246,3 +390,33 @@ def combine_verdicts(verdicts: Sequence[str]) -> str:
     if BELOW_QUORUM in verdicts:
         return BELOW_QUORUM
     return NO_CONSENSUS
+
+
+@dataclass(frozen=True)
+class Stability:
+    """How much the same participants moved between two consecutive rounds."""
+
+    n_pairs: int
+    """Participants who rated in both rounds (cannot-judge answers excluded)."""
+    n_moved: int
+    """Of those, how many moved to another band."""
+    pct_moved: float | None
+    """Share that moved, in percent; None without pairs."""
+    stable: bool | None
+    """pct_moved below the threshold; None without pairs."""
+
+
+def compute_stability(
+    pairs: Iterable[tuple[int, int]], *, scale: Scale = Scale(), threshold_pct: float = 15.0
+) -> Stability:
+    """Band changes between rounds for paired ratings (earlier, later) of the same people.
+
+    No significance test is computed: a Wilcoxon signed-rank test would need scipy,
+    which hsvalidate does not depend on, and a hand-rolled one is not worth the risk.
+    """
+    pairs = list(pairs)
+    moved = sum(1 for a, b in pairs if scale.band(a) != scale.band(b))
+    if not pairs:
+        return Stability(0, 0, None, None)
+    pct = 100.0 * moved / len(pairs)
+    return Stability(len(pairs), moved, pct, pct < threshold_pct)
