@@ -84,13 +84,21 @@ class Settings:
     scale_max: int = 9
     """Highest score (9 for RAND/UCLA, 5 for Likert)."""
     rule: str = "ram"
-    """Consensus rule: ``ram`` (RAND/UCLA) or ``percent`` (percent agreement)."""
+    """Consensus rule: ``ram`` (RAND/UCLA), ``percent`` (percent agreement) or ``likert`` (1–5)."""
     agree_pct: float = 70.0
     """Percent rule: share in the high (or low) band needed for consensus."""
     veto_pct: float = 15.0
     """Percent rule: share in the opposite band that blocks consensus."""
     quorum: int = 1
     """Minimum raters for a result to be classified."""
+    group_quorum: int = 0
+    """Minimum raters within every stakeholder group (0: no per-group quorum)."""
+    per_group: bool = False
+    """Require the rule within every stakeholder group, not only overall."""
+    likert_iqr: float = 1.0
+    """Likert rule: largest IQR that still counts as agreement."""
+    stability_pct: float = 15.0
+    """Between rounds: stable when fewer than this share (%) of participants changed band."""
     criteria: tuple[Criterion, ...] = DEFAULT_CRITERIA
     """Criteria rated for every indicator."""
     groups: tuple[str, ...] = GROUPS_DEFAULT

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hsvalidate.consensus import Rule, Scale, Stats
+from hsvalidate.consensus import Rule, Scale, Stability, Stats
 from hsvalidate.framework import Framework
 from hsvalidate.model import Criterion, Decision, Participant, Round
 
@@ -30,7 +30,44 @@ class ResultRow:
     """Stakeholder group, or ``all`` for the whole panel."""
     stats: Stats
     verdict: str
-    """One of ``consensus.VERDICTS``."""
+    """One of ``consensus.VERDICTS``, by the session's rule (with its group variants)."""
+    ram_class: str = ""
+    """RAND/UCLA class whatever the session's rule: appropriate, uncertain, inappropriate
+    (or below quorum)."""
+    percent_class: str = ""
+    """Percent-agreement class whatever the session's rule: consensus in, consensus out,
+    no consensus (or below quorum)."""
+    important_to: str = ""
+    """On whole-panel rows: the one group that alone reaches consensus to keep."""
+
+
+@dataclass(frozen=True)
+class StabilityRow:
+    """Band changes of the same participants between two consecutive rounds."""
+
+    round: int
+    """The later round."""
+    previous_round: int
+    indicator: str
+    criterion: str
+    group: str
+    """Stakeholder group, or ``all``."""
+    stability: Stability
+
+
+@dataclass(frozen=True)
+class AttritionRow:
+    """Who was invited, present and rating, per round and group."""
+
+    round: int
+    group: str
+    """Stakeholder group, or ``all``."""
+    invited: int
+    """Participants registered."""
+    present: int
+    """Participants marked present."""
+    rating: int
+    """Participants who cast at least one ballot in the round."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +80,8 @@ class IndicatorResult:
     """Combined verdict (``consensus.combine_verdicts``)."""
     n_ballots: int
     """Ballots received for this indicator in this round."""
+    important_to: str = ""
+    """A group that alone reached consensus to keep on some criterion ("important to one group")."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +153,10 @@ class Report:
     """When this report was computed (ISO)."""
     show_names: bool = False
     """Only when the facilitator asks: names may appear beside codes."""
+    stability: tuple[StabilityRow, ...] = ()
+    """Between consecutive rounds, per indicator × criterion × group."""
+    attrition: tuple[AttritionRow, ...] = ()
+    """Turnout per round and group."""
 
     def latest_verdicts(self) -> dict[str, IndicatorResult]:
         """The verdict from the last round that rated each indicator: what the plenary starts from."""

@@ -9,6 +9,7 @@ figures to ``consensus`` and layout to ``exports``.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 from collections import defaultdict
@@ -31,7 +32,7 @@ from hsvalidate.framework import Framework, Indicator, framework_from_dict, fram
 from hsvalidate.model import Ballot, Decision, Participant, Round, Settings
 
 if TYPE_CHECKING:
-    from hsvalidate.report import Report, ResultRow
+    from hsvalidate.report import AttritionRow, Report, ResultRow, StabilityRow
     from hsvalidate.store import LockHolder, SessionStore
 
 SESSIONS_ENV = "HSVALIDATE_SESSIONS"
@@ -240,7 +241,14 @@ class Workshop:
         """The session's classification rule."""
         s = self.settings
         return consensus.Rule(
-            kind=s.rule, agree_pct=s.agree_pct, veto_pct=s.veto_pct, quorum=s.quorum
+            kind=s.rule,
+            agree_pct=s.agree_pct,
+            veto_pct=s.veto_pct,
+            quorum=s.quorum,
+            group_quorum=s.group_quorum,
+            per_group=s.per_group,
+            likert_iqr=s.likert_iqr,
+            stability_pct=s.stability_pct,
         )
 
     # -- participants --------------------------------------------------------------------
@@ -681,15 +689,26 @@ class Workshop:
 
     # -- results -------------------------------------------------------------------------
 
+    def _groups(self) -> list[str]:
+        """Stakeholder groups of the present participants, in a stable order."""
+        return sorted({p.group for p in self.participants() if p.present and p.group})
+
     def results(self, round_no: int | None = None, *, by_group: bool = True) -> list[ResultRow]:
-        """Figures for every round (or one) × indicator × criterion, whole panel and per group."""
+        """Figures for every round (or one) × indicator × criterion, whole panel and per group.
+
+        Group figures are always computed, because the per-group quorum, the per-group
+        rule and the "important to one group" flag decide the whole panel's verdict;
+        ``by_group`` only chooses whether their rows are returned.
+        """
         from hsvalidate.report import ResultRow
 
         rounds = [self._round(round_no)] if round_no is not None else self.rounds()
         participants = [p for p in self.participants() if p.present]
         group_of = {p.code: p.group for p in self.participants()}
-        groups = sorted({p.group for p in participants if p.group})
+        groups = self._groups()
+        members = {g: sum(1 for p in participants if p.group == g) for g in groups}
         scale, rule = self.scale, self.rule
+        group_rule = rule.for_groups()
         rows: list[ResultRow] = []
         for rnd in rounds:
             by_indicator: dict[str, list[Ballot]] = defaultdict(list)
@@ -699,36 +718,122 @@ class Workshop:
                 ballots = by_indicator.get(code, [])
                 version = max((b.version for b in ballots), default=1)
                 for criterion in self.settings.criteria:
-                    panels = [(ALL_GROUPS, participants, ballots)]
-                    if by_group:
-                        panels += [
-                            (
-                                g,
-                                [p for p in participants if p.group == g],
-                                [b for b in ballots if group_of.get(b.participant) == g],
-                            )
-                            for g in groups
-                        ]
-                    for group, members, group_ballots in panels:
-                        answers = [
-                            b.ratings[criterion.code]
-                            for b in group_ballots
-                            if criterion.code in b.ratings
-                        ]
-                        stats = consensus.compute_stats(
-                            answers, scale=scale, expected=max(len(members), len(answers))
+                    answers: dict[str, list[int | None]] = {ALL_GROUPS: []}
+                    for g in groups:
+                        answers[g] = []
+                    for b in ballots:
+                        if criterion.code in b.ratings:
+                            score = b.ratings[criterion.code]
+                            answers[ALL_GROUPS].append(score)
+                            group = group_of.get(b.participant, "")
+                            if group in answers and group != ALL_GROUPS:
+                                answers[group].append(score)
+                    stats = {
+                        g: consensus.compute_stats(
+                            values,
+                            scale=scale,
+                            expected=max(
+                                len(participants) if g == ALL_GROUPS else members[g], len(values)
+                            ),
                         )
+                        for g, values in answers.items()
+                    }
+                    group_stats = {g: st for g, st in stats.items() if g != ALL_GROUPS}
+                    panel = consensus.decide(stats[ALL_GROUPS], group_stats, rule=rule, scale=scale)
+                    for g, st in stats.items():
+                        if g != ALL_GROUPS and not by_group:
+                            continue
+                        applied = rule if g == ALL_GROUPS else group_rule
                         rows.append(
                             ResultRow(
                                 round=rnd.number,
                                 indicator=code,
                                 version=version,
                                 criterion=criterion.code,
-                                group=group,
-                                stats=stats,
-                                verdict=consensus.classify(stats, rule=rule, scale=scale),
+                                group=g,
+                                stats=st,
+                                verdict=panel.verdict
+                                if g == ALL_GROUPS
+                                else consensus.classify(st, rule=applied, scale=scale),
+                                ram_class=consensus.ram_class(
+                                    st, scale=scale, quorum=applied.quorum
+                                ),
+                                percent_class=consensus.percent_class(
+                                    st,
+                                    agree_pct=rule.agree_pct,
+                                    veto_pct=rule.veto_pct,
+                                    quorum=applied.quorum,
+                                ),
+                                important_to=panel.important_to if g == ALL_GROUPS else "",
                             )
                         )
+        return rows
+
+    def stability(self) -> list[StabilityRow]:
+        """Band changes of the same participants between each pair of consecutive rounds."""
+        from hsvalidate.report import StabilityRow
+
+        rounds = self.rounds()
+        group_of = {p.code: p.group for p in self.participants()}
+        groups = self._groups()
+        scale, threshold = self.scale, self.settings.stability_pct
+        rows: list[StabilityRow] = []
+        for before, after in itertools.pairwise(rounds):
+            earlier = {(b.participant, b.indicator): b for b in self.ballots(before.number)}
+            later = {(b.participant, b.indicator): b for b in self.ballots(after.number)}
+            for code in after.indicators:
+                if code not in before.indicators:
+                    continue
+                for criterion in self.settings.criteria:
+                    pairs: dict[str, list[tuple[int, int]]] = {ALL_GROUPS: []}
+                    for g in groups:
+                        pairs[g] = []
+                    for (participant, indicator), b in later.items():
+                        a = earlier.get((participant, indicator))
+                        if indicator != code or a is None:
+                            continue
+                        x, y = a.ratings.get(criterion.code), b.ratings.get(criterion.code)
+                        if x is None or y is None:
+                            continue
+                        pairs[ALL_GROUPS].append((x, y))
+                        group = group_of.get(participant, "")
+                        if group in pairs and group != ALL_GROUPS:
+                            pairs[group].append((x, y))
+                    rows.extend(
+                        StabilityRow(
+                            round=after.number,
+                            previous_round=before.number,
+                            indicator=code,
+                            criterion=criterion.code,
+                            group=g,
+                            stability=consensus.compute_stability(
+                                values, scale=scale, threshold_pct=threshold
+                            ),
+                        )
+                        for g, values in pairs.items()
+                    )
+        return rows
+
+    def attrition(self) -> list[AttritionRow]:
+        """Invited, present and rating participants per round, overall and per group."""
+        from hsvalidate.report import AttritionRow
+
+        people = self.participants()
+        groups = sorted({p.group for p in people if p.group})
+        rows: list[AttritionRow] = []
+        for rnd in self.rounds():
+            raters = {b.participant for b in self.ballots(rnd.number)}
+            for g in [ALL_GROUPS, *groups]:
+                members = [p for p in people if g == ALL_GROUPS or p.group == g]
+                rows.append(
+                    AttritionRow(
+                        round=rnd.number,
+                        group=g,
+                        invited=len(members),
+                        present=sum(1 for p in members if p.present),
+                        rating=sum(1 for p in members if p.code in raters),
+                    )
+                )
         return rows
 
     def indicator_verdicts(self, round_no: int) -> dict[str, str]:
@@ -768,9 +873,12 @@ class Workshop:
                 )
             )
             per: dict[str, list[str]] = defaultdict(list)
+            flagged: dict[str, list[str]] = defaultdict(list)
             for row in results:
                 if row.round == rnd.number and row.group == ALL_GROUPS:
                     per[row.indicator].append(row.verdict)
+                    if row.important_to and row.important_to not in flagged[row.indicator]:
+                        flagged[row.indicator].append(row.important_to)
             counts: dict[str, int] = defaultdict(int)
             for b in ballots:
                 counts[b.indicator] += 1
@@ -780,6 +888,7 @@ class Workshop:
                     indicator=code,
                     verdict=consensus.combine_verdicts(per[code]),
                     n_ballots=counts[code],
+                    important_to=", ".join(flagged[code]),
                 )
                 for code in rnd.indicators
             )
@@ -827,6 +936,8 @@ class Workshop:
             created_at=self.created_at,
             generated_at=now_iso(),
             show_names=show_names,
+            stability=tuple(self.stability()),
+            attrition=tuple(self.attrition()),
         )
 
     def export(
