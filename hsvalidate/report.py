@@ -164,3 +164,103 @@ class Report:
         for item in sorted(self.indicator_results, key=lambda r: r.round):
             latest[item.indicator] = item
         return latest
+
+
+RESULT_COLUMNS = (
+    "round",
+    "indicator",
+    "version",
+    "criterion",
+    "group",
+    "n",
+    "n_cannot_judge",
+    "n_missing",
+    "median",
+    "mean",
+    "sd",
+    "cv",
+    "q1",
+    "q3",
+    "iqr",
+    "p30",
+    "p70",
+    "ipr",
+    "iprcp",
+    "ai",
+    "ipras",
+    "disagreement",
+    "n_low",
+    "n_mid",
+    "n_high",
+    "pct_low",
+    "pct_mid",
+    "pct_high",
+    "ram_class",
+    "percent_class",
+    "verdict",
+)
+"""Tidy results: one row per round × indicator × criterion × group (``all`` for the panel)."""
+
+STABILITY_COLUMNS = (
+    "round",
+    "previous_round",
+    "indicator",
+    "criterion",
+    "group",
+    "n_pairs",
+    "n_moved",
+    "pct_moved",
+    "stable",
+)
+"""Tidy stability: one row per later round × indicator × criterion × group."""
+
+ATTRITION_COLUMNS = ("round", "group", "invited", "present", "rating")
+"""Tidy attrition: one row per round × group."""
+
+Record = dict[str, str | int | float | bool | None]
+"""One tidy row: column name → unrounded value (None when there is no figure)."""
+
+
+def result_record(row: ResultRow) -> Record:
+    """A result as a tidy row with exactly ``RESULT_COLUMNS``, figures unrounded."""
+    stats = row.stats
+    record: Record = {
+        "round": row.round,
+        "indicator": row.indicator,
+        "version": row.version,
+        "criterion": row.criterion,
+        "group": row.group,
+    }
+    for name in RESULT_COLUMNS[5:-3]:
+        record[name] = getattr(stats, name)
+    record["ram_class"] = row.ram_class
+    record["percent_class"] = row.percent_class
+    record["verdict"] = row.verdict
+    return record
+
+
+def stability_record(row: StabilityRow) -> Record:
+    """A stability row with exactly ``STABILITY_COLUMNS``."""
+    s = row.stability
+    return {
+        "round": row.round,
+        "previous_round": row.previous_round,
+        "indicator": row.indicator,
+        "criterion": row.criterion,
+        "group": row.group,
+        "n_pairs": s.n_pairs,
+        "n_moved": s.n_moved,
+        "pct_moved": s.pct_moved,
+        "stable": s.stable,
+    }
+
+
+def attrition_record(row: AttritionRow) -> Record:
+    """An attrition row with exactly ``ATTRITION_COLUMNS``."""
+    return {
+        "round": row.round,
+        "group": row.group,
+        "invited": row.invited,
+        "present": row.present,
+        "rating": row.rating,
+    }

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from hsvalidate.cli._common import open_workshop, session_options, sessions_dir_option
+from hsvalidate.consensus import Rule
 from hsvalidate.model import DEFAULT_CRITERIA, Settings
 from hsvalidate.workshop import (
     Workshop,
@@ -44,24 +45,24 @@ def session() -> None:
 )
 @click.option(
     "--rule",
-    type=click.Choice(["ram", "percent"]),
+    type=click.Choice(["ram", "percent", "likert"]),
     default="ram",
     show_default=True,
-    help="Consensus rule: RAND/UCLA median and disagreement, or percent agreement.",
+    help="Consensus rule: RAND/UCLA median and disagreement, percent agreement, "
+    "or Likert (1–5 scale: share high and IQR ≤ 1).",
 )
 @click.option(
     "--agree",
     type=click.FloatRange(0, 100),
-    default=70.0,
-    show_default=True,
-    help="Percent rule: share (%) in a band needed for consensus.",
+    default=None,
+    help="X: share (%) in a band needed for consensus [default: 70; 75 for likert].",
 )
 @click.option(
     "--veto",
     type=click.FloatRange(0, 100),
     default=15.0,
     show_default=True,
-    help="Percent rule: share (%) in the opposite band that blocks consensus.",
+    help="Y (percent rule): share (%) in the opposite band that blocks consensus.",
 )
 @click.option(
     "--quorum",
@@ -69,6 +70,25 @@ def session() -> None:
     default=1,
     show_default=True,
     help="Minimum raters for a result to be classified.",
+)
+@click.option(
+    "--group-quorum",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Minimum raters within every stakeholder group (0: none).",
+)
+@click.option(
+    "--per-group",
+    is_flag=True,
+    help="Require the rule within every stakeholder group, not only overall.",
+)
+@click.option(
+    "--stability",
+    type=click.FloatRange(0, 100),
+    default=15.0,
+    show_default=True,
+    help="Between rounds: stable when fewer than this share (%) changed band.",
 )
 @click.option(
     "--criteria",
@@ -89,9 +109,12 @@ def new(
     framework_file: Path,
     scale: str,
     rule: str,
-    agree: float,
+    agree: float | None,
     veto: float,
     quorum: int,
+    group_quorum: int,
+    per_group: bool,
+    stability: float,
     criteria: str,
     lang: str,
     sessions_dir: Path | None,
@@ -113,14 +136,22 @@ def new(
             f"choose criteria among {', '.join(by_code)} (got {criteria!r})",
             param_hint="--criteria",
         )
+    if rule == "likert" and scale != "5":
+        raise click.BadParameter(
+            "the Likert rule is defined on the 1–5 scale; add --scale 5 or choose --rule ram",
+            param_hint="--rule",
+        )
     fw = load_framework(framework_file)
     settings = Settings(
         scale_min=1,
         scale_max=int(scale),
         rule=rule,
-        agree_pct=agree,
+        agree_pct=agree if agree is not None else (75.0 if rule == "likert" else 70.0),
         veto_pct=veto,
         quorum=quorum,
+        group_quorum=group_quorum,
+        per_group=per_group,
+        stability_pct=stability,
         criteria=tuple(by_code[c] for c in dict.fromkeys(chosen)),
         lang=lang,
     )
@@ -179,12 +210,7 @@ def show(session_name: str | None, sessions_dir: Path | None) -> None:
         click.echo(f"Framework:    {ws.framework.title.get(s.lang)}  [{ws.framework.source}]")
         click.echo(f"Indicators:   {len(ws.framework.indicators())}")
         click.echo(f"Scale:        {s.scale_min}–{s.scale_max}")
-        rule = (
-            "RAND/UCLA (median and disagreement)"
-            if s.rule == "ram"
-            else f"percent agreement (≥{s.agree_pct:g}% in band, <{s.veto_pct:g}% opposite)"
-        )
-        click.echo(f"Rule:         {rule}; quorum {s.quorum}")
+        click.echo(f"Rule:         {describe_rule(ws.rule)}")
         click.echo(f"Criteria:     {', '.join(c.code for c in s.criteria)}")
         click.echo(f"Participants: {len(ws.participants())}")
         for rnd in ws.rounds():
@@ -193,3 +219,21 @@ def show(session_name: str | None, sessions_dir: Path | None) -> None:
                 f"Round {rnd.number}:      {rnd.status}, {len(rnd.indicators)} indicators, "
                 f"{n} participant(s) rated"
             )
+
+
+def describe_rule(rule: Rule) -> str:
+    """The rule in one line, as the facilitator chose it."""
+    if rule.kind == "ram":
+        text = "RAND/UCLA (median band, no disagreement IPR > IPRAS)"
+    elif rule.kind == "percent":
+        text = (
+            f"percent agreement (≥ {rule.agree_pct:g} % in a band, < {rule.veto_pct:g} % opposite)"
+        )
+    else:
+        text = f"Likert (≥ {rule.agree_pct:g} % in a band and IQR ≤ {rule.likert_iqr:g})"
+    text += f"; quorum {rule.quorum}"
+    if rule.group_quorum:
+        text += f", {rule.group_quorum} per group"
+    if rule.per_group:
+        text += "; required within every group"
+    return text + f"; stable below {rule.stability_pct:g} % band changes"
