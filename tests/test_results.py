@@ -15,11 +15,39 @@ from click.testing import CliRunner, Result
 
 from hsvalidate.cli import cli
 
-COLUMNS = (
-    "round, indicator, version, criterion, group, n, n_cannot_judge, n_missing, median, mean, sd, "
-    "cv, q1, q3, iqr, p30, p70, ipr, iprcp, ai, ipras, disagreement, n_low, n_mid, n_high, "
-    "pct_low, pct_mid, pct_high, ram_class, percent_class, verdict"
-).split(", ")
+COLUMNS = [
+    "round",
+    "indicator",
+    "version",
+    "criterion",
+    "group",
+    "n",
+    "n_cannot_judge",
+    "n_missing",
+    "median",
+    "mean",
+    "sd",
+    "cv",
+    "q1",
+    "q3",
+    "iqr",
+    "p30",
+    "p70",
+    "ipr",
+    "iprcp",
+    "ai",
+    "ipras",
+    "disagreement",
+    "n_low",
+    "n_mid",
+    "n_high",
+    "pct_low",
+    "pct_mid",
+    "pct_high",
+    "ram_class",
+    "percent_class",
+    "verdict",
+]
 GROUPS = {"gouvernement": 5, "société civile": 6, "partenaires": 4}
 CRITERIA = ("relevance", "feasibility", "clarity")
 INDICATORS = ("D1.O1.I1", "D1.O1.I2", "D1.O2.I1", "D2.O1.I1", "D2.O1.I2")
