@@ -201,9 +201,13 @@ def run_demo(
         rounds: list[tuple[int, int, dict[str, int]]] = []
         previous: dict[tuple[str, str, str], int] = {}
         medians: dict[tuple[str, str], float] = {}
+        # As in a real workshop, a few participants leave before the second round.
+        leavers = {p.code for p in rng.sample(people, k=max(1, len(people) // 12))}
         for number in (1, 2):
             rnd = ws.start_round()
             for person in people:
+                if number > 1 and person.code in leavers:
+                    continue
                 batch: list[Ballot] = []
                 for code in rnd.indicators:
                     ratings: dict[str, int | None] = {}
