@@ -1,9 +1,12 @@
 """A realistic ``Report`` built by hand, so the exports can be tested without the service layer.
 
-Twelve participants in four stakeholder groups (accented and Bambara names, one absent),
-two rounds over six indicators and three criteria, "cannot judge" answers, a reworded
-indicator rated in two versions, comments that break naive spreadsheet and PDF code,
-and decisions with vote counts.
+Twelve participants in four stakeholder groups (accented and Bambara names, one absent,
+one who leaves after round 1), two rounds over six indicators and three criteria,
+"cannot judge" answers, a reworded indicator rated in two versions, an indicator that
+only civil society wants to keep ("important to one group"), stability between the
+rounds and turnout per group, comments that break naive spreadsheet and PDF code, and
+decisions with vote counts.  The rule and the scale can be chosen, so the minutes can
+be checked for every rule kind on both scales.
 """
 
 from __future__ import annotations
@@ -17,17 +20,23 @@ from hsvalidate.consensus import (
     Scale,
     classify,
     combine_verdicts,
+    compute_stability,
     compute_stats,
+    decide,
+    percent_class,
+    ram_class,
 )
 from hsvalidate.framework import Dimension, Framework, Indicator, Outcome, Text
 from hsvalidate.model import DEFAULT_CRITERIA, Decision, Participant, Round
 from hsvalidate.report import (
+    AttritionRow,
     BallotRow,
     CommentRow,
     IndicatorResult,
     Report,
     ResultRow,
     RoundSummary,
+    StabilityRow,
 )
 
 PARTICIPANTS = (
@@ -200,12 +209,27 @@ _PROFILE_R1 = {
 }
 _PROFILE_R2 = {"D1.O2.I1": (8, 1), "D1.O2.I2": (5, 3), "D2.O1.I2": (6, 2)}
 _VERSION_R2 = {"D1.O2.I1": 2}
+# Civil society alone wants D1.O2.I2 ("important to one group") in both rounds.
+_GROUP_CENTRE = {("D1.O2.I2", "civil society"): 8}
+_LEFT_AFTER_ROUND_1 = "P08"
+"""Present on day one, gone on day two: attrition in the international group."""
 
 
 def _score(rng: random.Random, centre: int, spread: int, scale: Scale) -> int | None:
     if rng.random() < 0.06:
         return None  # cannot judge
+    if scale.high == 5:  # the 1–9 profile mapped onto 1–5
+        centre, spread = round(1 + (centre - 1) / 2), (spread + 1) // 2
     return max(scale.low, min(scale.high, centre + rng.randint(-spread, spread)))
+
+
+def _rescore(rng: random.Random, before: int, scale: Scale) -> int | None:
+    """A round-2 rating after feedback on the same wording: most people keep their score."""
+    if rng.random() < 0.06:
+        return None
+    step = 2 if scale.high == 9 else 1
+    after = before if rng.random() < 0.8 else before + rng.choice((-step, step))
+    return max(scale.low, min(scale.high, after))
 
 
 def _results_for(
@@ -218,31 +242,118 @@ def _results_for(
     scale: Scale,
     rule: Rule,
 ) -> tuple[list[ResultRow], IndicatorResult]:
+    """Figures and verdicts as the service layer computes them (``consensus.decide``)."""
     rows: list[ResultRow] = []
     overall: list[str] = []
-    groups = ["all", *sorted({p.group for p in present})]
+    important: list[str] = []
+    groups = sorted({p.group for p in present})
+    group_rule = rule.for_groups()
     for criterion in DEFAULT_CRITERIA:
-        for group in groups:
+        stats = {}
+        for group in ["all", *groups]:
             members = [p for p in present if group in ("all", p.group)]
             scores = [
                 b.score
                 for b in ballots
                 if b.criterion == criterion.code and group in ("all", b.group)
             ]
-            stats = compute_stats(scores, scale=scale, expected=len(members))
-            verdict = classify(stats, rule=rule, scale=scale)
-            rows.append(ResultRow(round_no, code, version, criterion.code, group, stats, verdict))
-            if group == "all":
-                overall.append(verdict)
+            stats[group] = compute_stats(scores, scale=scale, expected=len(members))
+        panel = decide(stats["all"], {g: stats[g] for g in groups}, rule=rule, scale=scale)
+        for group, st in stats.items():
+            applied = rule if group == "all" else group_rule
+            rows.append(
+                ResultRow(
+                    round_no,
+                    code,
+                    version,
+                    criterion.code,
+                    group,
+                    st,
+                    panel.verdict if group == "all" else classify(st, rule=applied, scale=scale),
+                    ram_class=ram_class(st, scale=scale, quorum=applied.quorum),
+                    percent_class=percent_class(
+                        st, agree_pct=rule.agree_pct, veto_pct=rule.veto_pct, quorum=applied.quorum
+                    ),
+                    important_to=panel.important_to if group == "all" else "",
+                )
+            )
+        overall.append(panel.verdict)
+        if panel.important_to and panel.important_to not in important:
+            important.append(panel.important_to)
     voters = {b.participant for b in ballots}
-    return rows, IndicatorResult(round_no, code, combine_verdicts(overall), len(voters))
+    return rows, IndicatorResult(
+        round_no, code, combine_verdicts(overall), len(voters), ", ".join(important)
+    )
 
 
-def build_report(*, lang: str = "fr", show_names: bool = False) -> Report:
-    """A complete two-round session report; deterministic (seeded) so tests can pin figures."""
+def _stability(
+    ballots: Sequence[BallotRow], *, scale: Scale, rule: Rule, groups: Sequence[str]
+) -> list[StabilityRow]:
+    """Round 2 against round 1, per indicator × criterion × group, same participants only."""
+    first = {(b.participant, b.indicator, b.criterion): b.score for b in ballots if b.round == 1}
+    rows: list[StabilityRow] = []
+    for code in _PROFILE_R2:
+        for criterion in DEFAULT_CRITERIA:
+            later = [
+                b
+                for b in ballots
+                if b.round == 2 and b.indicator == code and b.criterion == criterion.code
+            ]
+            for group in ["all", *groups]:
+                pairs = [
+                    (before, b.score)
+                    for b in later
+                    if group in ("all", b.group)
+                    and b.score is not None
+                    and (before := first.get((b.participant, code, criterion.code))) is not None
+                ]
+                rows.append(
+                    StabilityRow(
+                        2,
+                        1,
+                        code,
+                        criterion.code,
+                        group,
+                        compute_stability(pairs, scale=scale, threshold_pct=rule.stability_pct),
+                    )
+                )
+    return rows
+
+
+def _attrition(ballots: Sequence[BallotRow], groups: Sequence[str]) -> list[AttritionRow]:
+    """Invited, present and rating per round, whole panel first, then each group."""
+    rows: list[AttritionRow] = []
+    for round_no in (1, 2):
+        raters = {b.participant for b in ballots if b.round == round_no}
+        for group in ["all", *groups]:
+            members = [p for p in PARTICIPANTS if group in ("all", p.group)]
+            rows.append(
+                AttritionRow(
+                    round_no,
+                    group,
+                    len(members),
+                    sum(1 for p in members if p.present),
+                    sum(1 for p in members if p.code in raters),
+                )
+            )
+    return rows
+
+
+def build_report(
+    *,
+    lang: str = "fr",
+    show_names: bool = False,
+    rule: Rule | None = None,
+    scale: Scale | None = None,
+) -> Report:
+    """A complete two-round session report; deterministic (seeded) so tests can pin figures.
+
+    By default RAND/UCLA on 1–9 with a quorum of 3; pass another rule or the 1–5 scale
+    to check how the documents describe them.
+    """
     rng = random.Random(2026)
-    scale = Scale()
-    rule = Rule(kind="ram", quorum=3)
+    scale = scale or Scale()
+    rule = rule or Rule(kind="ram", quorum=3)
     present = [p for p in PARTICIPANTS if p.present]
     rounds_spec = (
         (1, CODES, _PROFILE_R1, "2026-11-26T09:30:00", "2026-11-26T12:45:00"),
@@ -254,15 +365,22 @@ def build_report(*, lang: str = "fr", show_names: bool = False) -> Report:
     indicator_results: list[IndicatorResult] = []
     summaries: list[RoundSummary] = []
     nasty = iter(NASTY_COMMENTS)
+    earlier: dict[tuple[str, str, str], int | None] = {}
     for round_no, codes, profile, opened, closed in rounds_spec:
         round_ballots: list[BallotRow] = []
         for code in codes:
-            centre, spread = profile[code]
+            spread = profile[code][1]
             version = _VERSION_R2.get(code, 1) if round_no == 2 else 1
-            raters = present if not (round_no == 2 and code == "D2.O1.I2") else present[:2]
+            if round_no == 2 and code == "D2.O1.I2":
+                raters = present[:2]
+            elif round_no == 2:
+                raters = [p for p in present if p.code != _LEFT_AFTER_ROUND_1]
+            else:
+                raters = present
             code_ballots: list[BallotRow] = []
             for i, p in enumerate(raters):
                 at = f"{opened[:11]}10:{i:02d}:00"
+                centre = _GROUP_CENTRE.get((code, p.group), profile[code][0])
                 for criterion in DEFAULT_CRITERIA:
                     code_ballots.append(
                         BallotRow(
@@ -272,7 +390,12 @@ def build_report(*, lang: str = "fr", show_names: bool = False) -> Report:
                             participant=p.code,
                             group=p.group,
                             criterion=criterion.code,
-                            score=_score(rng, centre, spread, scale),
+                            # A reworded indicator is a new question: fresh ratings.
+                            score=_rescore(rng, before, scale)
+                            if round_no == 2
+                            and code not in _VERSION_R2
+                            and (before := earlier.get((p.code, code, criterion.code))) is not None
+                            else _score(rng, centre, spread, scale),
                             source="paper" if i % 4 == 0 else "terminal",
                             recorded_at=at,
                         )
@@ -289,6 +412,7 @@ def build_report(*, lang: str = "fr", show_names: bool = False) -> Report:
                 scale=scale,
                 rule=rule,
             )
+            earlier.update(((b.participant, code, b.criterion), b.score) for b in code_ballots)
             results.extend(rows)
             indicator_results.append(verdict)
             round_ballots.extend(code_ballots)
@@ -305,6 +429,7 @@ def build_report(*, lang: str = "fr", show_names: bool = False) -> Report:
     # Every nasty comment must be in the report whatever the random draw gave.
     for text in nasty:
         comments.append(CommentRow(1, "D1.O1.I1", "P05", "civil society", text))
+    groups = sorted({p.group for p in PARTICIPANTS})
     decisions = (
         Decision(
             "D1.O1.I2",
@@ -350,4 +475,6 @@ def build_report(*, lang: str = "fr", show_names: bool = False) -> Report:
         created_at="2026-11-20T08:00:00",
         generated_at="2026-11-27T12:00:00",
         show_names=show_names,
+        stability=tuple(_stability(ballots, scale=scale, rule=rule, groups=groups)),
+        attrition=tuple(_attrition(ballots, groups)),
     )

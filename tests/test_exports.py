@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,12 @@ import pytest
 from openpyxl import load_workbook
 
 # tests/ is on sys.path in pytest's default import mode (no tests/__init__.py).
-from report_factory import NASTY_COMMENTS, build_report
+from report_factory import CODES, NASTY_COMMENTS, build_report
 
-from hsvalidate.consensus import PERCENTILE_METHOD
+from hsvalidate.consensus import PERCENTILE_METHOD, Rule, Stability
 from hsvalidate.errors import StorageError
 from hsvalidate.exports.pdf import write_minutes
-from hsvalidate.exports.xlsx import RESULT_COLUMNS, write_consensus_workbook
+from hsvalidate.exports.xlsx import RESULT_COLUMNS, STABILITY_COLUMNS, write_consensus_workbook
 from hsvalidate.fileio import TEMP_PREFIX
 from hsvalidate.report import Report
 
@@ -27,12 +28,12 @@ pypdf = pytest.importorskip("pypdf")
 
 EXPECTED_SHEETS = {
     "fr": [
-        "Synthèse", "Cadre", "Résultats", "Commentaires",
-        "Votes", "Participants", "Tours", "Décisions",
+        "Synthèse", "Cadre", "Résultats", "Stabilité", "Commentaires",
+        "Votes", "Participants", "Tours", "Participation", "Décisions",
     ],
     "en": [
-        "Summary", "Framework", "Results", "Comments",
-        "Ballots", "Participants", "Rounds", "Decisions",
+        "Summary", "Framework", "Results", "Stability", "Comments",
+        "Ballots", "Participants", "Rounds", "Attrition", "Decisions",
     ],
 }  # fmt: skip
 BAMBARA = "ɛɔɲŋƐƆƝŊ"
@@ -104,8 +105,11 @@ def test_results_columns_are_exactly_the_documented_ones(tmp_path: Path, lang: s
         "n_missing",
         "median",
         "mean",
+        "sd",
+        "cv",
         "q1",
         "q3",
+        "iqr",
         "p30",
         "p70",
         "ipr",
@@ -119,6 +123,8 @@ def test_results_columns_are_exactly_the_documented_ones(tmp_path: Path, lang: s
         "pct_low",
         "pct_mid",
         "pct_high",
+        "ram_class",
+        "percent_class",
         "verdict",
     ]
 
@@ -135,7 +141,7 @@ def test_results_figures_equal_the_report_stats_unrounded(tmp_path: Path) -> Non
             result.version,
             result.criterion,
         )
-        for name in RESULT_COLUMNS[5:-1]:
+        for name in RESULT_COLUMNS[5:-3]:
             expected = getattr(result.stats, name)
             # openpyxl writes 16 significant digits (Excel keeps 15): equal to the last bit or so.
             if isinstance(expected, float):
@@ -144,6 +150,100 @@ def test_results_figures_equal_the_report_stats_unrounded(tmp_path: Path) -> Non
                 assert cells[name] == expected, (name, result)
     # Not rounded on the way: a third stays a third.
     assert any(isinstance(v, float) and round(v, 2) != v for row in rows for v in row)
+    # The new dispersion figures are really there, not all empty.
+    for name in ("sd", "cv", "iqr"):
+        assert any(isinstance(cells, float) for cells in (row[header.index(name)] for row in rows))
+
+
+def test_results_leave_missing_figures_empty(tmp_path: Path) -> None:
+    report = build_report()
+    header, rows = _results_rows(_workbook(tmp_path, report), "fr")
+    single = [
+        (row, result)
+        for row, result in zip(rows, report.results, strict=True)
+        if result.stats.n == 1
+    ]
+    assert single, "the factory should have a group with a single rating"
+    for row, _ in single:
+        assert row[header.index("sd")] is None
+        assert row[header.index("cv")] is None
+        assert row[header.index("median")] is not None
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [
+        ("fr", {"approprié", "incertain", "inapproprié", "consensus pour", "pas de consensus"}),
+        ("en", {"appropriate", "uncertain", "inappropriate", "consensus in", "no consensus"}),
+    ],
+)
+def test_results_carry_both_classes_in_the_report_language(
+    tmp_path: Path, lang: str, labels: set[str]
+) -> None:
+    report = build_report(lang=lang)
+    header, rows = _results_rows(_workbook(tmp_path, report), lang)
+    ram = [row[header.index("ram_class")] for row in rows]
+    percent = [row[header.index("percent_class")] for row in rows]
+    assert labels <= set(ram) | set(percent)
+    if lang == "en":
+        assert ram == [r.ram_class for r in report.results]
+        assert percent == [r.percent_class for r in report.results]
+
+
+def _sheet_rows(path: Path, title: str) -> tuple[list[Any], list[tuple[Any, ...]], list[str]]:
+    """Header, data rows and preface lines of a sheet whose header follows a preface."""
+    ws = load_workbook(path)[title]
+    rows = list(ws.iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if row[1] is not None)
+    preface = [str(row[0]).replace("\u00a0", " ") for row in rows[:start] if row[0]]
+    return list(rows[start]), rows[start + 1 :], preface
+
+
+@pytest.mark.parametrize(("lang", "yes", "no"), [("fr", "oui", "non"), ("en", "yes", "no")])
+def test_stability_sheet_equals_the_report(tmp_path: Path, lang: str, yes: str, no: str) -> None:
+    report = build_report(lang=lang)
+    header, rows, preface = _sheet_rows(_workbook(tmp_path, report), EXPECTED_SHEETS[lang][3])
+    assert header == list(STABILITY_COLUMNS)
+    assert header == [
+        "round", "previous_round", "indicator", "criterion", "group",
+        "n_pairs", "n_moved", "pct_moved", "stable",
+    ]  # fmt: skip
+    assert len(rows) == len(report.stability) > 0
+    for row, item in zip(rows, report.stability, strict=True):
+        cells = dict(zip(header, row, strict=True))
+        st = item.stability
+        assert (cells["round"], cells["previous_round"], cells["indicator"]) == (
+            item.round,
+            item.previous_round,
+            item.indicator,
+        )
+        assert (cells["n_pairs"], cells["n_moved"]) == (st.n_pairs, st.n_moved)
+        assert cells["pct_moved"] == pytest.approx(st.pct_moved, rel=1e-15)
+        assert cells["stable"] == {True: yes, False: no, None: None}[st.stable]
+    assert {yes, no} <= {row[-1] for row in rows}
+    text = " ".join(preface)
+    assert "15 %" in text or "15%" in text
+    assert "Wilcoxon" in text and "scipy" in text
+
+
+def test_stability_without_pairs_is_an_empty_cell(tmp_path: Path) -> None:
+    report = build_report()
+    empty = Stability(0, 0, None, None)
+    report = replace(report, stability=(replace(report.stability[0], stability=empty),))
+    _, rows, _ = _sheet_rows(_workbook(tmp_path, report), "Stabilité")
+    assert rows == [(2, 1, "D1.O2.I1", "relevance", "ensemble", 0, 0, None, None)]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_attrition_sheet_gives_turnout_per_round_and_group(tmp_path: Path, lang: str) -> None:
+    report = build_report(lang=lang)
+    header, rows, _ = _sheet_rows(_workbook(tmp_path, report), EXPECTED_SHEETS[lang][8])
+    assert len(header) == 5
+    assert [(r[0], r[2], r[3], r[4]) for r in rows] == [
+        (a.round, a.invited, a.present, a.rating) for a in report.attrition
+    ]
+    international = "partenaires internationaux" if lang == "fr" else "international"
+    assert (2, international, 3, 2, 1) in rows  # one left after round 1
 
 
 def test_results_verdict_and_group_are_in_french(tmp_path: Path) -> None:
@@ -207,6 +307,50 @@ def test_names_appear_only_when_asked(tmp_path: Path) -> None:
     texts = _all_cell_text(_workbook(tmp_path, report))
     for p in report.participants:
         assert p.name in texts and p.organisation in texts
+
+
+def test_summary_states_the_rule_in_full(tmp_path: Path) -> None:
+    rule = Rule(
+        kind="percent",
+        agree_pct=80,
+        veto_pct=10,
+        quorum=5,
+        group_quorum=2,
+        per_group=True,
+        likert_iqr=1.5,
+        stability_pct=20,
+    )
+    ws = load_workbook(_workbook(tmp_path, build_report(lang="en", rule=rule)))["Summary"]
+    lines = "\n".join(str(row[0]) for row in ws.iter_rows(values_only=True) if row[0])
+    for phrase in (
+        "Rule kind: percent (percent agreement)",
+        "X (share needed in a band): 80%",
+        "opposite band, percent rule): 10%",
+        "Quorum: 5 ratings for the whole panel; per group: 2",
+        "Rule required within every stakeholder group: yes",
+        "Largest IQR (Likert rule): 1.5",
+        "Stability threshold: stable when fewer than 20% of participants change band",
+        "Group variant: the rule must also be met within every stakeholder group",
+        "every stakeholder group must give at least 2 ratings",
+        "IPRAS = 2.35 + 1.5 × AI, centre 5",
+    ):
+        assert phrase in lines, phrase
+
+
+def test_summary_marks_indicators_important_to_one_group(tmp_path: Path) -> None:
+    report = build_report()
+    ws = load_workbook(_workbook(tmp_path, report))["Synthèse"]
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(row for row in rows if row[0] == "Code")
+    column = header.index("Important pour un seul groupe")
+    shown = {row[0]: row[column] for row in rows if row[0] in CODES}
+    french = {"civil society": "société civile", "government": "gouvernement"}
+    expected = {
+        code: ", ".join(french[g] for g in item.important_to.split(", ") if g) or None
+        for code, item in report.latest_verdicts().items()
+    }
+    assert {code: shown[code] for code in expected} == expected
+    assert "société civile" in shown.values()
 
 
 def test_summary_gives_settings_and_latest_verdicts(tmp_path: Path) -> None:

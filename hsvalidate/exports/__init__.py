@@ -7,8 +7,8 @@ Nothing here imports openpyxl or reportlab; ``xlsx`` and ``pdf`` import them laz
 
 from __future__ import annotations
 
-from hsvalidate.consensus import Rule, Scale
-from hsvalidate.i18n.documents import doc_text, format_date_range, format_number
+from hsvalidate.consensus import Rule, Scale, ipras_constants
+from hsvalidate.i18n.documents import doc_text, format_date_range, format_number, group_label
 from hsvalidate.report import Report
 
 
@@ -41,9 +41,51 @@ def rule_text(rule: Rule, scale: Scale, lang: str) -> str:
             low=band_text(low),
             high=band_text(high),
         )
-    if rule.kind == "ram":
-        return doc_text("rule.ram", lang, low=band_text(low), high=band_text(high))
-    return rule.kind
+    if rule.kind == "likert":
+        return doc_text(
+            "rule.likert",
+            lang,
+            agree=format_number(rule.agree_pct, lang),
+            iqr=format_number(rule.likert_iqr, lang, digits=2),
+            low=band_text(low),
+            high=band_text(high),
+        )
+    return doc_text("rule.ram", lang, low=band_text(low), high=band_text(high))
+
+
+def rule_details(rule: Rule, scale: Scale, lang: str) -> list[str]:
+    """Sentences completing ``rule_text``: quorum, group variant, stability, IPRAS on 1–5.
+
+    Why a list shared by both documents: a reader who checks the minutes against the
+    workbook must find the same settings in the same words.
+    """
+    sentences = [doc_text("rule.quorum", lang, quorum=rule.quorum)]
+    if rule.group_quorum > 0:
+        sentences.append(doc_text("rule.group_quorum", lang, n=rule.group_quorum))
+    else:
+        sentences.append(doc_text("rule.no_group_quorum", lang))
+    sentences.append(doc_text("rule.per_group" if rule.per_group else "rule.whole_panel", lang))
+    sentences.append(doc_text("rule.important", lang))
+    sentences.append(doc_text("rule.stability", lang, pct=format_number(rule.stability_pct, lang)))
+    return sentences
+
+
+def ipras_adaptation(scale: Scale, lang: str) -> str:
+    """The sentence explaining IPRAS on a 1–5 scale; empty on 1–9, where the manual applies."""
+    if scale.high == 9:
+        return ""
+    base, slope = ipras_constants(scale)
+    return doc_text(
+        "rule.ipras5",
+        lang,
+        base=format_number(base, lang, digits=3),
+        slope=format_number(slope, lang, digits=3),
+    )
+
+
+def groups_text(groups: str, lang: str) -> str:
+    """Translated group names from a comma-joined list (``IndicatorResult.important_to``)."""
+    return ", ".join(group_label(g, lang) for g in groups.split(", ") if g)
 
 
 def session_dates(report: Report) -> str:

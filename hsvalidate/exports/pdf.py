@@ -32,8 +32,11 @@ from hsvalidate.consensus import (
 )
 from hsvalidate.exports import (
     band_text,
+    groups_text,
     indicator_text,
+    ipras_adaptation,
     rated_codes,
+    rule_details,
     rule_text,
     scale_text,
     session_dates,
@@ -72,6 +75,8 @@ _VERDICT_COLOURS = {
     BELOW_QUORUM: "#E4E4E4",
 }
 _HEADER_COLOUR = "#DDE7F0"
+_IMPORTANT_MARK = "†"
+"""Marks an indicator that one stakeholder group alone wants to keep; explained under the table."""
 _GRID_COLOUR = "#9AA5B1"
 
 
@@ -366,16 +371,24 @@ def _method(report: Report, styles: _Styles, width: float) -> list[Flowable]:
             _t(report, "pdf.method.rule", rule=rule_text(report.rule, report.scale, lang)),
             styles.body,
         ),
-        _p(_t(report, "pdf.method.quorum", quorum=report.rule.quorum), styles.body),
+        *(_p(sentence, styles.body) for sentence in rule_details(report.rule, report.scale, lang)),
         _p(_t(report, "pdf.method.combined"), styles.body),
         _p(percentiles, styles.body),
         _p(
-            _t(
-                report,
-                "pdf.method.ipras",
-                centre=format_number(report.scale.centre, lang),
-                base=format_number(base, lang, digits=3),
-                slope=format_number(slope, lang, digits=3),
+            " ".join(
+                filter(
+                    None,
+                    [
+                        _t(
+                            report,
+                            "pdf.method.ipras",
+                            centre=format_number(report.scale.centre, lang),
+                            base=format_number(base, lang, digits=3),
+                            slope=format_number(slope, lang, digits=3),
+                        ),
+                        ipras_adaptation(report.scale, lang),
+                    ],
+                )
             ),
             styles.body,
         ),
@@ -394,12 +407,16 @@ def _criterion_cell(row: ResultRow | None, report: Report, styles: _Styles) -> F
 
 def _results(report: Report, styles: _Styles, width: float) -> list[Flowable]:
     from reportlab.lib import colors
+    from reportlab.platypus import KeepTogether
 
     lang = report.lang
     _, _, high = report.scale.bands
+    legend = _t(report, "pdf.results.legend", high=band_text(high))
+    if any(i.important_to for i in report.indicator_results):
+        legend += " " + _t(report, "pdf.results.important_legend", mark=_IMPORTANT_MARK)
     flow: list[Flowable] = [
         _p(_t(report, "pdf.h.results"), styles.h1),
-        _p(_t(report, "pdf.results.legend", high=band_text(high)), styles.body),
+        _p(legend, styles.body),
     ]
     ordered = rated_codes(report)
     n_crit = max(1, len(report.criteria))
@@ -407,6 +424,7 @@ def _results(report: Report, styles: _Styles, width: float) -> list[Flowable]:
     crit_w = min(25 * _MM, (width - code_w - combined_w - 42 * _MM) / n_crit)
     text_w = width - code_w - combined_w - n_crit * crit_w
     widths = [code_w, text_w, *([crit_w] * n_crit), combined_w]
+    previous: int | None = None
     for summary in report.rounds:
         number = summary.round.number
         results = [r for r in report.results if r.round == number and r.group == "all"]
@@ -414,8 +432,9 @@ def _results(report: Report, styles: _Styles, width: float) -> list[Flowable]:
         in_round = set(summary.round.indicators) | {r.indicator for r in results} | set(combined)
         codes = [c for c in ordered if c in in_round]
         codes += [c for c in summary.round.indicators if c not in codes]
-        flow.append(_p(_t(report, "pdf.round_heading", round=number), styles.h2))
-        flow.append(
+        # The heading, turnout and stability stay on one page with the participation table.
+        opening: list[Flowable] = [_p(_t(report, "pdf.round_heading", round=number), styles.h2)]
+        opening.append(
             _p(
                 _t(
                     report,
@@ -430,6 +449,11 @@ def _results(report: Report, styles: _Styles, width: float) -> list[Flowable]:
                 styles.body,
             )
         )
+        opening.extend(_participation(report, styles, number))
+        if previous is not None:
+            opening.append(_p(_stability_sentence(report, number, previous), styles.body))
+        flow.append(KeepTogether(opening))
+        previous = number
         header = [
             _p(_t(report, "col.code"), styles.header),
             _p(_t(report, "col.indicator"), styles.header),
@@ -446,17 +470,32 @@ def _results(report: Report, styles: _Styles, width: float) -> list[Flowable]:
         header.append(_p(_t(report, "col.combined"), styles.header))
         rows: list[list[Flowable]] = [header]
         extra: list[tuple[Any, ...]] = []
+        important = {
+            i.indicator: i.important_to
+            for i in report.indicator_results
+            if i.round == number and i.important_to
+        }
         for code in codes:
             by_criterion = {r.criterion: r for r in results if r.indicator == code}
             versions = sorted({r.version for r in by_criterion.values()})
             code_markup = _markup(code)
+            text_markup = _markup(_shorten(indicator_text(report, code)))
+            if code in important:
+                code_markup += f"\u00a0{_IMPORTANT_MARK}"
+                flag = _t(
+                    report,
+                    "pdf.results.important_to",
+                    mark=_IMPORTANT_MARK,
+                    groups=groups_text(important[code], lang),
+                )
+                text_markup += f'<br/><font size="7" color="#444444">{_markup(flag)}</font>'
             if versions and versions[-1] > 1:
                 code_markup += f"<br/>({_markup(_t(report, 'pdf.version', version=versions[-1]))})"
             verdict = combined.get(code, "not rated")
             rows.append(
                 [
                     _para(code_markup, styles.cell),
-                    _p(_shorten(indicator_text(report, code)), styles.cell),
+                    _para(text_markup, styles.cell),
                     *(
                         _criterion_cell(by_criterion.get(c.code), report, styles)
                         for c in report.criteria
@@ -476,6 +515,79 @@ def _results(report: Report, styles: _Styles, width: float) -> list[Flowable]:
                 )
         flow.append(_table(rows, widths=widths, extra_style=extra))
     return flow
+
+
+def _participation(report: Report, styles: _Styles, number: int) -> list[Flowable]:
+    """Invited, present and rating by group for one round, the whole panel last in bold.
+
+    Why per group: a group that stopped rating changes what "consensus" means, and the
+    reader must see it beside the results it affects.
+    """
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+
+    rows_in = [a for a in report.attrition if a.round == number]
+    if not rows_in:
+        return []
+    order = _group_order(report)
+
+    def place(group: str) -> tuple[int, int, str]:
+        if group == "all":
+            return (2, 0, group)
+        return (0, order.index(group), group) if group in order else (1, 0, group)
+
+    figures = {
+        style.name: ParagraphStyle(f"{style.name}-right", parent=style, alignment=TA_RIGHT)
+        for style in (styles.header, styles.cell)
+    }
+    header = [_p(_t(report, "col.group_rating"), styles.header)]
+    header += [
+        _p(_t(report, key), figures[styles.header.name])
+        for key in ("col.invited", "col.n_present", "col.rating")
+    ]
+    rows: list[list[Flowable]] = [header]
+    extra: list[tuple[Any, ...]] = []
+    for a in sorted(rows_in, key=lambda a: place(a.group)):
+        is_total = a.group == "all"
+        style = styles.header if is_total else styles.cell
+        figure = figures[style.name]
+        label = (
+            _t(report, "pdf.participation.total") if is_total else group_label(a.group, report.lang)
+        )
+        rows.append(
+            [_p(label, style), *(_p(str(v), figure) for v in (a.invited, a.present, a.rating))]
+        )
+        if is_total:
+            last = len(rows) - 1
+            extra.append(("LINEABOVE", (0, last), (-1, last), 0.9, colors.HexColor("#555555")))
+    number_w = 22 * _MM
+    return [_table(rows, widths=[56 * _MM, number_w, number_w, number_w], extra_style=extra)]
+
+
+def _stability_sentence(report: Report, number: int, previous: int) -> str:
+    """Share of whole-panel results that stayed stable since the previous round."""
+    lang = report.lang
+    rows = [
+        s.stability
+        for s in report.stability
+        if s.round == number and s.group == "all" and s.stability.stable is not None
+    ]
+    previous_rounds = {s.previous_round for s in report.stability if s.round == number}
+    if len(previous_rounds) == 1:
+        previous = previous_rounds.pop()
+    if not rows:
+        return _t(report, "pdf.results.stability_none", previous=previous)
+    stable = sum(1 for s in rows if s.stable)
+    return _t(
+        report,
+        "pdf.results.stability",
+        previous=previous,
+        stable=stable,
+        total=len(rows),
+        pct=format_percent(100.0 * stable / len(rows), lang),
+        threshold=format_number(report.rule.stability_pct, lang),
+    )
 
 
 def _votes_text(votes: dict[str, int], lang: str) -> str:

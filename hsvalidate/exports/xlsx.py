@@ -14,14 +14,25 @@ from dataclasses import fields
 from pathlib import Path
 
 from hsvalidate.consensus import ipras_constants
-from hsvalidate.exports import indicator_text, rated_codes, rule_text, scale_text, session_dates
+from hsvalidate.exports import (
+    groups_text,
+    indicator_text,
+    ipras_adaptation,
+    rated_codes,
+    rule_details,
+    rule_text,
+    scale_text,
+    session_dates,
+)
 from hsvalidate.framework import Indicator, Text
 from hsvalidate.i18n.documents import (
     action_label,
+    class_label,
     doc_text,
     format_date,
     format_number,
     group_label,
+    rule_name,
     status_label,
     verdict_label,
     vote_label,
@@ -33,11 +44,25 @@ from hsvalidate.spreadsheet import CellValue, SheetSpec, write_workbook
 RESULT_COLUMNS = (
     "round", "indicator", "version", "criterion", "group",
     "n", "n_cannot_judge", "n_missing",
-    "median", "mean", "q1", "q3", "p30", "p70", "ipr", "iprcp", "ai", "ipras", "disagreement",
-    "n_low", "n_mid", "n_high", "pct_low", "pct_mid", "pct_high", "verdict",
+    "median", "mean", "sd", "cv", "q1", "q3", "iqr",
+    "p30", "p70", "ipr", "iprcp", "ai", "ipras", "disagreement",
+    "n_low", "n_mid", "n_high", "pct_low", "pct_mid", "pct_high",
+    "ram_class", "percent_class", "verdict",
 )  # fmt: skip
 """Columns of the results sheet: fixed English names so analysis scripts work in any language."""
 
+_STAT_COLUMNS = RESULT_COLUMNS[5:-3]
+"""The columns read straight from ``Stats`` (attributes of the same name)."""
+
+STABILITY_COLUMNS = (
+    "round", "previous_round", "indicator", "criterion", "group",
+    "n_pairs", "n_moved", "pct_moved", "stable",
+)  # fmt: skip
+"""Columns of the stability sheet, fixed English names like the results sheet."""
+
+_FIGURES = frozenset(
+    {"median", "mean", "sd", "cv", "q1", "q3", "iqr", "p30", "p70", "ipr", "iprcp", "ai", "ipras"}
+)
 _FIGURE_FORMAT = "0.00"
 _PERCENT_FORMAT = "0.0"
 _COUNT_FORMAT = "0"
@@ -81,10 +106,12 @@ def build_sheets(report: Report) -> list[SheetSpec]:
         _summary_sheet(report),
         _framework_sheet(report),
         _results_sheet(report),
+        _stability_sheet(report),
         _comments_sheet(report),
         _ballots_sheet(report),
         _participants_sheet(report),
         _rounds_sheet(report),
+        _attrition_sheet(report),
         _decisions_sheet(report),
     ]
 
@@ -109,16 +136,15 @@ def _summary_sheet(report: Report) -> SheetSpec:
         _t(report, "wb.dates", dates=session_dates(report)),
         _t(report, "wb.generated", when=format_date(report.generated_at, lang)),
         _t(report, "wb.scale", scale=scale_text(report.scale, lang)),
-        _t(report, "wb.rule", rule=rule_text(report.rule, report.scale, lang)),
+        *_rule_lines(report),
         _t(
             report,
-            "wb.thresholds",
-            agree=format_number(report.rule.agree_pct, lang),
-            veto=format_number(report.rule.veto_pct, lang),
-            quorum=report.rule.quorum,
+            "wb.ipras",
             base=format_number(base, lang, digits=3),
             slope=format_number(slope, lang, digits=3),
+            centre=format_number(report.scale.centre, lang),
         ),
+        *([adaptation] if (adaptation := ipras_adaptation(report.scale, lang)) else []),
         _t(report, "wb.percentiles", method=report.percentile_method),
         _t(
             report,
@@ -150,6 +176,7 @@ def _summary_sheet(report: Report) -> SheetSpec:
                 indicator_text(report, code),
                 item.round if item else None,
                 verdict_label(item.verdict if item else "not rated", lang),
+                groups_text(item.important_to, lang) if item else "",
                 item.n_ballots if item else None,
                 action_label(decision.action, lang) if decision else "",
             ]
@@ -161,6 +188,7 @@ def _summary_sheet(report: Report) -> SheetSpec:
             "col.indicator",
             "col.latest_round",
             "col.verdict",
+            "col.important_to",
             "col.ballots",
             "col.decision",
         )
@@ -170,9 +198,36 @@ def _summary_sheet(report: Report) -> SheetSpec:
         preface=preface,
         header=header,
         rows=rows,
-        widths={0: 12, 1: 70},
-        wrap=frozenset({1}),
+        widths={0: 12, 1: 70, 4: 24},
+        wrap=frozenset({1, 4}),
     )
+
+
+def _rule_lines(report: Report) -> list[str]:
+    """Every setting of the rule, one per line, then the rule in words.
+
+    Why both: an analyst re-running the figures needs the raw settings; a reader needs
+    the sentences the minutes print.
+    """
+    lang, rule = report.lang, report.rule
+    group_quorum = (
+        str(rule.group_quorum) if rule.group_quorum > 0 else _t(report, "wb.rule.no_group_quorum")
+    )
+    return [
+        _t(report, "wb.rule.kind", kind=rule.kind, name=rule_name(rule.kind, lang)),
+        _t(
+            report,
+            "wb.rule.shares",
+            agree=format_number(rule.agree_pct, lang),
+            veto=format_number(rule.veto_pct, lang),
+        ),
+        _t(report, "wb.rule.quorum", quorum=rule.quorum, group_quorum=group_quorum),
+        _t(report, "wb.rule.per_group", flag=yes_no(rule.per_group, lang)),
+        _t(report, "wb.rule.likert_iqr", iqr=format_number(rule.likert_iqr, lang, digits=2)),
+        _t(report, "wb.rule.stability", pct=format_number(rule.stability_pct, lang)),
+        _t(report, "wb.rule", rule=rule_text(rule, report.scale, lang)),
+        *rule_details(rule, report.scale, lang),
+    ]
 
 
 def _framework_sheet(report: Report) -> SheetSpec:
@@ -229,7 +284,7 @@ def _results_sheet(report: Report) -> SheetSpec:
     lang = report.lang
     rows: list[list[CellValue]] = []
     for row in report.results:
-        s = row.stats
+        stats: list[CellValue] = [getattr(row.stats, name) for name in _STAT_COLUMNS]
         rows.append(
             [
                 row.round,
@@ -237,42 +292,63 @@ def _results_sheet(report: Report) -> SheetSpec:
                 row.version,
                 row.criterion,
                 group_label(row.group, lang),
-                s.n,
-                s.n_cannot_judge,
-                s.n_missing,
-                s.median,
-                s.mean,
-                s.q1,
-                s.q3,
-                s.p30,
-                s.p70,
-                s.ipr,
-                s.iprcp,
-                s.ai,
-                s.ipras,
-                s.disagreement,
-                s.n_low,
-                s.n_mid,
-                s.n_high,
-                s.pct_low,
-                s.pct_mid,
-                s.pct_high,
+                *stats,
+                class_label(row.ram_class, lang),
+                class_label(row.percent_class, lang),
                 verdict_label(row.verdict, lang),
             ]
         )
-    formats: dict[int, str] = {}
-    for i, name in enumerate(RESULT_COLUMNS):
-        if name.startswith("pct_"):
-            formats[i] = _PERCENT_FORMAT
-        elif name in ("median", "mean", "q1", "q3", "p30", "p70", "ipr", "iprcp", "ai", "ipras"):
-            formats[i] = _FIGURE_FORMAT
-        elif name.startswith("n") or name in ("round", "version"):
-            formats[i] = _COUNT_FORMAT
     return SheetSpec(
         title=_t(report, "sheet.results"),
         header=RESULT_COLUMNS,
         rows=rows,
-        number_formats=formats,
+        number_formats=_formats(RESULT_COLUMNS),
+    )
+
+
+def _formats(columns: tuple[str, ...]) -> dict[int, str]:
+    """Display formats by column name: shares to 0.1, figures to 0.01, counts whole."""
+    formats: dict[int, str] = {}
+    for i, name in enumerate(columns):
+        if name.startswith("pct_"):
+            formats[i] = _PERCENT_FORMAT
+        elif name in _FIGURES:
+            formats[i] = _FIGURE_FORMAT
+        elif name.startswith("n") or name in ("round", "version", "previous_round"):
+            formats[i] = _COUNT_FORMAT
+    return formats
+
+
+def _stability_sheet(report: Report) -> SheetSpec:
+    """Band changes between rounds; no significance test, as the preface says."""
+    lang = report.lang
+    rows: list[list[CellValue]] = []
+    for row in report.stability:
+        st = row.stability
+        rows.append(
+            [
+                row.round,
+                row.previous_round,
+                row.indicator,
+                row.criterion,
+                group_label(row.group, lang),
+                st.n_pairs,
+                st.n_moved,
+                st.pct_moved,
+                yes_no(st.stable, lang) if st.stable is not None else None,
+            ]
+        )
+    pct = format_number(report.rule.stability_pct, lang)
+    return SheetSpec(
+        title=_t(report, "sheet.stability"),
+        preface=[
+            _t(report, "wb.stability.intro"),
+            _t(report, "wb.stability.stable", pct=pct),
+            _t(report, "wb.stability.no_test"),
+        ],
+        header=STABILITY_COLUMNS,
+        rows=rows,
+        number_formats=_formats(STABILITY_COLUMNS),
     )
 
 
@@ -382,6 +458,25 @@ def _rounds_sheet(report: Report) -> SheetSpec:
         rows=rows,
         widths={4: 50},
         wrap=frozenset({4}),
+    )
+
+
+def _attrition_sheet(report: Report) -> SheetSpec:
+    """Invited, present and rating per round and group: who the figures speak for."""
+    rows: list[list[CellValue]] = [
+        [a.round, group_label(a.group, report.lang), a.invited, a.present, a.rating]
+        for a in report.attrition
+    ]
+    header = [
+        _t(report, key)
+        for key in ("col.round", "col.group", "col.invited", "col.n_present", "col.rating")
+    ]
+    return SheetSpec(
+        title=_t(report, "sheet.attrition"),
+        preface=[_t(report, "wb.attrition.intro")],
+        header=header,
+        rows=rows,
+        widths={1: 30},
     )
 
 

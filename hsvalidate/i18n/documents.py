@@ -21,6 +21,8 @@ DOCUMENTS: Catalogue = {
     "sheet.ballots": {"fr": "Votes", "en": "Ballots"},
     "sheet.participants": {"fr": "Participants", "en": "Participants"},
     "sheet.rounds": {"fr": "Tours", "en": "Rounds"},
+    "sheet.stability": {"fr": "Stabilité", "en": "Stability"},
+    "sheet.attrition": {"fr": "Participation", "en": "Attrition"},
     "sheet.decisions": {"fr": "Décisions", "en": "Decisions"},
     "wb.title": {"fr": "Classeur de consensus", "en": "Consensus workbook"},
     "wb.session": {"fr": "Session : {session}", "en": "Session: {session}"},
@@ -29,11 +31,35 @@ DOCUMENTS: Catalogue = {
     "wb.framework": {"fr": "Cadre : {title}", "en": "Framework: {title}"},
     "wb.scale": {"fr": "Échelle : {scale}", "en": "Scale: {scale}"},
     "wb.rule": {"fr": "Règle de consensus : {rule}", "en": "Consensus rule: {rule}"},
-    "wb.thresholds": {
-        "fr": "Seuils : accord ≥ {agree} %, veto < {veto} %, quorum {quorum} notes ; "
-        "IPRAS = {base} + {slope} × AI",
-        "en": "Thresholds: agreement ≥ {agree}%, veto < {veto}%, quorum {quorum} ratings; "
-        "IPRAS = {base} + {slope} × AI",
+    "wb.rule.kind": {"fr": "Type de règle : {kind} ({name})", "en": "Rule kind: {kind} ({name})"},
+    "wb.rule.shares": {
+        "fr": "X (part requise dans une bande) : {agree}\u00a0% ; Y (part de veto dans la bande "
+        "opposée, règle du pourcentage) : {veto}\u00a0%",
+        "en": "X (share needed in a band): {agree}%; Y (veto share in the opposite band, "
+        "percent rule): {veto}%",
+    },
+    "wb.rule.quorum": {
+        "fr": "Quorum : {quorum} notes pour l'ensemble du panel ; par groupe : {group_quorum}",
+        "en": "Quorum: {quorum} ratings for the whole panel; per group: {group_quorum}",
+    },
+    "wb.rule.no_group_quorum": {"fr": "aucun", "en": "none"},
+    "wb.rule.per_group": {
+        "fr": "Règle exigée dans chaque groupe d'acteurs : {flag}",
+        "en": "Rule required within every stakeholder group: {flag}",
+    },
+    "wb.rule.likert_iqr": {
+        "fr": "IQR maximal (règle Likert) : {iqr}",
+        "en": "Largest IQR (Likert rule): {iqr}",
+    },
+    "wb.rule.stability": {
+        "fr": "Seuil de stabilité : stable quand moins de {pct}\u00a0% des participants changent "
+        "de bande entre deux tours",
+        "en": "Stability threshold: stable when fewer than {pct}% of participants change band "
+        "between two rounds",
+    },
+    "wb.ipras": {
+        "fr": "IPRAS = {base} + {slope} × AI, centre {centre}",
+        "en": "IPRAS = {base} + {slope} × AI, centre {centre}",
     },
     "wb.percentiles": {
         "fr": "Méthode des percentiles : {method}",
@@ -112,12 +138,24 @@ DOCUMENTS: Catalogue = {
     "col.pct_high": {"fr": "% élevé", "en": "% high"},
     "col.label": {"fr": "Libellé", "en": "Label"},
     "col.question": {"fr": "Question posée", "en": "Question asked"},
+    "col.important_to": {"fr": "Important pour un seul groupe", "en": "Important to one group"},
+    "col.group_rating": {"fr": "Groupe d'acteurs", "en": "Stakeholder group"},
     # Labels of our own vocabulary
     "verdict.keep": {"fr": "retenu", "en": "keep"},
     "verdict.drop": {"fr": "écarté", "en": "drop"},
     "verdict.no consensus": {"fr": "pas de consensus", "en": "no consensus"},
     "verdict.below quorum": {"fr": "quorum non atteint", "en": "below quorum"},
     "verdict.not rated": {"fr": "non évalué", "en": "not rated"},
+    "class.appropriate": {"fr": "approprié", "en": "appropriate"},
+    "class.uncertain": {"fr": "incertain", "en": "uncertain"},
+    "class.inappropriate": {"fr": "inapproprié", "en": "inappropriate"},
+    "class.consensus in": {"fr": "consensus pour", "en": "consensus in"},
+    "class.consensus out": {"fr": "consensus contre", "en": "consensus out"},
+    "class.no consensus": {"fr": "pas de consensus", "en": "no consensus"},
+    "class.below quorum": {"fr": "quorum non atteint", "en": "below quorum"},
+    "rule.name.ram": {"fr": "RAND/UCLA", "en": "RAND/UCLA"},
+    "rule.name.percent": {"fr": "pourcentage d'accord", "en": "percent agreement"},
+    "rule.name.likert": {"fr": "Likert", "en": "Likert"},
     "action.keep": {"fr": "retenir", "en": "keep"},
     "action.reword": {"fr": "reformuler", "en": "reword"},
     "action.merge": {"fr": "fusionner", "en": "merge"},
@@ -152,11 +190,95 @@ DOCUMENTS: Catalogue = {
         "it is low ({low}) without disagreement, otherwise no consensus",
     },
     "rule.percent": {
-        "fr": "pourcentage d'accord : retenu quand au moins {agree} % des notes sont élevées "
-        "({high}) et moins de {veto} % faibles ({low}) ; écarté dans le cas inverse ; sinon "
-        "pas de consensus",
+        "fr": "pourcentage d'accord : retenu quand au moins {agree}\u00a0% des notes sont "
+        "élevées ({high}) et moins de {veto}\u00a0% faibles ({low}) ; écarté dans le cas "
+        "inverse ; sinon pas de consensus",
         "en": "percent agreement: keep when at least {agree}% of ratings are high ({high}) and "
         "fewer than {veto}% low ({low}); drop in the opposite case; otherwise no consensus",
+    },
+    "rule.likert": {
+        "fr": "Likert : retenu quand ≥ {agree}\u00a0% des notes sont dans la bande élevée "
+        "({high}) et IQR ≤ {iqr} ; écarté quand ≥ {agree}\u00a0% des notes sont dans la bande "
+        "faible ({low}) et IQR ≤ {iqr} ; sinon pas de consensus",
+        "en": "Likert: keep when ≥ {agree}% of ratings are in the high band ({high}) and "
+        "IQR ≤ {iqr}; drop when ≥ {agree}% of ratings are in the low band ({low}) and "
+        "IQR ≤ {iqr}; otherwise no consensus",
+    },
+    "rule.quorum": {
+        "fr": "Quorum : un résultat fondé sur moins de {quorum} notes n'est pas classé "
+        "(« quorum non atteint »).",
+        "en": "Quorum: a result based on fewer than {quorum} ratings is not classified "
+        "(“below quorum”).",
+    },
+    "rule.group_quorum": {
+        "fr": "Quorum par groupe : chaque groupe d'acteurs doit réunir au moins {n} notes, "
+        "faute de quoi le résultat de l'ensemble du panel n'est pas classé non plus.",
+        "en": "Quorum per group: every stakeholder group must give at least {n} ratings, "
+        "otherwise the whole panel's result is not classified either.",
+    },
+    "rule.no_group_quorum": {
+        "fr": "Pas de quorum par groupe d'acteurs.",
+        "en": "No quorum per stakeholder group.",
+    },
+    "rule.per_group": {
+        "fr": "Variante par groupe : la règle doit aussi être atteinte dans chaque groupe "
+        "d'acteurs ; un résultat n'est retenu (ou écarté) que si chaque groupe le retient (ou "
+        "l'écarte), sinon pas de consensus.",
+        "en": "Group variant: the rule must also be met within every stakeholder group; a "
+        "result is kept (or dropped) only when every group keeps (or drops) it, otherwise no "
+        "consensus.",
+    },
+    "rule.whole_panel": {
+        "fr": "La règle s'applique à l'ensemble du panel ; les résultats par groupe d'acteurs "
+        "sont donnés à titre d'information.",
+        "en": "The rule applies to the whole panel; results by stakeholder group are given for "
+        "information.",
+    },
+    "rule.important": {
+        "fr": "Un indicateur est signalé « important pour un seul groupe » lorsqu'un seul "
+        "groupe d'acteurs, à lui seul, atteint le consensus pour le retenir sur un critère.",
+        "en": "An indicator is flagged “important to one group” when a single stakeholder "
+        "group, on its own, reaches consensus to keep it on a criterion.",
+    },
+    "rule.stability": {
+        "fr": "Stabilité entre deux tours : parmi les participants qui ont noté un indicateur "
+        "aux deux tours, un résultat est stable lorsque moins de {pct}\u00a0% d'entre eux ont "
+        "changé de bande de notation. Aucun test de significativité (Wilcoxon) n'est calculé.",
+        "en": "Stability between rounds: among the participants who rated an indicator in both "
+        "rounds, a result is stable when fewer than {pct}% of them changed rating band. No "
+        "significance test (Wilcoxon) is computed.",
+    },
+    "rule.ipras5": {
+        "fr": "Sur l'échelle de 1 à 5, l'IPRAS est adapté : centré sur 3, constante de base "
+        "divisée par deux, soit {base}, pente {slope} (l'échelle de 1 à 9 ramenée "
+        "linéairement sur 1 à 5).",
+        "en": "On the 1–5 scale, IPRAS is adapted: centred on 3, base constant halved to "
+        "{base}, slope {slope} (the 1–9 scale mapped linearly onto 1–5).",
+    },
+    # Stability and attrition sheets
+    "wb.stability.intro": {
+        "fr": "Stabilité entre deux tours consécutifs, pour les participants ayant noté "
+        "l'indicateur aux deux tours (réponses « ne peut pas juger » exclues).",
+        "en": "Stability between consecutive rounds, for the participants who rated the "
+        "indicator in both rounds (“cannot judge” answers excluded).",
+    },
+    "wb.stability.stable": {
+        "fr": "stable = oui lorsque moins de {pct}\u00a0% des participants (pct_moved) ont "
+        "changé de bande de notation ; vide lorsqu'aucun participant n'a noté aux deux tours.",
+        "en": "stable = yes when fewer than {pct}% of participants (pct_moved) changed rating "
+        "band; empty when nobody rated in both rounds.",
+    },
+    "wb.stability.no_test": {
+        "fr": "Aucun test de significativité n'est calculé (pas de test des rangs signés de "
+        "Wilcoxon : scipy n'est pas une dépendance de hsvalidate).",
+        "en": "No significance test is computed (no Wilcoxon signed-rank test: scipy is not a "
+        "dependency of hsvalidate).",
+    },
+    "wb.attrition.intro": {
+        "fr": "Participation par tour et par groupe d'acteurs : inscrits (enregistrés), "
+        "présents (marqués présents), votants (au moins un vote dans le tour).",
+        "en": "Turnout per round and stakeholder group: invited (registered), present (marked "
+        "present), rating (at least one ballot in the round).",
     },
     # Minutes
     "pdf.title": {"fr": "Procès-verbal de validation", "en": "Validation minutes"},
@@ -209,19 +331,13 @@ DOCUMENTS: Catalogue = {
         "fr": "Règle de consensus, fixée avant le premier tour : {rule}.",
         "en": "Consensus rule, set before the first round: {rule}.",
     },
-    "pdf.method.quorum": {
-        "fr": "Quorum : un résultat fondé sur moins de {quorum} notes n'est pas classé "
-        "(« quorum non atteint »).",
-        "en": "Quorum: a result based on fewer than {quorum} ratings is not classified "
-        "(“below quorum”).",
-    },
     "pdf.method.combined": {
-        "fr": "Verdict combiné d'un indicateur : retenu seulement si tous les critères sont "
-        "retenus ; écarté dès qu'un critère est écarté ; quorum non atteint si un critère "
-        "n'atteint pas le quorum ; sinon pas de consensus.",
-        "en": "Combined verdict of an indicator: keep only when every criterion is kept; drop "
-        "as soon as one criterion is dropped; below quorum when a criterion is below quorum; "
-        "otherwise no consensus.",
+        "fr": "Verdict combiné d'un indicateur sur l'ensemble des critères : retenu seulement "
+        "si tous les critères sont retenus ; écarté dès qu'un critère est écarté ; sinon, "
+        "quorum non atteint si un critère n'atteint pas le quorum ; sinon pas de consensus.",
+        "en": "Combined verdict of an indicator across criteria: keep only when every "
+        "criterion says keep; drop when any criterion says drop; otherwise below quorum when "
+        "any criterion is below quorum; otherwise no consensus.",
     },
     "pdf.method.percentiles": {
         "fr": "Percentiles (quartiles, P30, P70) : interpolation linéaire entre les statistiques "
@@ -254,6 +370,30 @@ DOCUMENTS: Catalogue = {
         "whole panel. Results by stakeholder group are in the consensus workbook.",
     },
     "pdf.round_heading": {"fr": "Tour {round}", "en": "Round {round}"},
+    "pdf.results.stability": {
+        "fr": "Stabilité depuis le tour {previous} : {stable} résultats stables sur {total} "
+        "({pct}) pour l'ensemble du panel (moins de {threshold}\u00a0% des participants ont "
+        "changé de bande).",
+        "en": "Stability since round {previous}: {stable} of {total} results stable ({pct}) "
+        "for the whole panel (fewer than {threshold}% of participants changed band).",
+    },
+    "pdf.results.stability_none": {
+        "fr": "Stabilité depuis le tour {previous} : aucun participant n'a noté les mêmes "
+        "indicateurs aux deux tours.",
+        "en": "Stability since round {previous}: nobody rated the same indicators in both rounds.",
+    },
+    "pdf.results.important_legend": {
+        "fr": "{mark} : important pour un seul groupe d'acteurs, qui à lui seul atteint le "
+        "consensus pour retenir l'indicateur sur au moins un critère ; son nom figure sous le "
+        "libellé.",
+        "en": "{mark}: important to one stakeholder group, which alone reaches consensus to "
+        "keep the indicator on at least one criterion; its name is given under the wording.",
+    },
+    "pdf.results.important_to": {
+        "fr": "{mark} important pour un seul groupe : {groups}",
+        "en": "{mark} important to one group: {groups}",
+    },
+    "pdf.participation.total": {"fr": "Ensemble", "en": "All"},
     "pdf.version": {"fr": "version {version}", "en": "version {version}"},
     "pdf.decisions.none": {
         "fr": "Aucune décision n'a été enregistrée.",
@@ -325,6 +465,16 @@ def _label(prefix: str, value: str, lang: str) -> str:
 def verdict_label(verdict: str, lang: str) -> str:
     """``keep`` → ``retenu``: readers of the minutes never see the internal codes."""
     return _label("verdict", verdict, lang)
+
+
+def class_label(value: str, lang: str) -> str:
+    """A RAND/UCLA or percent-agreement class in words (``consensus in`` → ``consensus pour``)."""
+    return _label("class", value, lang)
+
+
+def rule_name(kind: str, lang: str) -> str:
+    """The name of a consensus rule kind (``percent`` → ``pourcentage d'accord``)."""
+    return _label("rule.name", kind, lang)
 
 
 def action_label(action: str, lang: str) -> str:
