@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 # tests/ is on sys.path in pytest's default import mode (no tests/__init__.py).
 from report_factory import CODES, NASTY_COMMENTS, build_report
 
-from hsvalidate.consensus import PERCENTILE_METHOD, Rule, Stability
+from hsvalidate.consensus import PERCENTILE_METHOD, Rule, Scale, Stability
 from hsvalidate.errors import StorageError
 from hsvalidate.exports.pdf import write_minutes
 from hsvalidate.exports.xlsx import RESULT_COLUMNS, STABILITY_COLUMNS, write_consensus_workbook
@@ -491,6 +491,172 @@ def test_minutes_speak_the_report_language(tmp_path: Path, lang: str, phrases: l
     text = _minutes_text(tmp_path, build_report(lang=lang))
     for phrase in phrases:
         assert phrase in text, phrase
+
+
+NINE, FIVE = Scale(1, 9), Scale(1, 5)
+RULE_CASES = {
+    "ram-9": (Rule(kind="ram", quorum=3), NINE),
+    "ram-5": (Rule(kind="ram", quorum=3), FIVE),
+    "percent-9": (Rule(kind="percent", agree_pct=80, veto_pct=10, quorum=3), NINE),
+    "percent-5": (
+        Rule(kind="percent", quorum=4, group_quorum=2, per_group=True, stability_pct=20),
+        FIVE,
+    ),
+    "likert-5": (Rule(kind="likert", agree_pct=75, likert_iqr=1, quorum=3), FIVE),
+}
+METHOD_PHRASES = {
+    ("ram-9", "en"): [
+        "Consensus rule, set before the first round: RAND/UCLA: keep when the median is high "
+        "(7–9) without disagreement, drop when it is low (1–3) without disagreement",
+        "IPRAS = 2.35 + 1.5 × AI",
+    ],
+    ("ram-9", "fr"): [
+        "RAND/UCLA : retenu quand la médiane est élevée (7–9) sans désaccord, écarté quand elle "
+        "est faible (1–3) sans désaccord",
+        "IPRAS = 2,35 + 1,5 × AI",
+    ],
+    ("ram-5", "en"): [
+        "RAND/UCLA: keep when the median is high (4–5) without disagreement",
+        "AI = |3 − IPRCP|; IPRAS = 1.175 + 1.5 × AI",
+        "centred on 3, base constant halved to 1.175, slope 1.5",
+    ],
+    ("ram-5", "fr"): [
+        "AI = |3 − IPRCP| ; IPRAS = 1,175 + 1,5 × AI",
+        "centré sur 3, constante de base divisée par deux, soit 1,175, pente 1,5",
+    ],
+    ("percent-9", "en"): [
+        "percent agreement: keep when at least 80% of ratings are high (7–9) and fewer than "
+        "10% low (1–3); drop in the opposite case; otherwise no consensus",
+        "The rule applies to the whole panel",
+        "No quorum per stakeholder group.",
+    ],
+    ("percent-9", "fr"): [
+        "pourcentage d'accord : retenu quand au moins 80 % des notes sont élevées (7–9) et moins "
+        "de 10 % faibles (1–3)",
+        "La règle s'applique à l'ensemble du panel",
+        "Pas de quorum par groupe d'acteurs.",
+    ],
+    ("percent-5", "en"): [
+        "keep when at least 70% of ratings are high (4–5) and fewer than 15% low (1–2)",
+        "Quorum: a result based on fewer than 4 ratings is not classified",
+        "Quorum per group: every stakeholder group must give at least 2 ratings",
+        "Group variant: the rule must also be met within every stakeholder group",
+        "a result is stable when fewer than 20% of them changed rating band",
+        "base constant halved to 1.175",
+    ],
+    ("percent-5", "fr"): [
+        "retenu quand au moins 70 % des notes sont élevées (4–5) et moins de 15 % faibles (1–2)",
+        "Quorum par groupe : chaque groupe d'acteurs doit réunir au moins 2 notes",
+        "Variante par groupe : la règle doit aussi être atteinte dans chaque groupe d'acteurs",
+        "un résultat est stable lorsque moins de 20 % d'entre eux ont changé de bande",
+    ],
+    ("likert-5", "en"): [
+        "Likert: keep when ≥ 75% of ratings are in the high band (4–5) and IQR ≤ 1; drop when "
+        "≥ 75% of ratings are in the low band (1–2) and IQR ≤ 1; otherwise no consensus",
+        "centred on 3, base constant halved to 1.175, slope 1.5",
+    ],
+    ("likert-5", "fr"): [
+        "Likert : retenu quand ≥ 75 % des notes sont dans la bande élevée (4–5) et IQR ≤ 1 ; "
+        "écarté quand ≥ 75 % des notes sont dans la bande faible (1–2) et IQR ≤ 1",
+    ],
+}
+COMMON_METHOD = {
+    "en": [
+        "Combined verdict of an indicator across criteria: keep only when every criterion says "
+        "keep; drop when any criterion says drop; otherwise below quorum when any criterion is "
+        "below quorum; otherwise no consensus.",
+        "No significance test (Wilcoxon) is computed.",
+        "flagged “important to one group”",
+        PERCENTILE_METHOD,
+    ],
+    "fr": [
+        "Verdict combiné d'un indicateur sur l'ensemble des critères : retenu seulement si tous "
+        "les critères sont retenus ; écarté dès qu'un critère est écarté ; sinon, quorum non "
+        "atteint si un critère n'atteint pas le quorum ; sinon pas de consensus.",
+        "Aucun test de significativité (Wilcoxon) n'est calculé.",
+        "signalé « important pour un seul groupe »",
+        PERCENTILE_METHOD,
+    ],
+}
+
+
+def _method_text(text: str) -> str:
+    """The Method section only, so a phrase cannot be matched elsewhere by chance."""
+    start = re.search(r"2\. (Méthode|Method)", text)
+    end = re.search(r"3\. (Résultats|Results)", text)
+    assert start and end
+    return text[start.end() : end.start()]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("case", sorted(RULE_CASES))
+def test_minutes_state_the_rule_as_configured(tmp_path: Path, case: str, lang: str) -> None:
+    rule, scale = RULE_CASES[case]
+    text = _method_text(_minutes_text(tmp_path, build_report(lang=lang, rule=rule, scale=scale)))
+    for phrase in METHOD_PHRASES[case, lang] + COMMON_METHOD[lang]:
+        assert phrase in text, phrase
+    adapted = "1.175" if lang == "en" else "1,175"
+    assert (adapted in text) == (scale.high == 5)
+    other_rules = {"ram": "RAND/UCLA :", "percent": "pourcentage d'accord", "likert": "Likert :"}
+    if lang == "fr":
+        for kind, marker in other_rules.items():
+            assert (marker in text) == (kind == rule.kind), marker
+
+
+@pytest.mark.parametrize(
+    ("lang", "header", "total"),
+    [
+        ("fr", "Groupe d'acteurs Inscrits Présents Votants", "Ensemble"),
+        ("en", "Stakeholder group Invited Present Rating", "All"),
+    ],
+)
+def test_minutes_give_participation_per_round_and_group(
+    tmp_path: Path, lang: str, header: str, total: str
+) -> None:
+    report = build_report(lang=lang)
+    text = _minutes_text(tmp_path, report)
+    assert text.count(header) == len(report.rounds) == 2
+    international = "partenaires internationaux" if lang == "fr" else "international"
+    round_2 = text[text.index("Tour 2" if lang == "fr" else "Round 2") :]
+    assert f"{header} " in round_2
+    assert f"{international} 3 2 1" in round_2  # one left after round 1
+    assert f"{total} 12 11 10" in round_2
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_minutes_give_the_share_of_stable_results_after_round_two(
+    tmp_path: Path, lang: str
+) -> None:
+    report = build_report(lang=lang)
+    panel = [s.stability for s in report.stability if s.group == "all" and s.stability.n_pairs]
+    stable = sum(1 for s in panel if s.stable)
+    assert 0 < stable < len(panel)
+    pct = round(100 * stable / len(panel))
+    expected = {
+        "fr": f"Stabilité depuis le tour 1 : {stable} résultats stables sur {len(panel)} ({pct} %)",
+        "en": f"Stability since round 1: {stable} of {len(panel)} results stable ({pct}%)",
+    }[lang]
+    text = _minutes_text(tmp_path, report)
+    assert text.count(expected) == 1
+    assert text.index(expected) > text.index("Tour 2" if lang == "fr" else "Round 2")
+
+
+def test_minutes_mark_indicators_important_to_one_group(tmp_path: Path) -> None:
+    report = build_report()
+    text = _minutes_text(tmp_path, report)
+    flagged = [i for i in report.indicator_results if i.important_to == "civil society"]
+    assert flagged
+    for item in flagged:
+        assert f"{item.indicator} †" in text
+    assert "† important pour un seul groupe : société civile" in text
+    assert "† : important pour un seul groupe d'acteurs" in text  # the legend
+
+
+def test_minutes_without_stability_or_attrition_still_build(tmp_path: Path) -> None:
+    report = replace(build_report(lang="en"), stability=(), attrition=())
+    text = _minutes_text(tmp_path, report)
+    assert "Stability since round 1: nobody rated the same indicators in both rounds." in text
+    assert "Stakeholder group Invited" not in text
 
 
 def test_minutes_footer_counts_pages(tmp_path: Path) -> None:
