@@ -633,8 +633,10 @@ def test_minutes_give_the_share_of_stable_results_after_round_two(
     assert 0 < stable < len(panel)
     pct = round(100 * stable / len(panel))
     expected = {
-        "fr": f"Stabilité depuis le tour 1 : {stable} résultats stables sur {len(panel)} ({pct} %)",
-        "en": f"Stability since round 1: {stable} of {len(panel)} results stable ({pct}%)",
+        "fr": "Stabilité depuis le tour 1, pour l'ensemble du panel : résultats stables "
+        f"{stable} sur {len(panel)} ({pct} %)",
+        "en": "Stability since round 1, whole panel: stable results "
+        f"{stable} of {len(panel)} ({pct}%)",
     }[lang]
     text = _minutes_text(tmp_path, report)
     assert text.count(expected) == 1

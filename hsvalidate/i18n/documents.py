@@ -371,11 +371,12 @@ DOCUMENTS: Catalogue = {
     },
     "pdf.round_heading": {"fr": "Tour {round}", "en": "Round {round}"},
     "pdf.results.stability": {
-        "fr": "Stabilité depuis le tour {previous} : {stable} résultats stables sur {total} "
-        "({pct}) pour l'ensemble du panel (moins de {threshold}\u00a0% des participants ont "
-        "changé de bande).",
-        "en": "Stability since round {previous}: {stable} of {total} results stable ({pct}) "
-        "for the whole panel (fewer than {threshold}% of participants changed band).",
+        "fr": "Stabilité depuis le tour {previous}, pour l'ensemble du panel : résultats stables "
+        "{stable} sur {total} ({pct}), un résultat étant stable quand moins de "
+        "{threshold}\u00a0% des participants ont changé de bande.",
+        "en": "Stability since round {previous}, whole panel: stable results {stable} of "
+        "{total} ({pct}), a result being stable when fewer than {threshold}% of participants "
+        "changed band.",
     },
     "pdf.results.stability_none": {
         "fr": "Stabilité depuis le tour {previous} : aucun participant n'a noté les mêmes "
