@@ -39,8 +39,9 @@ DOCUMENTS: Catalogue = {
         "percent rule): {veto}%",
     },
     "wb.rule.quorum": {
-        "fr": "Quorum : {quorum} notes pour l'ensemble du panel ; par groupe : {group_quorum}",
-        "en": "Quorum: {quorum} ratings for the whole panel; per group: {group_quorum}",
+        "fr": "Quorum (nombre minimal de notes) : {quorum} pour l'ensemble du panel ; par "
+        "groupe : {group_quorum}",
+        "en": "Quorum (fewest ratings): {quorum} for the whole panel; per group: {group_quorum}",
     },
     "wb.rule.no_group_quorum": {"fr": "aucun", "en": "none"},
     "wb.rule.per_group": {
@@ -205,16 +206,16 @@ DOCUMENTS: Catalogue = {
         "IQR ≤ {iqr}; otherwise no consensus",
     },
     "rule.quorum": {
-        "fr": "Quorum : un résultat fondé sur moins de {quorum} notes n'est pas classé "
-        "(« quorum non atteint »).",
-        "en": "Quorum: a result based on fewer than {quorum} ratings is not classified "
-        "(“below quorum”).",
+        "fr": "Quorum : {quorum}, le nombre minimal de notes pour qu'un résultat soit classé ; "
+        "en dessous, il est marqué « quorum non atteint ».",
+        "en": "Quorum: {quorum}, the fewest ratings for a result to be classified; below it, "
+        "the result is marked “below quorum”.",
     },
     "rule.group_quorum": {
-        "fr": "Quorum par groupe : chaque groupe d'acteurs doit réunir au moins {n} notes, "
-        "faute de quoi le résultat de l'ensemble du panel n'est pas classé non plus.",
-        "en": "Quorum per group: every stakeholder group must give at least {n} ratings, "
-        "otherwise the whole panel's result is not classified either.",
+        "fr": "Quorum par groupe : {n}, le nombre minimal de notes dans chaque groupe "
+        "d'acteurs ; en dessous, le résultat de l'ensemble du panel n'est pas classé non plus.",
+        "en": "Quorum per group: {n}, the fewest ratings in every stakeholder group; below "
+        "it, the whole panel's result is not classified either.",
     },
     "rule.no_group_quorum": {
         "fr": "Pas de quorum par groupe d'acteurs.",
