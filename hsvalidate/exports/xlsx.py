@@ -38,27 +38,11 @@ from hsvalidate.i18n.documents import (
     vote_label,
     yes_no,
 )
-from hsvalidate.report import Report
+from hsvalidate.report import RESULT_COLUMNS, STABILITY_COLUMNS, Report
 from hsvalidate.spreadsheet import CellValue, SheetSpec, write_workbook
-
-RESULT_COLUMNS = (
-    "round", "indicator", "version", "criterion", "group",
-    "n", "n_cannot_judge", "n_missing",
-    "median", "mean", "sd", "cv", "q1", "q3", "iqr",
-    "p30", "p70", "ipr", "iprcp", "ai", "ipras", "disagreement",
-    "n_low", "n_mid", "n_high", "pct_low", "pct_mid", "pct_high",
-    "ram_class", "percent_class", "verdict",
-)  # fmt: skip
-"""Columns of the results sheet: fixed English names so analysis scripts work in any language."""
 
 _STAT_COLUMNS = RESULT_COLUMNS[5:-3]
 """The columns read straight from ``Stats`` (attributes of the same name)."""
-
-STABILITY_COLUMNS = (
-    "round", "previous_round", "indicator", "criterion", "group",
-    "n_pairs", "n_moved", "pct_moved", "stable",
-)  # fmt: skip
-"""Columns of the stability sheet, fixed English names like the results sheet."""
 
 _FIGURES = frozenset(
     {"median", "mean", "sd", "cv", "q1", "q3", "iqr", "p30", "p70", "ipr", "iprcp", "ai", "ipras"}
