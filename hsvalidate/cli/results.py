@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -164,7 +165,9 @@ def results(
             rows = ws.results(round_no, by_group=by_group)
             records = [result_record(r) for r in rows]
         if fmt == "csv":
-            write_csv(columns, records, click.get_text_stream("stdout"))
+            buffer = io.StringIO()
+            write_csv(columns, records, buffer)
+            click.echo(buffer.getvalue(), nl=False)
             return
         if fmt == "json":
             click.echo(json.dumps(records, ensure_ascii=False, indent=1))
