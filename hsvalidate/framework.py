@@ -11,9 +11,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
-LANGUAGES = ("fr", "en")
-"""French is the working language; English is offered for partners."""
-
 
 @dataclass(frozen=True)
 class Text:

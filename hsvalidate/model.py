@@ -11,9 +11,6 @@ from typing import Any
 
 from hsvalidate.framework import Text
 
-CANNOT_JUDGE = None
-"""A rating of "cannot judge": counted apart from a missing answer, excluded from statistics."""
-
 GROUPS_DEFAULT = ("government", "civil society", "international", "regional")
 """Stakeholder groups offered when none are configured (Mali: state, CSOs, MINUSMA, ECOWAS)."""
 
