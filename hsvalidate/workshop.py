@@ -161,6 +161,7 @@ class Workshop:
             )
         self.framework: Framework = framework_from_dict(docs[0]["framework"])
         self.created_at: str = str(meta.get("created_at", ""))
+        self._frozen_ballots: dict[int, list[Ballot]] | None = None
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -533,6 +534,8 @@ class Workshop:
 
     def ballots(self, round_no: int) -> list[Ballot]:
         """The ballots that count in a round: the latest per participant and indicator."""
+        if self._frozen_ballots is not None and round_no in self._frozen_ballots:
+            return self._frozen_ballots[round_no]
         latest: dict[tuple[str, str], Ballot] = {}
         for doc in self.store.ballots(round_no):
             ballot = Ballot.from_dict(doc)
@@ -844,7 +847,18 @@ class Workshop:
         return {code: consensus.combine_verdicts(v) for code, v in per.items()}
 
     def build_report(self, *, lang: str | None = None, show_names: bool = False) -> Report:
-        """Compute everything the exports show, once, so workbook and minutes agree."""
+        """Compute everything the exports show, once, so workbook and minutes agree.
+
+        The journals are read once and held for the duration: every table of the report
+        then describes the same moment, even while another window records ballots.
+        """
+        self._frozen_ballots = {r.number: self.ballots(r.number) for r in self.rounds()}
+        try:
+            return self._build_report(lang=lang, show_names=show_names)
+        finally:
+            self._frozen_ballots = None
+
+    def _build_report(self, *, lang: str | None, show_names: bool) -> Report:
         from hsvalidate.report import (
             BallotRow,
             CommentRow,
