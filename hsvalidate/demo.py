@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import shutil
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -249,19 +250,14 @@ def run_demo(
                 if r.stats.median is not None
             }
             verdicts = ws.indicator_verdicts(number)
-            counts: dict[str, int] = {}
-            for v in verdicts.values():
-                counts[v] = counts.get(v, 0) + 1
-            rounds.append((number, len(rnd.indicators), counts))
+            rounds.append((number, len(rnd.indicators), dict(Counter(verdicts.values()))))
             if not any(
                 v in (consensus.NO_CONSENSUS, consensus.BELOW_QUORUM) for v in verdicts.values()
             ):
                 break
         decisions = _plenary(ws, rng)
         workbook, minutes = ws.export(out_dir, lang=lang)
-        groups: dict[str, int] = {}
-        for p in people:
-            groups[p.group] = groups.get(p.group, 0) + 1
+        groups = dict(Counter(p.group for p in people))
         return DemoResult(
             out_dir=out_dir,
             session_dir=root / DEMO_SESSION,

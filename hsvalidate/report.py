@@ -14,6 +14,9 @@ from hsvalidate.consensus import Rule, Scale, Stability, Stats
 from hsvalidate.framework import Framework
 from hsvalidate.model import Criterion, Decision, Participant, Round
 
+ALL_GROUPS = "all"
+"""Group name of the rows about the whole panel."""
+
 
 @dataclass(frozen=True)
 class ResultRow:

@@ -12,7 +12,7 @@ import functools
 import itertools
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -30,9 +30,19 @@ from hsvalidate.errors import (
 from hsvalidate.fileio import write_atomic
 from hsvalidate.framework import Framework, Indicator, framework_from_dict, framework_to_dict
 from hsvalidate.model import Ballot, Decision, Participant, Round, Settings
+from hsvalidate.report import (
+    ALL_GROUPS,
+    AttritionRow,
+    BallotRow,
+    CommentRow,
+    IndicatorResult,
+    Report,
+    ResultRow,
+    RoundSummary,
+    StabilityRow,
+)
 
 if TYPE_CHECKING:
-    from hsvalidate.report import AttritionRow, Report, ResultRow, StabilityRow
     from hsvalidate.store import LockHolder, SessionStore
 
 SESSIONS_ENV = "HSVALIDATE_SESSIONS"
@@ -41,8 +51,6 @@ SESSIONS_ENV = "HSVALIDATE_SESSIONS"
 CURRENT_FILE = ".current"
 """File in the sessions folder naming the session last created or opened."""
 
-ALL_GROUPS = "all"
-"""Group name used for figures over the whole panel."""
 
 _BAD_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _CANNOT_JUDGE_WORDS = {"", "cj", "nsp", "na", "n/a", "?", "x", "cannot judge", "ne peut pas juger"}
@@ -703,8 +711,6 @@ class Workshop:
         rule and the "important to one group" flag decide the whole panel's verdict;
         ``by_group`` only chooses whether their rows are returned.
         """
-        from hsvalidate.report import ResultRow
-
         rounds = [self._round(round_no)] if round_no is not None else self.rounds()
         participants = [p for p in self.participants() if p.present]
         group_of = {p.code: p.group for p in self.participants()}
@@ -774,8 +780,6 @@ class Workshop:
 
     def stability(self) -> list[StabilityRow]:
         """Band changes of the same participants between each pair of consecutive rounds."""
-        from hsvalidate.report import StabilityRow
-
         rounds = self.rounds()
         group_of = {p.code: p.group for p in self.participants()}
         groups = self._groups()
@@ -819,8 +823,6 @@ class Workshop:
 
     def attrition(self) -> list[AttritionRow]:
         """Invited, present and rating participants per round, overall and per group."""
-        from hsvalidate.report import AttritionRow
-
         people = self.participants()
         groups = sorted({p.group for p in people if p.group})
         rows: list[AttritionRow] = []
@@ -841,10 +843,7 @@ class Workshop:
 
     def indicator_verdicts(self, round_no: int) -> dict[str, str]:
         """Each indicator's combined verdict in a round (whole panel)."""
-        per: dict[str, list[str]] = defaultdict(list)
-        for row in self.results(round_no, by_group=False):
-            per[row.indicator].append(row.verdict)
-        return {code: consensus.combine_verdicts(v) for code, v in per.items()}
+        return _combine_by_indicator(self.results(round_no, by_group=False))
 
     def build_report(self, *, lang: str | None = None, show_names: bool = False) -> Report:
         """Compute everything the exports show, once, so workbook and minutes agree.
@@ -859,14 +858,6 @@ class Workshop:
             self._frozen_ballots = None
 
     def _build_report(self, *, lang: str | None, show_names: bool) -> Report:
-        from hsvalidate.report import (
-            BallotRow,
-            CommentRow,
-            IndicatorResult,
-            Report,
-            RoundSummary,
-        )
-
         participants = self.participants()
         group_of = {p.code: p.group for p in participants}
         rounds = self.rounds()
@@ -886,21 +877,18 @@ class Workshop:
                     n_ballots=len(ballots),
                 )
             )
-            per: dict[str, list[str]] = defaultdict(list)
+            panel_rows = [r for r in results if r.round == rnd.number and r.group == ALL_GROUPS]
+            verdicts = _combine_by_indicator(panel_rows)
             flagged: dict[str, list[str]] = defaultdict(list)
-            for row in results:
-                if row.round == rnd.number and row.group == ALL_GROUPS:
-                    per[row.indicator].append(row.verdict)
-                    if row.important_to and row.important_to not in flagged[row.indicator]:
-                        flagged[row.indicator].append(row.important_to)
-            counts: dict[str, int] = defaultdict(int)
-            for b in ballots:
-                counts[b.indicator] += 1
+            for row in panel_rows:
+                if row.important_to and row.important_to not in flagged[row.indicator]:
+                    flagged[row.indicator].append(row.important_to)
+            counts = Counter(b.indicator for b in ballots)
             indicator_results.extend(
                 IndicatorResult(
                     round=rnd.number,
                     indicator=code,
-                    verdict=consensus.combine_verdicts(per[code]),
+                    verdict=verdicts.get(code, consensus.BELOW_QUORUM),
                     n_ballots=counts[code],
                     important_to=", ".join(flagged[code]),
                 )
@@ -1010,6 +998,14 @@ _BALLOT_HEADERS: dict[str, tuple[str, ...]] = {
     "score": ("score", "note", "rating", "vote"),
     "comment": ("comment", "commentaire", "commentaires", "comments", "remarque"),
 }
+
+
+def _combine_by_indicator(rows: Iterable[ResultRow]) -> dict[str, str]:
+    """Each indicator's verdict over its criteria, from whole-panel rows of one round."""
+    per: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        per[row.indicator].append(row.verdict)
+    return {code: consensus.combine_verdicts(v) for code, v in per.items()}
 
 
 def _key(text: str) -> str:

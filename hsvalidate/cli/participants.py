@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -96,9 +97,7 @@ def list_(show_names: bool, session_name: str | None, sessions_dir: Path | None)
             if show_names:
                 line += f"  {p.name}  ({p.organisation or '-'})"
             click.echo(line)
-        groups: dict[str, int] = {}
-        for p in people:
-            groups[p.group or "-"] = groups.get(p.group or "-", 0) + 1
+        groups = Counter(p.group or "-" for p in people)
         click.echo(
             f"{len(people)} participant(s): "
             + ", ".join(f"{g} {n}" for g, n in sorted(groups.items()))

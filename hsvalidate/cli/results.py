@@ -15,6 +15,7 @@ from hsvalidate.cli._common import open_workshop, session_options
 from hsvalidate.cli.session import describe_rule
 from hsvalidate.consensus import PERCENTILE_METHOD
 from hsvalidate.report import (
+    ALL_GROUPS,
     ATTRITION_COLUMNS,
     RESULT_COLUMNS,
     STABILITY_COLUMNS,
@@ -151,14 +152,14 @@ def results(
             records = [
                 stability_record(r)
                 for r in ws.stability()
-                if (round_no is None or r.round == round_no) and (by_group or r.group == "all")
+                if (round_no is None or r.round == round_no) and (by_group or r.group == ALL_GROUPS)
             ]
         elif view == "attrition":
             columns = ATTRITION_COLUMNS
             records = [
                 attrition_record(r)
                 for r in ws.attrition()
-                if (round_no is None or r.round == round_no) and (by_group or r.group == "all")
+                if (round_no is None or r.round == round_no) and (by_group or r.group == ALL_GROUPS)
             ]
         else:
             columns = RESULT_COLUMNS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -48,9 +49,7 @@ def close(session_name: str | None, sessions_dir: Path | None) -> None:
     with open_workshop(session_name, sessions_dir, purpose="hsvalidate round close") as ws:
         rnd = ws.close_round()
         verdicts = ws.indicator_verdicts(rnd.number)
-        counts: dict[str, int] = {}
-        for verdict in verdicts.values():
-            counts[verdict] = counts.get(verdict, 0) + 1
+        counts = Counter(verdicts.values())
         n = len({b.participant for b in ws.ballots(rnd.number)})
         click.echo(f"Round {rnd.number} is closed: {n} participant(s) rated.")
         click.echo("  " + ", ".join(f"{v}: {c}" for v, c in sorted(counts.items())))
@@ -72,9 +71,7 @@ def status(session_name: str | None, sessions_dir: Path | None) -> None:
                 f"No round is open ({len(done)} closed). Open one with 'hsvalidate round open'."
             )
             return
-        counts: dict[str, int] = {}
-        for b in ws.ballots(rnd.number):
-            counts[b.indicator] = counts.get(b.indicator, 0) + 1
+        counts = Counter(b.indicator for b in ws.ballots(rnd.number))
         expected = sum(1 for p in ws.participants() if p.present)
         click.echo(f"Round {rnd.number} is open since {rnd.opened_at}.")
         for code in rnd.indicators:

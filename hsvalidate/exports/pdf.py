@@ -53,7 +53,7 @@ from hsvalidate.i18n.documents import (
     vote_label,
     yes_no,
 )
-from hsvalidate.report import Report, ResultRow
+from hsvalidate.report import ALL_GROUPS, Report, ResultRow
 from hsvalidate.resources import template_path
 
 Flowable = Any
@@ -427,7 +427,7 @@ def _results(report: Report, styles: _Styles, width: float) -> list[Flowable]:
     previous: int | None = None
     for summary in report.rounds:
         number = summary.round.number
-        results = [r for r in report.results if r.round == number and r.group == "all"]
+        results = [r for r in report.results if r.round == number and r.group == ALL_GROUPS]
         combined = {i.indicator: i.verdict for i in report.indicator_results if i.round == number}
         in_round = set(summary.round.indicators) | {r.indicator for r in results} | set(combined)
         codes = [c for c in ordered if c in in_round]
@@ -533,7 +533,7 @@ def _participation(report: Report, styles: _Styles, number: int) -> list[Flowabl
     order = _group_order(report)
 
     def place(group: str) -> tuple[int, int, str]:
-        if group == "all":
+        if group == ALL_GROUPS:
             return (2, 0, group)
         return (0, order.index(group), group) if group in order else (1, 0, group)
 
@@ -549,7 +549,7 @@ def _participation(report: Report, styles: _Styles, number: int) -> list[Flowabl
     rows: list[list[Flowable]] = [header]
     extra: list[tuple[Any, ...]] = []
     for a in sorted(rows_in, key=lambda a: place(a.group)):
-        is_total = a.group == "all"
+        is_total = a.group == ALL_GROUPS
         style = styles.header if is_total else styles.cell
         figure = figures[style.name]
         label = (
@@ -571,7 +571,7 @@ def _stability_sentence(report: Report, number: int, previous: int) -> str:
     rows = [
         s.stability
         for s in report.stability
-        if s.round == number and s.group == "all" and s.stability.stable is not None
+        if s.round == number and s.group == ALL_GROUPS and s.stability.stable is not None
     ]
     previous_rounds = {s.previous_round for s in report.stability if s.round == number}
     if len(previous_rounds) == 1:
