@@ -153,6 +153,18 @@ class ImportSummary:
     """Records already present and left as they were."""
 
 
+@dataclass(frozen=True)
+class Feedback:
+    """What a participant sees about an indicator from the previous round (Delphi feedback)."""
+
+    stats: dict[str, consensus.Stats]
+    """Whole-panel figures by criterion (criteria nobody rated are absent)."""
+    own: dict[str, int | None]
+    """The participant's own previous rating by criterion (None: cannot judge)."""
+    comments: tuple[str, ...]
+    """Everyone's comments on the indicator, without names or codes."""
+
+
 class Workshop:
     """An open session: the operations a facilitator runs during the day."""
 
@@ -565,6 +577,37 @@ class Workshop:
             for ind in self.framework.indicators()
             if ind.code in rnd.indicators and ind.code not in done
         ]
+
+    def feedback(self, participant: str) -> dict[str, Feedback]:
+        """Last round's figures, own ratings and comments for the open round's indicators.
+
+        Empty in round 1, when there is nothing to feed back yet.
+        """
+        rnd = self.open_round()
+        if rnd is None or rnd.number <= 1:
+            return {}
+        previous = rnd.number - 1
+        code = self.participant(participant).code
+        ballots = self.ballots(previous)
+        own = {b.indicator: b.ratings for b in ballots if b.participant == code}
+        comments: dict[str, list[str]] = defaultdict(list)
+        for b in ballots:
+            if b.comment:
+                comments[b.indicator].append(b.comment)
+        out: dict[str, Feedback] = {}
+        for row in self.results(previous, by_group=False):
+            if row.stats.n == 0 or row.indicator not in rnd.indicators:
+                continue
+            entry = out.setdefault(
+                row.indicator,
+                Feedback(
+                    stats={},
+                    own=dict(own.get(row.indicator, {})),
+                    comments=tuple(comments[row.indicator]),
+                ),
+            )
+            entry.stats[row.criterion] = row.stats
+        return out
 
     def import_ballots(self, path: Path, *, source: str = "import") -> ImportSummary:
         """Record ballots from a tidy file: participant, indicator, criterion, score, comment.

@@ -11,8 +11,9 @@ from hsvalidate.cli._common import open_workshop, session_options
 from hsvalidate.errors import BallotError
 
 if TYPE_CHECKING:
+    from hsvalidate.consensus import Stats
     from hsvalidate.prompts import IndicatorView
-    from hsvalidate.workshop import Workshop
+    from hsvalidate.workshop import Feedback, Workshop
 
 
 @click.command()
@@ -125,7 +126,7 @@ def _interactive(ws: Workshop, participant: str | None, source: str) -> None:
     if not todo:
         prompts.say_done(lang)
         return
-    feedback = _feedback(ws, person.code, rnd.number)
+    feedback = ws.feedback(person.code)
     for ind in todo:
         # Position within the whole round, so a participant who resumes sees "12 of 33".
         position = rnd.indicators.index(ind.code) + 1
@@ -144,43 +145,22 @@ def _interactive(ws: Workshop, participant: str | None, source: str) -> None:
     prompts.say_done(lang)
 
 
-def _feedback(
-    ws: Workshop, code: str, round_no: int
-) -> dict[str, tuple[dict[str, str], tuple[str, ...]]]:
-    """Last round's group figures, own rating and comments, per indicator (Delphi feedback)."""
+def _feedback_line(stats: Stats, own: int | None, lang: str) -> str:
+    """One line of last round's figures and the participant's own rating, in their language."""
     from hsvalidate.i18n import translate
     from hsvalidate.i18n.prompts import PROMPTS
 
-    if round_no <= 1:
-        return {}
-    previous = round_no - 1
-    lang = ws.settings.lang
-    own = {b.indicator: b for b in ws.ballots(previous) if b.participant == code}
-    comments: dict[str, list[str]] = {}
-    for b in ws.ballots(previous):
-        if b.comment:
-            comments.setdefault(b.indicator, []).append(b.comment)
-    out: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {}
-    for row in ws.results(previous, by_group=False):
-        s = row.stats
-        if s.n == 0:
-            continue
-        mine = own.get(row.indicator)
-        score = mine.ratings.get(row.criterion) if mine else None
-        line = translate(
-            PROMPTS,
-            "feedback",
-            lang,
-            median=f"{s.median:g}",
-            low=f"{s.pct_low or 0:.0f}",
-            mid=f"{s.pct_mid or 0:.0f}",
-            high=f"{s.pct_high or 0:.0f}",
-            n=s.n,
-            own=score if score is not None else translate(PROMPTS, "none", lang),
-        )
-        entry = out.setdefault(row.indicator, ({}, tuple(comments.get(row.indicator, []))))
-        entry[0][row.criterion] = line
-    return out
+    return translate(
+        PROMPTS,
+        "feedback",
+        lang,
+        median=f"{stats.median:g}",
+        low=f"{stats.pct_low or 0:.0f}",
+        mid=f"{stats.pct_mid or 0:.0f}",
+        high=f"{stats.pct_high or 0:.0f}",
+        n=stats.n,
+        own=own if own is not None else translate(PROMPTS, "none", lang),
+    )
 
 
 def _view(
@@ -188,7 +168,7 @@ def _view(
     code: str,
     position: int,
     total: int,
-    feedback: dict[str, tuple[dict[str, str], tuple[str, ...]]],
+    feedback: dict[str, Feedback],
 ) -> IndicatorView:
     from hsvalidate.prompts import CriterionView, IndicatorView
 
@@ -196,7 +176,7 @@ def _view(
     ind = ws.framework.indicator(code)
     assert ind is not None
     parents = ws.framework.parents(code)
-    lines, comments = feedback.get(code, ({}, ()))
+    previous = feedback.get(code)
     return IndicatorView(
         code=code,
         text=ind.text.get(lang),
@@ -210,11 +190,13 @@ def _view(
                 code=c.code,
                 label=c.label.get(lang),
                 question=c.question.get(lang),
-                feedback=lines.get(c.code, ""),
+                feedback=_feedback_line(previous.stats[c.code], previous.own.get(c.code), lang)
+                if previous is not None and c.code in previous.stats
+                else "",
             )
             for c in ws.settings.criteria
         ),
-        previous_comments=comments,
+        previous_comments=previous.comments if previous is not None else (),
     )
 
 
