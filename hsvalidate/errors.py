@@ -8,9 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hsvalidate.i18n import Message, t
+
 
 class HsValidateError(Exception):
-    """Base of every expected failure; ``str(error)`` is shown to the user as is."""
+    """Base of every expected failure; ``str(error)`` is the sentence shown to the user.
+
+    The sentence is a catalogue ``Message``, written out only when shown, so it comes
+    out in the language of the command that shows it.
+    """
+
+    def __init__(self, message: str | Message) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 @dataclass(frozen=True)
@@ -19,8 +32,8 @@ class Problem:
 
     file: str
     """File name as the user gave it."""
-    message: str
-    """What is wrong and what to do, one sentence."""
+    message: str | Message
+    """What is wrong and what to do, one sentence (a catalogue message)."""
     sheet: str | None = None
     """Worksheet name (XLSX only)."""
     row: int | None = None
@@ -31,20 +44,20 @@ class Problem:
     def __str__(self) -> str:
         place = [self.file]
         if self.sheet is not None:
-            place.append(f"sheet '{self.sheet}'")
+            place.append(t("problem.sheet", sheet=self.sheet))
         if self.row is not None:
             # YAML is read by line; spreadsheets and CSV by row, as Excel numbers them.
             is_yaml = self.file.lower().endswith((".yaml", ".yml"))
-            place.append(f"{'line' if is_yaml else 'row'} {self.row}")
+            place.append(t("problem.line" if is_yaml else "problem.row", n=self.row))
         if self.column is not None:
-            place.append(f"column '{self.column}'")
-        return f"{', '.join(place)}: {self.message}"
+            place.append(t("problem.column", column=self.column))
+        return t("problem.located", place=", ".join(place), message=self.message)
 
 
 class InputFileError(HsValidateError):
     """A file given by the user cannot be used; carries every problem found, not just the first."""
 
-    def __init__(self, summary: str, problems: tuple[Problem, ...] = ()) -> None:
+    def __init__(self, summary: str | Message, problems: tuple[Problem, ...] = ()) -> None:
         super().__init__(summary)
         self.problems = problems
 

@@ -2,7 +2,8 @@
 
 Why at the edge: every prompt has a flag or file that gives the same result with no
 terminal, so tests and scripts never need one, and a missing terminal is a clear
-error naming that flag instead of a hang (NOTES.md: questionary hangs on an open pipe).
+error naming that flag instead of a hang (questionary hangs on an open pipe; see
+docs/spreadsheets-and-pdf.md, "Prompts without a terminal").
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from dataclasses import dataclass
 import click
 
 from hsvalidate.errors import InteractiveError
-from hsvalidate.i18n import translate
-from hsvalidate.i18n.prompts import PROMPTS
+from hsvalidate.i18n import t
 
 
 def stdin_is_terminal() -> bool:
@@ -72,7 +72,7 @@ class BallotAnswer:
 
 
 def _t(key: str, lang: str, **values: object) -> str:
-    return translate(PROMPTS, key, lang, **values)
+    return t(f"ballot.{key}", lang=lang, **values)
 
 
 def _wrap(text: str, indent: str = "") -> str:

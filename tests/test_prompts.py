@@ -128,7 +128,7 @@ def test_round_two_shows_the_groups_feedback_and_own_previous_rating(open_sessio
     assert result.exit_code == 0, result.output
     assert (
         "Tour précédent — médiane 5, bas 50 %, moyen 0 %, haut 50 % (n = 2) ; votre note : 1"
-        in result.output
+        in result.output.replace("\xa0", " ")
     )
     assert "« Trop vague pour Kidal »" in result.output
 

@@ -147,19 +147,17 @@ def _interactive(ws: Workshop, participant: str | None, source: str) -> None:
 
 def _feedback_line(stats: Stats, own: int | None, lang: str) -> str:
     """One line of last round's figures and the participant's own rating, in their language."""
-    from hsvalidate.i18n import translate
-    from hsvalidate.i18n.prompts import PROMPTS
+    from hsvalidate.i18n import t
 
-    return translate(
-        PROMPTS,
-        "feedback",
-        lang,
+    return t(
+        "ballot.feedback",
+        lang=lang,
         median=f"{stats.median:g}",
         low=f"{stats.pct_low or 0:.0f}",
         mid=f"{stats.pct_mid or 0:.0f}",
         high=f"{stats.pct_high or 0:.0f}",
         n=stats.n,
-        own=own if own is not None else translate(PROMPTS, "none", lang),
+        own=own if own is not None else t("ballot.none", lang=lang),
     )
 
 
