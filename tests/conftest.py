@@ -94,3 +94,18 @@ def sessions_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setenv(SESSIONS_ENV, str(folder))
     monkeypatch.chdir(tmp_path)
     yield folder
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Service-level tests read messages in English unless they choose a language.
+
+    Commands still follow their session's language (French by default), as users see.
+    """
+    from hsvalidate import i18n
+
+    monkeypatch.setenv(i18n.LANG_ENV, "en")
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
