@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import functools
 import itertools
-import os
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +24,6 @@ from hsvalidate.errors import (
     RoundError,
     SessionError,
 )
-from hsvalidate.fileio import write_atomic
 from hsvalidate.framework import Framework, Indicator, framework_from_dict, framework_to_dict
 from hsvalidate.model import Ballot, Decision, Participant, Round, Settings
 from hsvalidate.report import (
@@ -41,18 +37,15 @@ from hsvalidate.report import (
     RoundSummary,
     StabilityRow,
 )
+from hsvalidate.sessions import (
+    check_session_name,
+    now_iso,
+    remember_session,
+)
 
 if TYPE_CHECKING:
     from hsvalidate.store import LockHolder, SessionStore
 
-SESSIONS_ENV = "HSVALIDATE_SESSIONS"
-"""Environment variable naming the sessions folder (overridden by ``--sessions-dir``)."""
-
-CURRENT_FILE = ".current"
-"""File in the sessions folder naming the session last created or opened."""
-
-
-_BAD_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _CANNOT_JUDGE_WORDS = {"", "cj", "nsp", "na", "n/a", "?", "x", "cannot judge", "ne peut pas juger"}
 _SEX_WORDS = {
     "f": "F",
@@ -68,77 +61,6 @@ _SEX_WORDS = {
     "masculin": "M",
     "": "",
 }
-
-
-def now_iso() -> str:
-    """Local time to the second: what the minutes show and a facilitator recognises."""
-    return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def sessions_root(explicit: Path | None = None) -> Path:
-    """Where sessions live: the option, else the environment variable, else ./sessions."""
-    if explicit is not None:
-        return Path(explicit)
-    env = os.environ.get(SESSIONS_ENV)
-    if env:
-        return Path(env)
-    return Path.cwd() / "sessions"
-
-
-def check_session_name(name: str) -> str:
-    """A session name must make a valid folder name on Windows too; accents and spaces are fine."""
-    cleaned = name.strip()
-    if not cleaned or cleaned in (".", "..") or cleaned.startswith("."):
-        raise SessionError("Give the session a name, such as 'bamako-2026'.")
-    if _BAD_NAME.search(cleaned) or cleaned.endswith("."):
-        raise SessionError(
-            f"The session name '{cleaned}' contains characters a folder name cannot hold "
-            '(< > : " / \\ | ? *); choose another name.'
-        )
-    return cleaned
-
-
-def list_sessions(root: Path) -> list[str]:
-    """Names of the sessions in ``root``, sorted."""
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if (p / "session.json").exists())
-
-
-def current_session_name(root: Path) -> str | None:
-    """The session last created or opened in ``root``, if it still exists."""
-    marker = root / CURRENT_FILE
-    try:
-        name = marker.read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    return name if name and (root / name / "session.json").exists() else None
-
-
-def remember_session(root: Path, name: str) -> None:
-    """Make ``name`` the default for later commands run without ``--session``."""
-    write_atomic(root / CURRENT_FILE, name.encode("utf-8"))
-
-
-def resolve_session(root: Path, name: str | None) -> tuple[str, bool]:
-    """The session to work on and whether it was chosen implicitly (so the CLI can say which)."""
-    if name:
-        name = check_session_name(name)
-        if not (root / name / "session.json").exists():
-            known = list_sessions(root)
-            hint = f" Known sessions: {', '.join(known)}." if known else ""
-            raise SessionError(
-                f"There is no session '{name}' in '{root}'; check the name or create it with "
-                f"'hsvalidate session new {name} --framework FILE'.{hint}"
-            )
-        return name, False
-    current = current_session_name(root)
-    if current is None:
-        raise SessionError(
-            f"No session was chosen and none was created in '{root}'; create one with "
-            "'hsvalidate session new NAME --framework FILE' or pass --session NAME."
-        )
-    return current, True
 
 
 @dataclass(frozen=True)

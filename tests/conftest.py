@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hsvalidate.framework import Dimension, Framework, Indicator, Outcome, Text
-from hsvalidate.workshop import SESSIONS_ENV
+from hsvalidate.sessions import SESSIONS_ENV
 
 
 @pytest.fixture

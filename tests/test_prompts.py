@@ -89,7 +89,7 @@ def test_an_interrupted_participant_keeps_what_was_answered_and_resumes(open_ses
     ):  # runs out mid-indicator
         stopped = ballot("--participant", "P01")
     assert stopped.exit_code == 130
-    assert "Everything acknowledged so far is saved" in stopped.output
+    assert "Tout ce qui a été confirmé est enregistré" in stopped.output
     assert set(stored(open_session)) == {"D1.O1.I1", "D1.O1.I2"}
 
     with keyboard(rate("4", "4", "4") * 3):

@@ -2,26 +2,39 @@
 
 ``main`` is the one place where expected errors become a sentence on stderr and exit
 status 1 (usage errors exit 2, from click).  Anything else that escapes is a bug, and
-is reported as one.
+is reported as one.  Command modules are imported only when their command runs, so
+``hsvalidate --help`` costs little more than importing click.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import sys
-import traceback
+from typing import Any
 
 import click
 
 from hsvalidate import __version__
-from hsvalidate.cli.ballots import ballot, ballots
-from hsvalidate.cli.demo import demo
-from hsvalidate.cli.framework import framework
-from hsvalidate.cli.participants import participants
-from hsvalidate.cli.results import export, results
-from hsvalidate.cli.rounds import round_
-from hsvalidate.cli.session import session
+from hsvalidate.cli._common import LocalGroup, LocalOption, choose_language, lang_option
 from hsvalidate.errors import HsValidateError, InputFileError
+from hsvalidate.i18n import t
+
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "demo": ("hsvalidate.cli.demo", "demo", "help.demo"),
+    "framework": ("hsvalidate.cli.framework", "framework", "help.framework"),
+    "session": ("hsvalidate.cli.session", "session", "help.session"),
+    "participants": ("hsvalidate.cli.participants", "participants", "help.participants"),
+    "round": ("hsvalidate.cli.rounds", "round_", "help.round"),
+    "ballot": ("hsvalidate.cli.ballots", "ballot", "help.ballot"),
+    "ballots": ("hsvalidate.cli.ballots", "ballots", "help.ballots"),
+    "results": ("hsvalidate.cli.results", "results", "help.results"),
+    "export": ("hsvalidate.cli.results", "export", "help.export"),
+}
+"""Every command: its module, the click object in it, and its help key (for the list)."""
+
+MAX_PROBLEMS = 50
+"""Problems listed for one bad file; the rest are counted (a file is fixed in passes)."""
 
 
 class UserError(click.ClickException):
@@ -36,54 +49,76 @@ class UserError(click.ClickException):
     def format_message(self) -> str:
         """The sentence, then each problem with its place, so the file can be fixed in one pass."""
         lines = [self.message]
-        lines += [f"  - {problem}" for problem in self.problems[:50]]
-        if len(self.problems) > 50:
-            lines.append(f"  … and {len(self.problems) - 50} more.")
+        lines += [f"  - {problem}" for problem in self.problems[:MAX_PROBLEMS]]
+        if len(self.problems) > MAX_PROBLEMS:
+            lines.append(t("cli.problems.more", n=len(self.problems) - MAX_PROBLEMS))
         return "\n".join(lines)
 
 
-class _Group(click.Group):
-    """The root group: turns the error family into exit status 1 for every subcommand."""
+class _Root(LocalGroup):
+    """The root group: finds commands lazily and turns the error family into exit status 1."""
+
+    def main(self, args: Any = None, *pos: Any, **kwargs: Any) -> Any:
+        """Choose the language from the raw command line before click writes a word."""
+        choose_language(list(sys.argv[1:] if args is None else args))
+        return super().main(args, *pos, **kwargs)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Commands in the order of a workshop day."""
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import a command's module only when that command is asked for."""
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module, attribute, _ = entry
+        found: click.Command = getattr(importlib.import_module(module), attribute)
+        return found
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, from the help keys alone: no command module is imported."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, click.utils.make_default_short_help(t(key), limit))
+            for name, (_, _, key) in COMMANDS.items()
+        ]
+        from gettext import gettext  # click's own word, from click's catalogue
+
+        with formatter.section(gettext("Commands")):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
+        """Run the command; expected failures become a sentence, Ctrl-C a reassurance."""
         try:
             return super().invoke(ctx)
         except HsValidateError as exc:
             raise UserError(exc) from exc
         except (KeyboardInterrupt, EOFError):
-            click.echo("\nStopped. Everything acknowledged so far is saved.", err=True)
+            click.echo("\n" + t("cli.stopped"), err=True)
             ctx.exit(130)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="hsvalidate")
+@click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]}, help="help.root")
+@click.version_option(
+    __version__, prog_name="hsvalidate", cls=LocalOption, help="help.opt.version"
+)
+@lang_option
 def cli() -> None:
-    """Run the validation workshop of an M&E framework, offline, on one laptop.
-
-    Typical day: session new → participants import → round open → ballot / ballots
-    import → round close → results → export.
-
-    Example: hsvalidate demo
-    """
-
-
-for command in (demo, framework, session, participants, round_, ballot, ballots, results, export):
-    cli.add_command(command)
+    """Run the validation workshop of an M&E framework, offline, on one laptop."""
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: expected failures exit 1 with a sentence (via ``_Group``); bugs say so."""
+    """Entry point: expected failures exit 1 with a sentence (via ``_Root``); bugs say so."""
     _utf8_console()
     try:
         cli.main(args=argv, prog_name="hsvalidate")
     except SystemExit:
         raise
     except Exception:
-        click.echo(
-            "hsvalidate hit an internal error; this is a bug. Everything acknowledged so far is "
-            "saved. Please send the text below to the hsvalidate team.",
-            err=True,
-        )
+        import traceback
+
+        click.echo(t("cli.bug"), err=True)
         traceback.print_exc()
         sys.exit(3)
 

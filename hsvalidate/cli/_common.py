@@ -1,38 +1,246 @@
-"""Options and helpers shared by the session commands."""
+"""What every command shares: translated help, the language, the session options, the session.
+
+Why help texts are catalogue keys: click builds a command when its module is imported,
+long before the language of the session is known; the key is written out in the
+language in use at the moment the help is shown.  Only click and the standard library
+are imported here, so ``COMMAND --help`` stays fast.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from hsvalidate.workshop import SESSIONS_ENV, Workshop, resolve_session, sessions_root
+from hsvalidate import i18n
+from hsvalidate.i18n import t
+from hsvalidate.sessions import SESSION_FILE, SESSIONS_ENV, resolve_session, sessions_root
+
+if TYPE_CHECKING:
+    from hsvalidate.workshop import Workshop
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _translated(text: str | None) -> str | None:
+    """A help key written out; text that is not a key is shown as it is."""
+    if text and i18n.has(text):
+        return t(text)
+    return text
+
+
+@contextmanager
+def _help_in_language(obj: Any) -> Iterator[None]:
+    original, short = obj.help, getattr(obj, "short_help", None)
+    obj.help = _translated(original)
+    if short is not None:
+        obj.short_help = _translated(short)
+    try:
+        yield
+    finally:
+        obj.help = original
+        if short is not None:
+            obj.short_help = short
+
+
+_USAGE_WORDS = {"[OPTIONS]": "meta.options", "COMMAND [ARGS]...": "meta.command"}
+"""Click's usage placeholders, said in the language in use."""
+
+
+class LocalCommand(click.Command):
+    """A command whose help is a catalogue key."""
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        """``[OPTIONS] COMMANDE [ARGUMENTS]...`` in the language in use."""
+        pieces = super().collect_usage_pieces(ctx)
+        return [t(_USAGE_WORDS[p]) if p in _USAGE_WORDS else p for p in pieces]
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The help, in the language in use."""
+        with _help_in_language(self):
+            super().format_help_text(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The one-line help shown in the parent's list, in the language in use."""
+        with _help_in_language(self):
+            return super().get_short_help_str(limit)
+
+
+class LocalOption(click.Option):
+    """An option whose help (and metavar) is a catalogue key."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        """The option's line in ``--help``, in the language in use."""
+        original_metavar = self.metavar
+        self.metavar = _translated(original_metavar)
+        try:
+            with _help_in_language(self):
+                return super().get_help_record(ctx)
+        finally:
+            self.metavar = original_metavar
+
+    def make_metavar(self, *args: Any, **kwargs: Any) -> str:
+        """``NOM``, ``FICHIER``…: the placeholder of a value, in the language in use."""
+        original = self.metavar
+        self.metavar = _translated(original)
+        try:
+            return super().make_metavar(*args, **kwargs)
+        finally:
+            self.metavar = original
+
+
+class LocalArgument(click.Argument):
+    """An argument whose metavar is a catalogue key (``FICHIER`` rather than ``FILE``)."""
+
+    def make_metavar(self, *args: Any, **kwargs: Any) -> str:
+        """The placeholder of the argument, in the language in use."""
+        original = self.metavar
+        self.metavar = _translated(original)
+        try:
+            return super().make_metavar(*args, **kwargs)
+        finally:
+            self.metavar = original
+
+
+class LocalGroup(LocalCommand, click.Group):
+    """A group of commands whose help texts are catalogue keys."""
+
+    command_class = LocalCommand
+    group_class = type  # subgroups are LocalGroup too
+
+
+def command(name: str | None = None, **kwargs: Any) -> Callable[[F], LocalCommand]:
+    """``click.command`` with translated help: ``@command("new", help="help.session.new")``."""
+    return click.command(name, cls=LocalCommand, **kwargs)  # type: ignore[no-any-return]
+
+
+def group(name: str | None = None, **kwargs: Any) -> Callable[[F], LocalGroup]:
+    """``click.group`` with translated help."""
+    return click.group(name, cls=LocalGroup, **kwargs)  # type: ignore[no-any-return]
+
+
+def option(*decls: str, **kwargs: Any) -> Callable[[F], F]:
+    """``click.option`` whose ``help`` and ``metavar`` are catalogue keys."""
+    return click.option(*decls, cls=LocalOption, **kwargs)
+
+
+def argument(*decls: str, **kwargs: Any) -> Callable[[F], F]:
+    """``click.argument`` whose ``metavar`` is a catalogue key."""
+    return click.argument(*decls, cls=LocalArgument, **kwargs)
+
+
+# -- the language ------------------------------------------------------------------------
+
+_forced_lang: str | None = None
+"""The language asked for with ``--lang`` on this command line, if any."""
+
+
+def lang_option(func: F) -> F:
+    """``--lang``: the language of this command's output (the session's otherwise).
+
+    The value was already applied before parsing (see ``choose_language``); declaring
+    the option lets click accept it and list it in ``--help``.
+    """
+    return option(
+        "--lang",
+        type=click.Choice(i18n.LANGS),
+        default=None,
+        expose_value=False,
+        is_eager=True,
+        help="help.opt.lang",
+    )(func)
+
+
+def _scan(args: list[str], flag: str) -> str | None:
+    """The value of ``flag`` on a raw command line (``--flag X`` or ``--flag=X``)."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == flag and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith(flag + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def session_language(root: Path, name: str | None) -> str | None:
+    """A session's language read straight from its file, without opening the store.
+
+    Why not open it: ``--help`` and error messages must come out in the session's
+    language without paying for the store, its lock and its journals.
+    """
+    if name is None:
+        try:
+            name = (root / ".current").read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+    try:
+        with (root / name / SESSION_FILE).open(encoding="utf-8") as handle:
+            data = json.load(handle)
+        meta = next(iter(data.get("meta", {}).values()), {})
+        return i18n.normalise_lang(str(meta.get("settings", {}).get("lang", "")))
+    except (OSError, ValueError, AttributeError, StopIteration):
+        return None
+
+
+def choose_language(args: list[str]) -> str:
+    """The language of a command line, before click parses it.
+
+    ``--lang`` wins; then the chosen (or default) session's language; then
+    ``HSVALIDATE_LANG``; then the system's.  Click's own words follow it too.
+    """
+    global _forced_lang
+    _forced_lang = i18n.normalise_lang(_scan(args, "--lang"))
+    lang = _forced_lang
+    if lang is None:
+        root_text = _scan(args, "--sessions-dir")
+        root = sessions_root(Path(root_text) if root_text else None)
+        lang = session_language(root, _scan(args, "--session"))
+    chosen = i18n.set_language(lang)
+    i18n.install_click_translation(chosen)
+    return chosen
+
+
+def follow_session_language(lang: str) -> None:
+    """Once a session is open, speak its language unless ``--lang`` said otherwise."""
+    if _forced_lang is None:
+        i18n.set_language(lang)
+        i18n.install_click_translation(lang)
+
+
+def forced_language() -> str | None:
+    """The language given with ``--lang`` on this command line, if any."""
+    return _forced_lang
+
+
+# -- sessions ----------------------------------------------------------------------------
+
+
 def sessions_dir_option(func: F) -> F:
-    """``--sessions-dir``, also read from the environment variable."""
-    return click.option(
+    """``--sessions-dir``, also read from the environment variable, and ``--lang``."""
+    func = option(
         "--sessions-dir",
         type=click.Path(file_okay=False, path_type=Path),
         envvar=SESSIONS_ENV,
         default=None,
-        help=f"Folder holding the sessions (default ./sessions, or ${SESSIONS_ENV}).",
+        metavar="meta.folder",
+        help="help.opt.sessions_dir",
     )(func)
+    return lang_option(func)
 
 
 def session_options(func: F) -> F:
-    """``--session`` and ``--sessions-dir``: every session command takes both."""
-    func = click.option(
+    """``--session``, ``--sessions-dir`` and ``--lang``: every session command takes them."""
+    func = option(
         "--session",
         "session_name",
         default=None,
-        metavar="NAME",
-        help="Session to work on (default: the one last created or opened).",
+        metavar="meta.name",
+        help="help.opt.session",
     )(func)
     return sessions_dir_option(func)
 
@@ -46,17 +254,19 @@ def open_workshop(
     purpose: str = "",
 ) -> Iterator[Workshop]:
     """Open the chosen session, say which one when it was chosen implicitly, and close it."""
+    from hsvalidate.workshop import Workshop
+
     root = sessions_root(sessions_dir)
     name, implicit = resolve_session(root, session_name)
-    if implicit:
-        click.echo(f"Session: {name} (use --session to choose another)", err=True)
     workshop = Workshop.open(root=root, name=name, writable=writable, purpose=purpose)
     try:
+        follow_session_language(workshop.settings.lang)
+        if implicit:
+            click.echo(t("cli.session.implicit", name=name), err=True)
         holder = workshop.recovered_from
         if holder is not None:
             click.echo(
-                f"Recovered the session after an interruption (pid {holder.pid} on {holder.host}, "
-                f"since {holder.since}); nothing acknowledged was lost.",
+                t("cli.session.recovered", pid=holder.pid, host=holder.host, since=holder.since),
                 err=True,
             )
         yield workshop

@@ -11,7 +11,7 @@ from typing import TextIO
 
 import click
 
-from hsvalidate.cli._common import open_workshop, session_options
+from hsvalidate.cli._common import forced_language, open_workshop, session_options
 from hsvalidate.cli.session import describe_rule
 from hsvalidate.consensus import PERCENTILE_METHOD
 from hsvalidate.report import (
@@ -192,12 +192,6 @@ def results(
     help="Folder for the files (default: the session's exports/ folder).",
 )
 @click.option(
-    "--lang",
-    type=click.Choice(["fr", "en"]),
-    default=None,
-    help="Language of the documents (default: the session's).",
-)
-@click.option(
     "--show-names",
     is_flag=True,
     help="Let names appear beside participant codes (confidential; off by default).",
@@ -205,7 +199,6 @@ def results(
 @session_options
 def export(
     out_dir: Path | None,
-    lang: str | None,
     show_names: bool,
     session_name: str | None,
     sessions_dir: Path | None,
@@ -219,6 +212,6 @@ def export(
     """
     with open_workshop(session_name, sessions_dir, writable=False) as ws:
         target = out_dir if out_dir is not None else ws.store.folder / "exports"  # type: ignore[operator]
-        workbook, minutes = ws.export(target, lang=lang, show_names=show_names)
+        workbook, minutes = ws.export(target, lang=forced_language(), show_names=show_names)
         click.echo(f"Workbook: {workbook}")
         click.echo(f"Minutes:  {minutes}")

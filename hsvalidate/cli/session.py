@@ -6,17 +6,23 @@ from pathlib import Path
 
 import click
 
-from hsvalidate.cli._common import open_workshop, session_options, sessions_dir_option
+from hsvalidate.cli._common import (
+    forced_language,
+    open_workshop,
+    session_options,
+    sessions_dir_option,
+)
+from hsvalidate.i18n import default_language
 from hsvalidate.consensus import Rule
 from hsvalidate.model import DEFAULT_CRITERIA, Settings
-from hsvalidate.workshop import (
-    Workshop,
+from hsvalidate.sessions import (
     current_session_name,
     list_sessions,
     remember_session,
     resolve_session,
     sessions_root,
 )
+from hsvalidate.workshop import Workshop
 
 
 @click.group()
@@ -96,13 +102,6 @@ def session() -> None:
     show_default=True,
     help="Comma-separated criteria, chosen among relevance, feasibility, clarity.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["fr", "en"]),
-    default="fr",
-    show_default=True,
-    help="Language of ballots and documents.",
-)
 @sessions_dir_option
 def new(
     name: str,
@@ -116,7 +115,6 @@ def new(
     per_group: bool,
     stability: float,
     criteria: str,
-    lang: str,
     sessions_dir: Path | None,
 ) -> None:
     """Create a session from a draft framework; it becomes the default for later commands.
@@ -153,7 +151,7 @@ def new(
         per_group=per_group,
         stability_pct=stability,
         criteria=tuple(by_code[c] for c in dict.fromkeys(chosen)),
-        lang=lang,
+        lang=forced_language() or default_language(),
     )
     root = sessions_root(sessions_dir)
     workshop = Workshop.create(root=root, name=name, framework=fw, settings=settings)
