@@ -10,12 +10,22 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from hsvalidate.framework import Text
+from hsvalidate.i18n import match_term, words_for
 
 GROUPS_DEFAULT = ("government", "civil society", "international", "regional")
 """Stakeholder groups offered when none are configured (Mali: state, CSOs, MINUSMA, ECOWAS)."""
 
 SOURCES = ("terminal", "paper", "import", "email", "cards", "demo")
-"""Channels a vote can come from; the source of every vote is recorded."""
+"""Channels a vote can come from; the source of every vote is recorded.
+
+Each has its words in the catalogue under ``source.<code>`` (``source.paper``: papier,
+paper), which is how a facilitator may type it and how documents show it.
+"""
+
+
+def source_code(text: str) -> str | None:
+    """The channel a facilitator named, in either language (``papier`` → ``paper``)."""
+    return match_term(text, {code: words_for(f"source.{code}") for code in SOURCES})
 
 
 @dataclass(frozen=True)
@@ -69,7 +79,7 @@ DEFAULT_CRITERIA = (
         ),
     ),
 )
-"""Relevance, feasibility, clarity: the default set of METHOD.md §2."""
+"""Relevance, feasibility, clarity: the default set (docs/method.md, "What participants rate")."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,14 @@ class Settings:
     """Stakeholder groups participants belong to."""
     lang: str = "fr"
     """Language of prompts and documents."""
+
+    def criterion_code(self, text: str) -> str | None:
+        """The criterion a user named by code or by its label in either language.
+
+        ``pertinence=8`` and ``relevance=8`` both rate relevance: a francophone
+        facilitator types the words on the ballot screen, a script the codes.
+        """
+        return match_term(text, {c.code: (c.label.fr, c.label.en) for c in self.criteria})
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

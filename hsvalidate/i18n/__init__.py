@@ -16,7 +16,7 @@ from __future__ import annotations
 import gettext
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +118,35 @@ def _fill(template: str, values: Mapping[str, Any], lang: str) -> str:
         return template
     ready = {k: v.render(lang) if isinstance(v, Message) else v for k, v in values.items()}
     return template.format(**ready)
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, single spaces, no punctuation: how typed words are compared.
+
+    Why: a facilitator types ``faisabilite``, ``Faisabilité`` or ``FAISABILITÉ`` for the
+    same criterion; all must be understood.
+    """
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]+", " ", plain.casefold()).strip()
+
+
+def words_for(key: str) -> tuple[str, ...]:
+    """The word ``key`` in every language (``source.paper`` → papier, paper)."""
+    return tuple(dict.fromkeys(t(key, lang=lang) for lang in LANGS))
+
+
+def match_term(text: str, terms: Mapping[str, Iterable[str]]) -> str | None:
+    """The code whose names (code, French and English words) include ``text``, compared folded."""
+    wanted = fold(text)
+    if not wanted:
+        return None
+    for code, names in terms.items():
+        if wanted == fold(code) or any(wanted == fold(name) for name in names):
+            return code
+    return None
 
 
 def has(key: str, lang: str = "fr") -> bool:

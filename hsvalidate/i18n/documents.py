@@ -97,6 +97,17 @@ def format_date(iso: str, lang: str) -> str:
     return f"{day} {months[when.month - 1]} {when.year}"
 
 
+def format_datetime(iso: str, lang: str) -> str:
+    """An ISO timestamp as people say it: ``27 novembre 2026 à 15:57``, ``27 November 2026, 15:57``."""
+    if not iso:
+        return ""
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return t("date.at", lang=lang, date=format_date(iso, lang), time=f"{when:%H:%M}")
+
+
 def format_date_range(first: str, last: str, lang: str) -> str:
     """Workshop dates: one date when it fitted in a day, otherwise first – last."""
     start, end = format_date(first, lang), format_date(last, lang)
