@@ -7,11 +7,9 @@ translator correct the French of the procès-verbal without touching the layout.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from hsvalidate.i18n import has, t
-
 
 _MONTHS_FR = (
     "janvier", "février", "mars", "avril", "mai", "juin",
