@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hsvalidate.errors import StorageError
+from hsvalidate.i18n import Message
 
 TEMP_PREFIX = ".hsv-tmp-"
 """Prefix of temporary files, so leftovers of a killed process can be recognised and removed."""
@@ -55,17 +56,11 @@ def replace_with_retry(src: Path, dst: Path) -> None:
 def storage_error(exc: OSError, path: Path) -> StorageError:
     """Turn an OS error into one sentence that says what to do; the old file is untouched."""
     if exc.errno == errno.ENOSPC:
-        return StorageError(
-            f"The disk is full, so '{path}' was not saved; free some space and try again "
-            "(everything saved before is intact)."
-        )
+        return StorageError(Message("file.disk_full", file=str(path)))
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return StorageError(
-            f"hsvalidate is not allowed to write '{path}'; choose a folder you can write to "
-            "or close the program that holds the file, then try again."
-        )
+        return StorageError(Message("file.write_denied", file=str(path)))
     return StorageError(
-        f"Could not write '{path}' ({exc.strerror or exc}); check the disk and try again."
+        Message("file.write_failed", file=str(path), reason=exc.strerror or str(exc))
     )
 
 

@@ -24,6 +24,8 @@ from hsvalidate import spreadsheet
 from hsvalidate.errors import FrameworkError, InputFileError, Problem
 from hsvalidate.fileio import write_atomic
 from hsvalidate.framework import (
+    YEAR_MAX,
+    YEAR_MIN,
     Dimension,
     Framework,
     FrameworkSummary,
@@ -38,6 +40,7 @@ from hsvalidate.framework import (
     summarize_framework,
     validate_framework,
 )
+from hsvalidate.i18n import Message, t
 
 __all__ = [
     "FRAMEWORK_SUFFIXES",
@@ -69,13 +72,8 @@ def load_framework(path: Path) -> Framework:
     if suffix in spreadsheet.TABLE_SUFFIXES:
         return _load_matrix(path)
     raise FrameworkError(
-        f"'{path.name}' is not a framework file; give a .yaml, .xlsx or .csv file.",
-        (
-            Problem(
-                str(path),
-                "This type of file cannot be read; save the framework as .xlsx, .csv or .yaml.",
-            ),
-        ),
+        Message("framework.not_framework_file", file=path.name),
+        (Problem(str(path), Message("framework.unsupported_type")),),
     )
 
 
@@ -85,11 +83,8 @@ def check_framework(path: Path) -> FrameworkSummary:
 
 
 def _fail(path: Path, problems: Sequence[Problem]) -> FrameworkError:
-    n = len(problems)
     return FrameworkError(
-        f"The framework in '{path.name}' has {n} problem{'s' if n != 1 else ''} to fix "
-        "before it can be used; correct the file and load it again.",
-        tuple(problems),
+        Message("framework.invalid", len(problems), file=path.name), tuple(problems)
     )
 
 
@@ -102,6 +97,18 @@ YamlPath = tuple[str | int, ...]
 _TOP_KEYS = ("title", "notes", "dimensions", "indicators")
 _DIMENSION_KEYS = ("code", "title", "outcomes")
 _OUTCOME_KEYS = ("code", "title", "indicators")
+_NOT_MAPPING = {
+    "framework": "framework.yaml_not_mapping.framework",
+    "dimension": "framework.yaml_not_mapping.dimension",
+    "outcome": "framework.yaml_not_mapping.outcome",
+    "indicator": "framework.yaml_not_mapping.indicator",
+}
+_LEVEL = {
+    "framework": "framework.yaml_level.framework",
+    "dimension": "framework.yaml_level.dimension",
+    "outcome": "framework.yaml_level.outcome",
+    "indicator": "framework.yaml_level.indicator",
+}
 
 
 def _path_text(path: YamlPath) -> str:
@@ -121,23 +128,17 @@ def _read_yaml_text(path: Path) -> str:
     except FileNotFoundError:
         raise _fail(
             path,
-            [Problem(str(path), "The file does not exist; check its name and folder.")],
+            [Problem(str(path), Message("file.not_found"))],
         ) from None
     except IsADirectoryError:
         raise _fail(
             path,
-            [Problem(str(path), "This is a folder, not a file; give the path of the .yaml file.")],
+            [Problem(str(path), Message("file.is_folder"))],
         ) from None
     except OSError as exc:
         raise _fail(
             path,
-            [
-                Problem(
-                    str(path),
-                    f"The file cannot be read ({exc.strerror or exc}); close any program "
-                    "using it, check its permissions and try again.",
-                )
-            ],
+            [Problem(str(path), Message("file.unreadable", reason=exc.strerror or str(exc)))],
         ) from exc
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -150,14 +151,7 @@ def _read_yaml_text(path: Path) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise _fail(
             path,
-            [
-                Problem(
-                    str(path),
-                    "This file is not saved as UTF-8, so accented letters cannot be read; "
-                    "open it in a text editor and save it again with the encoding 'UTF-8'.",
-                    row=line,
-                )
-            ],
+            [Problem(str(path), Message("framework.yaml_not_utf8"), row=line)],
         ) from None
 
 
@@ -169,14 +163,15 @@ def _parse_yaml(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and (mark is None or mark.index >= len(text.rstrip())):
             mark = exc.context_mark  # "end of stream": the unclosed quote or bracket is the place
-        what = ", ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
+        what = ", ".join(part for part in (exc.context, exc.problem) if part)
         raise _fail(
             path,
             [
                 Problem(
                     str(path),
-                    f"This is not valid YAML ({what}); check the indentation, the colons and "
-                    "the quotes on this line and the one above.",
+                    Message("framework.yaml_syntax", detail=what)
+                    if what
+                    else Message("framework.yaml_syntax_plain"),
                     row=mark.line + 1 if mark is not None else None,
                 )
             ],
@@ -186,25 +181,12 @@ def _parse_yaml(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
         row = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
         raise _fail(
             path,
-            [
-                Problem(
-                    str(path),
-                    "The file contains a character YAML does not allow (a control character); "
-                    "delete it, or retype the text around it.",
-                    row=row,
-                )
-            ],
+            [Problem(str(path), Message("framework.yaml_control_character"), row=row)],
         ) from None
     except RecursionError:
         raise _fail(
             path,
-            [
-                Problem(
-                    str(path),
-                    "The file nests lists or brackets too deeply to be a framework; "
-                    "check that every '[' and '{' is closed.",
-                )
-            ],
+            [Problem(str(path), Message("framework.yaml_too_deep"))],
         ) from None
     return data, root
 
@@ -250,7 +232,7 @@ class _YamlReader:
         self.problems: list[Problem] = []
         self.flagged: set[YamlPath] = set()
 
-    def add(self, where: YamlPath, message: str) -> None:
+    def add(self, where: YamlPath, message: str | Message) -> None:
         self.flagged.add(where)
         self.problems.append(
             Problem(
@@ -270,37 +252,34 @@ class _YamlReader:
     def mapping(
         self, value: Any, where: YamlPath, *, allowed: Sequence[str], what: str
     ) -> dict[str, Any] | None:
+        """``value`` as a dict of known keys; ``what`` names its level in the messages."""
         if not isinstance(value, dict):
-            self.add(
-                where,
-                f"Each {what} must be a set of 'key: value' lines ({', '.join(allowed[:3])}...), "
-                f"not {_kind(value)}; see the shipped template for the layout.",
-            )
+            keys = ", ".join(allowed[:3])
+            self.add(where, Message(_NOT_MAPPING[what], keys=keys, found=_kind(value)))
             return None
         out: dict[str, Any] = {}
         for key, item in value.items():
             name = str(key)
             if name not in allowed:
                 hint = difflib.get_close_matches(name, allowed, n=1)
-                article = "an" if what[0] in "aeiou" else "a"
-                advice = f"did you mean '{hint[0]}'?" if hint else f"use one of {_quoted(allowed)}."
+                level = Message(_LEVEL[what])
                 self.add(
                     (*where, name),
-                    f"The key '{name}' is not known for {article} {what}; {advice}",
+                    Message("framework.yaml_unknown_key_hint", key=name, level=level, hint=hint[0])
+                    if hint
+                    else Message(
+                        "framework.yaml_unknown_key", key=name, level=level, keys=_quoted(allowed)
+                    ),
                 )
                 continue
             out[name] = item
         return out
 
-    def sequence(self, value: Any, where: YamlPath, *, what: str) -> list[Any]:
+    def sequence(self, value: Any, where: YamlPath) -> list[Any]:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.add(
-                where,
-                f"'{where[-1]}' must be a list of {what}, each starting with '- ', "
-                f"not {_kind(value)}.",
-            )
+            self.add(where, Message("framework.yaml_not_list", key=where[-1], found=_kind(value)))
             return []
         return value
 
@@ -308,10 +287,7 @@ class _YamlReader:
         if value is None:
             return ""
         if isinstance(value, bool):
-            self.add(
-                where,
-                'YAML reads this value as yes/no; put the text in quotes, e.g. "oui".',
-            )
+            self.add(where, Message("framework.yaml_yes_no"))
             return ""
         if isinstance(value, str):
             return value.strip()
@@ -319,28 +295,20 @@ class _YamlReader:
             return str(value)
         if isinstance(value, date):
             return value.isoformat()
-        self.add(where, f"Expected a piece of text here, not {_kind(value)}; write it on one line.")
+        self.add(where, Message("framework.yaml_not_text", found=_kind(value)))
         return ""
 
     def text(self, value: Any, where: YamlPath) -> Text:
         if isinstance(value, dict):
             unknown = [str(k) for k in value if k not in ("fr", "en")]
             for key in unknown:
-                self.add(
-                    (*where, key),
-                    f"'{key}' is not a language of the framework; use 'fr' (French) and "
-                    "'en' (English) only.",
-                )
+                self.add((*where, key), Message("framework.yaml_unknown_language", key=key))
             return Text(
                 fr=self.scalar(value.get("fr"), (*where, "fr")),
                 en=self.scalar(value.get("en"), (*where, "en")),
             )
         if isinstance(value, list):
-            self.add(
-                where,
-                "Expected a text here, not a list; write one text, or 'fr:' and 'en:' "
-                "lines for French and English.",
-            )
+            self.add(where, Message("framework.yaml_text_is_list"))
             return Text()
         return Text(fr=self.scalar(value, where))
 
@@ -348,16 +316,15 @@ class _YamlReader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float | str):
-            self.add(where, f"Expected a year such as 2015 here, not {_kind(value)}.")
+            self.add(where, Message("framework.yaml_year_kind", found=_kind(value)))
             return None
         if isinstance(value, float) and not value.is_integer():
-            self.add(where, f"'{value}' is not a year; write a single year such as 2015.")
+            self.add(where, Message("framework.year_invalid", value=str(value)))
             return None
-        try:
-            return parse_year(str(int(value)) if isinstance(value, float) else str(value))
-        except ValueError as exc:
-            self.add(where, str(exc))
-            return None
+        year, error = _read_year(str(int(value)) if isinstance(value, float) else str(value))
+        if error is not None:
+            self.add(where, error)
+        return year
 
     def extra(self, value: Any, where: YamlPath) -> tuple[tuple[str, str], ...]:
         if value is None:
@@ -374,13 +341,9 @@ class _YamlReader:
                         (self.scalar(item[0], (*where, i)), self.scalar(item[1], (*where, i)))
                     )
                 else:
-                    self.add(
-                        (*where, i),
-                        "Each extra column must be a pair [header, value]; or write 'extra' "
-                        "as 'header: value' lines.",
-                    )
+                    self.add((*where, i), Message("framework.yaml_extra_pair"))
             return tuple(pairs)
-        self.add(where, "'extra' must be 'header: value' lines; see the format documentation.")
+        self.add(where, Message("framework.yaml_extra_shape"))
         return ()
 
     def indicator(self, value: Any, where: YamlPath, *, flat: bool) -> tuple[Indicator, str]:
@@ -401,24 +364,34 @@ class _YamlReader:
             kwargs["extra"] = self.extra(data["extra"], (*where, "extra"))
         outcome = self.scalar(data.get("outcome"), (*where, "outcome"))
         if flat and "outcome" not in data and data:
-            self.add(
-                where,
-                "This indicator is listed under the top-level 'indicators', so it needs "
-                "'outcome: <code>' to say which outcome it measures.",
-            )
+            self.add(where, Message("framework.yaml_needs_outcome"))
         return Indicator(**kwargs), outcome
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any) -> Message:
+    """What a YAML value is, as a noun phrase for messages ("a list", "'Cadre'")."""
     if isinstance(value, list):
-        return "a list"
+        return Message("framework.yaml_kind.list")
     if isinstance(value, dict):
-        return "a set of 'key: value' lines"
+        return Message("framework.yaml_kind.mapping")
     if value is None:
-        return "nothing"
+        return Message("framework.yaml_kind.nothing")
     if isinstance(value, bool):
-        return "yes/no"
-    return f"'{value}'"
+        return Message("framework.yaml_kind.yes_no")
+    return Message("framework.yaml_kind.value", value=str(value))
+
+
+def _read_year(raw: str) -> tuple[int | None, Message | None]:
+    """A year written by a person, or None and the message saying what to write instead."""
+    try:
+        return parse_year(raw), None
+    except ValueError:
+        digits = raw.strip().removesuffix(".0")
+        if digits.isdigit() and digits.isascii():
+            return None, Message(
+                "framework.year_out_of_range", year=int(digits), low=YEAR_MIN, high=YEAR_MAX
+            )
+        return None, Message("framework.year_invalid", value=raw.strip())
 
 
 def _quoted(names: Sequence[str]) -> str:
@@ -434,22 +407,11 @@ def _load_yaml(path: Path) -> Framework:
         _index_nodes(root, lines=lines, duplicates=duplicates)
     reader = _YamlReader(path, lines)
     for where in duplicates:
-        reader.add(
-            where,
-            f"The key '{where[-1]}' appears twice here and only the last one would be kept; "
-            "remove or rename one of them.",
-        )
+        reader.add(where, Message("framework.yaml_duplicate_key", key=where[-1]))
     if data is None:
         raise _fail(
             path,
-            [
-                Problem(
-                    str(path),
-                    "The file is empty; write a framework with 'title:' and 'dimensions:' "
-                    "(start from the shipped template).",
-                    row=1,
-                )
-            ],
+            [Problem(str(path), Message("framework.yaml_empty"), row=1)],
         )
     top = reader.mapping(data, (), allowed=_TOP_KEYS, what="framework")
     if top is None:
@@ -457,9 +419,7 @@ def _load_yaml(path: Path) -> Framework:
 
     node_paths: dict[Node, YamlPath] = {}
     dims: list[tuple[str, Text, list[tuple[str, Text, list[Indicator]]]]] = []
-    for d, raw_dim in enumerate(
-        reader.sequence(top.get("dimensions"), ("dimensions",), what="dimensions")
-    ):
+    for d, raw_dim in enumerate(reader.sequence(top.get("dimensions"), ("dimensions",))):
         dw: YamlPath = ("dimensions", d)
         dim = reader.mapping(raw_dim, dw, allowed=_DIMENSION_KEYS, what="dimension") or {}
         outcomes: list[tuple[str, Text, list[Indicator]]] = []
@@ -471,25 +431,20 @@ def _load_yaml(path: Path) -> Framework:
             )
         )
         node_paths[(d,)] = dw
-        for o, raw_out in enumerate(
-            reader.sequence(dim.get("outcomes"), (*dw, "outcomes"), what="outcomes")
-        ):
+        for o, raw_out in enumerate(reader.sequence(dim.get("outcomes"), (*dw, "outcomes"))):
             ow: YamlPath = (*dw, "outcomes", o)
             out = reader.mapping(raw_out, ow, allowed=_OUTCOME_KEYS, what="outcome") or {}
             code = reader.scalar(out.get("code"), (*ow, "code"))
             indicators: list[Indicator] = []
             outcomes.append((code, reader.text(out.get("title"), (*ow, "title")), indicators))
             node_paths[(d, o)] = ow
-            for raw_ind in reader.sequence(
-                out.get("indicators"), (*ow, "indicators"), what="indicators"
-            ):
+            for raw_ind in reader.sequence(out.get("indicators"), (*ow, "indicators")):
                 iw: YamlPath = (*ow, "indicators", len(indicators))
                 ind, parent = reader.indicator(raw_ind, iw, flat=False)
                 if parent and parent != code:
                     reader.add(
                         (*iw, "outcome"),
-                        f"This indicator sits under outcome '{code}' but says 'outcome: {parent}'; "
-                        "remove the 'outcome' line or move the indicator.",
+                        Message("framework.yaml_outcome_mismatch", code=code, parent=parent),
                     )
                 node_paths[(d, o, len(indicators))] = iw
                 indicators.append(ind)
@@ -500,19 +455,18 @@ def _load_yaml(path: Path) -> Framework:
         for o, (out_code, _, out_list) in enumerate(outs)
         if out_code
     }
-    for k, raw_ind in enumerate(
-        reader.sequence(top.get("indicators"), ("indicators",), what="indicators")
-    ):
+    for k, raw_ind in enumerate(reader.sequence(top.get("indicators"), ("indicators",))):
         iw = ("indicators", k)
         ind, parent = reader.indicator(raw_ind, iw, flat=True)
         if not parent:
             continue
         if parent not in by_code:
-            known = _quoted(list(by_code)[:3]) or "none is defined yet"
+            known = _quoted(list(by_code)[:3])
             reader.add(
                 (*iw, "outcome"),
-                f"No outcome has the code '{parent}'; use the code of an outcome defined under "
-                f"'dimensions' ({known}).",
+                Message("framework.yaml_unknown_outcome", code=parent, known=known)
+                if known
+                else Message("framework.yaml_unknown_outcome_none", code=parent),
             )
             continue
         d, o, target = by_code[parent]
@@ -540,7 +494,11 @@ def _load_yaml(path: Path) -> Framework:
         return (*node_paths[node], name) if node else (name,)
 
     already_broken = bool(reader.problems)
-    for issue in validate_framework(fw, lambda node: f"line {reader.line(node_paths[node])}"):
+
+    def describe(node: Node) -> str:
+        return t("problem.line", n=reader.line(node_paths[node]))
+
+    for issue in validate_framework(fw, describe):
         if issue.field == "dimensions" and already_broken:
             continue  # "no indicator" only repeats a problem already reported
         where = field_path(issue.node, issue.field)
@@ -897,31 +855,24 @@ def _load_matrix(path: Path) -> Framework:
     except InputFileError as exc:
         raise _fail(
             path,
-            [replace(p, message=str(exc)) for p in exc.problems] or [Problem(str(path), str(exc))],
+            [replace(p, message=exc.message) for p in exc.problems]
+            or [Problem(str(path), exc.message)],
         ) from None
     for table in tables:
         header = _find_header(table.rows)
         if header is not None:
             return _read_matrix(path, table, header)
-    where = "sheet" if tables and tables[0].is_sheet else "file"
-    raise _fail(
-        path,
-        [
-            Problem(
-                str(path),
-                f"No {where} has a header row with an 'Indicateur' (or 'Indicator') column and "
-                f"another known column such as 'Code' or 'Cible' in its first {_HEADER_SCAN_ROWS} "
-                "rows; add a header row above the indicators.",
-            )
-        ],
+    key = (
+        "framework.no_header_sheet" if tables and tables[0].is_sheet else "framework.no_header_file"
     )
+    raise _fail(path, [Problem(str(path), Message(key, rows=_HEADER_SCAN_ROWS))])
 
 
 def _read_matrix(path: Path, table: spreadsheet.Table, header: _Header) -> Framework:
     sheet = table.name if table.is_sheet else None
     problems: list[Problem] = []
 
-    def problem(message: str, *, row: int | None, column: _Column | None) -> None:
+    def problem(message: str | Message, *, row: int | None, column: _Column | None) -> None:
         problems.append(
             Problem(
                 str(path), message, sheet=sheet, row=row, column=column.header if column else None
@@ -935,27 +886,12 @@ def _read_matrix(path: Path, table: spreadsheet.Table, header: _Header) -> Frame
     structure_ok = True
     if dim_cols == (None, None):
         structure_ok = False
-        problem(
-            "The header has no dimension column; add a column 'Dimension' (or 'Pilier', 'Axe') "
-            "naming the dimension of each indicator.",
-            row=header_row,
-            column=None,
-        )
+        problem(Message("framework.no_dimension_column"), row=header_row, column=None)
     if out_cols == (None, None):
         structure_ok = False
-        problem(
-            "The header has no outcome column; add a column 'Résultat' (or 'Effet', 'Objectif', "
-            "'Outcome') naming the outcome each indicator measures.",
-            row=header_row,
-            column=None,
-        )
+        problem(Message("framework.no_outcome_column"), row=header_row, column=None)
     if code_col is None:
-        problem(
-            "The header has no indicator code column; add a column 'Code' and give each "
-            "indicator a unique code such as 'D1.O1.I1'.",
-            row=header_row,
-            column=None,
-        )
+        problem(Message("framework.no_code_column"), row=header_row, column=None)
 
     def cell(values: Sequence[str], column: _Column | None) -> str:
         if column is None or column.index >= len(values):
@@ -986,10 +922,9 @@ def _read_matrix(path: Path, table: spreadsheet.Table, header: _Header) -> Frame
                 kwargs[name] = cell(values, header.find(name))
             for name in _YEAR_FIELDS:
                 column = header.find(name)
-                try:
-                    kwargs[name] = parse_year(cell(values, column))
-                except ValueError as exc:
-                    problem(str(exc), row=row_number, column=column)
+                kwargs[name], error = _read_year(cell(values, column))
+                if error is not None:
+                    problem(error, row=row_number, column=column)
             kwargs["extra"] = tuple(
                 (c.header, cell(values, c))
                 for c in header.columns
@@ -1030,7 +965,9 @@ def _read_matrix(path: Path, table: spreadsheet.Table, header: _Header) -> Frame
         (3, "text"): header.find("text"),
     }
     origins = assembly.origins
-    for found in validate_framework(assembly.framework, lambda node: f"row {origins[node]}"):
+    for found in validate_framework(
+        assembly.framework, lambda node: t("problem.row", n=origins[node])
+    ):
         if not found.node:
             problem(found.message, row=header_row, column=None)
             continue
@@ -1163,7 +1100,4 @@ def save_framework(fw: Framework, path: Path) -> None:
     elif suffix in (".xlsx", ".xlsm"):
         save_framework_xlsx(fw, path)
     else:
-        raise FrameworkError(
-            f"Cannot write a framework to '{Path(path).name}'; choose a .xlsx or .yaml file name.",
-            (),
-        )
+        raise FrameworkError(Message("framework.cannot_write", file=Path(path).name), ())

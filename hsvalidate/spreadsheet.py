@@ -2,7 +2,7 @@
 
 Why one module: attendance sheets, ballots and draft frameworks all arrive as
 spreadsheets, and the consensus workbook leaves as one.  Keeping openpyxl here means
-the traps measured in NOTES.md (text starting with ``=`` stored as a formula, control
+the traps in docs/spreadsheets-and-pdf.md (text starting with ``=`` stored as a formula, control
 characters that abort the save, merged cells read as blanks) are handled once.
 """
 
@@ -19,6 +19,7 @@ from typing import Any
 
 from hsvalidate.errors import InputFileError, Problem
 from hsvalidate.fileio import atomic_path
+from hsvalidate.i18n import Message
 
 CellValue = str | int | float | bool | None
 """What a written cell may hold."""
@@ -48,8 +49,8 @@ def read_tables(path: Path) -> list[Table]:
     path = Path(path)
     if not path.exists():
         raise InputFileError(
-            f"The file '{path}' does not exist; check the name and the folder.",
-            (Problem(str(path), "file not found"),),
+            Message("file.missing", file=str(path)),
+            (Problem(str(path), Message("file.not_found")),),
         )
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -57,8 +58,8 @@ def read_tables(path: Path) -> list[Table]:
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     raise InputFileError(
-        f"'{path.name}' is neither a .csv nor a .xlsx file; save it in one of these formats and try again.",
-        (Problem(str(path), "unsupported file type"),),
+        Message("file.unsupported", file=path.name),
+        (Problem(str(path), Message("file.unsupported_type")),),
     )
 
 
@@ -82,14 +83,15 @@ def _read_csv(path: Path) -> Table:
     try:
         raw = path.read_bytes()
     except OSError as exc:
+        reason = exc.strerror or str(exc)
         raise InputFileError(
-            f"The file '{path}' cannot be read ({exc.strerror}); close any program using it and try again.",
-            (Problem(str(path), "unreadable"),),
+            Message("file.cannot_read", file=str(path), reason=reason),
+            (Problem(str(path), Message("file.unreadable", reason=reason)),),
         ) from exc
     if b"\x00" in raw[:4096]:
         raise InputFileError(
-            f"'{path.name}' is not a text CSV file; export it again as 'CSV UTF-8' and try again.",
-            (Problem(str(path), "binary content in a .csv file"),),
+            Message("file.csv_binary", file=path.name),
+            (Problem(str(path), Message("file.csv_binary_content")),),
         )
     text = None
     for encoding in _CSV_ENCODINGS:
@@ -100,17 +102,17 @@ def _read_csv(path: Path) -> Table:
             continue
     if text is None:
         raise InputFileError(
-            f"'{path.name}' is neither UTF-8 nor Windows text; export it again as 'CSV UTF-8' and try again.",
-            (Problem(str(path), "unknown text encoding"),),
+            Message("file.csv_encoding", file=path.name),
+            (Problem(str(path), Message("file.csv_unknown_encoding")),),
         )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_guess_delimiter(text))
     try:
         rows = [[cell.strip() for cell in row] for row in reader]
     except csv.Error as exc:  # e.g. an unclosed quote swallowing the rest of the file
+        line = reader.line_num
         raise InputFileError(
-            f"'{path.name}' is not a well-formed CSV file near line {reader.line_num} ({exc}); "
-            "check the quotes there, or export it again from the spreadsheet.",
-            (Problem(str(path), "malformed CSV", row=reader.line_num),),
+            Message("file.csv_malformed", file=path.name, line=line, detail=str(exc)),
+            (Problem(str(path), Message("file.csv_malformed_here", detail=str(exc)), row=line),),
         ) from exc
     return Table(name=path.name, rows=rows, is_sheet=False)
 
@@ -141,9 +143,8 @@ def _read_xlsx(path: Path) -> list[Table]:
         workbook = load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise InputFileError(
-            f"'{path.name}' cannot be opened as an Excel workbook; open it in Excel or LibreOffice, "
-            "save it again as .xlsx, and try again.",
-            (Problem(str(path), f"not a valid .xlsx file ({type(exc).__name__})"),),
+            Message("file.xlsx_unreadable", file=path.name),
+            (Problem(str(path), Message("file.xlsx_invalid", kind=type(exc).__name__)),),
         ) from exc
     tables: list[Table] = []
     for sheet in workbook.worksheets:

@@ -18,7 +18,7 @@ parsed data in memory (TinyDB otherwise re-reads and re-parses the file on every
 operation) and writes through :func:`hsvalidate.fileio.write_atomic` (temporary file,
 fsync, ``os.replace``, folder fsync), so a power cut leaves the old file or the new one,
 never a mix.  TinyDB's own ``JSONStorage`` rewrites the file in place and was measured to
-leave unreadable files after kills (see ``NOTES.md``).  If a write fails, the in-memory
+leave unreadable files after kills (see ``docs/storage.md``).  If a write fails, the in-memory
 copy is restored from the last bytes that did reach the disk, so memory never runs ahead
 of the file.  Trade-off: each table write costs O(size of all tables); acceptable for a
 few hundred documents, wrong for ballots.

@@ -1,4 +1,4 @@
-"""Consensus statistics and classification: hand-computed tables, the METHOD.md worked example,
+"""Consensus statistics and classification: hand-computed tables, the docs/method.md worked example,
 and properties checked against an independent computation on random panels."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ FIGURES = (
 
 
 def test_worked_example_of_the_rand_ucla_manual() -> None:
-    """BMJ Open 2012;2:e001431, Table 1, as quoted in METHOD.md."""
+    """BMJ Open 2012;2:e001431, Table 1, as quoted in docs/method.md."""
     s = compute_stats(WORKED_EXAMPLE)
     assert (s.n, s.median, s.p30, s.p70) == (15, 7, 7, 8)
     assert (s.ipr, s.iprcp, s.ai) == (1, 7.5, 2.5)

@@ -59,7 +59,7 @@ def run(*args: str) -> Result:
     return result
 
 
-# -- an independent computation, written from METHOD.md without the package's code ----------
+# -- an independent computation, written from docs/method.md without the package's code -----
 
 
 def quantile(values: list[int], k: int, n: int) -> float:
