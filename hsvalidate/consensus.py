@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 PERCENTILE_METHOD = "linear interpolation between order statistics (Hyndman & Fan type 7)"
@@ -20,9 +20,6 @@ NO_CONSENSUS = "no consensus"
 BELOW_QUORUM = "below quorum"
 VERDICTS = (KEEP, DROP, NO_CONSENSUS, BELOW_QUORUM)
 """Every classification a result can get, whatever the rule."""
-
-RULES = ("ram", "percent", "likert")
-"""Classification rules a session can choose."""
 
 APPROPRIATE = "appropriate"
 UNCERTAIN = "uncertain"
@@ -107,6 +104,11 @@ class Rule:
     def __post_init__(self) -> None:
         if self.kind not in RULES:
             raise ValueError(f"unknown rule {self.kind!r}")
+
+    @property
+    def spec(self) -> RuleKind:
+        """The registered kind of this rule: how it classifies, on which scales, in what words."""
+        return RULES[self.kind]
 
     def for_groups(self) -> Rule:
         """The rule applied to one stakeholder group: its quorum is the per-group quorum."""
@@ -313,19 +315,101 @@ def likert_class(
     return NO_CONSENSUS
 
 
+# -- the registry of rules ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    """One consensus rule a session can choose, declared once.
+
+    Everything else takes a rule from here: the CLI's choices, the check of the scale,
+    the classification, and the sentence that describes the rule in the minutes and
+    the workbook (catalogue key ``text_key``, filled with ``text_values``; its name is
+    ``rule.name.<code>``).  Adding a rule is one entry below and its words in the
+    catalogue.
+    """
+
+    code: str
+    """Stable code stored in sessions and typed on the command line (``ram``)."""
+    classify: Callable[[Stats, Rule, Scale], str]
+    """The class of a result (``appropriate``, ``consensus in``…, or below quorum)."""
+    scales: tuple[int, ...]
+    """Highest scores of the scales the rule is defined on (9 for 1–9, 5 for 1–5)."""
+    default_agree_pct: float
+    """X, the share in a band needed for consensus, when the facilitator gives none."""
+    text_values: Callable[[Rule, Scale], dict[str, float | str]]
+    """Values of the rule's sentence: thresholds (numbers) and bands (``7–9``)."""
+
+    @property
+    def text_key(self) -> str:
+        """Catalogue key of the sentence stating the rule in full."""
+        return f"rule.{self.code}"
+
+    @property
+    def name_key(self) -> str:
+        """Catalogue key of the rule's short name."""
+        return f"rule.name.{self.code}"
+
+    def allows(self, scale: Scale) -> bool:
+        """Whether the rule is defined on ``scale``."""
+        return scale.high in self.scales
+
+
+def band_text(band: tuple[int, int]) -> str:
+    """``1–3`` for a band, ``3`` when it is a single score."""
+    low, high = band
+    return str(low) if low == high else f"{low}–{high}"
+
+
+def _bands(scale: Scale) -> dict[str, float | str]:
+    low, _, high = scale.bands
+    return {"low": band_text(low), "high": band_text(high)}
+
+
+RULES: dict[str, RuleKind] = {
+    kind.code: kind
+    for kind in (
+        RuleKind(
+            code="ram",
+            classify=lambda st, rule, scale: ram_class(st, scale=scale, quorum=rule.quorum),
+            scales=(9, 5),
+            default_agree_pct=70.0,
+            text_values=lambda rule, scale: _bands(scale),
+        ),
+        RuleKind(
+            code="percent",
+            classify=lambda st, rule, scale: percent_class(
+                st, agree_pct=rule.agree_pct, veto_pct=rule.veto_pct, quorum=rule.quorum
+            ),
+            scales=(9, 5),
+            default_agree_pct=70.0,
+            text_values=lambda rule, scale: {
+                "agree": rule.agree_pct,
+                "veto": rule.veto_pct,
+                **_bands(scale),
+            },
+        ),
+        RuleKind(
+            code="likert",
+            classify=lambda st, rule, scale: likert_class(
+                st, agree_pct=rule.agree_pct, max_iqr=rule.likert_iqr, quorum=rule.quorum
+            ),
+            scales=(5,),
+            default_agree_pct=75.0,
+            text_values=lambda rule, scale: {
+                "agree": rule.agree_pct,
+                "iqr": rule.likert_iqr,
+                **_bands(scale),
+            },
+        ),
+    )
+}
+"""Every rule a session can choose, by code; the first is the default."""
+
+
 def classify(stats: Stats, *, rule: Rule = Rule(), scale: Scale = Scale()) -> str:
     """The verdict (one of ``VERDICTS``) for a result under the session's rule."""
-    if rule.kind == "ram":
-        cls = ram_class(stats, scale=scale, quorum=rule.quorum)
-    elif rule.kind == "percent":
-        cls = percent_class(
-            stats, agree_pct=rule.agree_pct, veto_pct=rule.veto_pct, quorum=rule.quorum
-        )
-    else:
-        cls = likert_class(
-            stats, agree_pct=rule.agree_pct, max_iqr=rule.likert_iqr, quorum=rule.quorum
-        )
-    return _TO_VERDICT[cls]
+    return _TO_VERDICT[rule.spec.classify(stats, rule, scale)]
 
 
 @dataclass(frozen=True)

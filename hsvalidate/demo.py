@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hsvalidate import consensus
+from hsvalidate.exports import write_exports
 from hsvalidate.framework import Framework
 from hsvalidate.model import Ballot, Decision, Settings
 from hsvalidate.workshop import Workshop
@@ -256,7 +257,8 @@ def run_demo(
             ):
                 break
         decisions = _plenary(ws, rng)
-        workbook, minutes = ws.export(out_dir, lang=lang)
+        report = ws.build_report(lang=lang)
+        (_, workbook), (_, minutes) = write_exports(report, out_dir, ["xlsx", "pdf"])
         groups = dict(Counter(p.group for p in people))
         return DemoResult(
             out_dir=out_dir,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from hsvalidate.consensus import Rule, Scale
 from hsvalidate.framework import Text
 from hsvalidate.i18n import match_term, words_for
 
@@ -112,6 +113,25 @@ class Settings:
     """Stakeholder groups participants belong to."""
     lang: str = "fr"
     """Language of prompts and documents."""
+
+    @property
+    def scale(self) -> Scale:
+        """The rating scale these settings choose."""
+        return Scale(self.scale_min, self.scale_max)
+
+    @property
+    def consensus_rule(self) -> Rule:
+        """The consensus rule these settings choose, as ``consensus`` applies it."""
+        return Rule(
+            kind=self.rule,
+            agree_pct=self.agree_pct,
+            veto_pct=self.veto_pct,
+            quorum=self.quorum,
+            group_quorum=self.group_quorum,
+            per_group=self.per_group,
+            likert_iqr=self.likert_iqr,
+            stability_pct=self.stability_pct,
+        )
 
     def criterion_code(self, text: str) -> str | None:
         """The criterion a user named by code or by its label in either language.

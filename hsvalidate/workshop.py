@@ -9,14 +9,13 @@ figures to ``consensus`` and layout to ``exports``.
 from __future__ import annotations
 
 import functools
-import itertools
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hsvalidate import consensus
+from hsvalidate import consensus, tally
+from hsvalidate.tally import Feedback
 from hsvalidate.errors import (
     BallotError,
     InputFileError,
@@ -27,14 +26,9 @@ from hsvalidate.errors import (
 from hsvalidate.framework import Framework, Indicator, framework_from_dict, framework_to_dict
 from hsvalidate.model import Ballot, Decision, Participant, Round, Settings
 from hsvalidate.report import (
-    ALL_GROUPS,
     AttritionRow,
-    BallotRow,
-    CommentRow,
-    IndicatorResult,
     Report,
     ResultRow,
-    RoundSummary,
     StabilityRow,
 )
 from hsvalidate.sessions import (
@@ -75,18 +69,6 @@ class ImportSummary:
     """Records already present and left as they were."""
 
 
-@dataclass(frozen=True)
-class Feedback:
-    """What a participant sees about an indicator from the previous round (Delphi feedback)."""
-
-    stats: dict[str, consensus.Stats]
-    """Whole-panel figures by criterion (criteria nobody rated are absent)."""
-    own: dict[str, int | None]
-    """The participant's own previous rating by criterion (None: cannot judge)."""
-    comments: tuple[str, ...]
-    """Everyone's comments on the indicator, without names or codes."""
-
-
 class Workshop:
     """An open session: the operations a facilitator runs during the day."""
 
@@ -103,7 +85,6 @@ class Workshop:
             )
         self.framework: Framework = framework_from_dict(docs[0]["framework"])
         self.created_at: str = str(meta.get("created_at", ""))
-        self._frozen_ballots: dict[int, list[Ballot]] | None = None
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -170,6 +151,11 @@ class Workshop:
         self.close()
 
     @property
+    def exports_dir(self) -> Path:
+        """Where documents go unless the facilitator names a folder: inside the session."""
+        return Path(self.store.folder) / "exports"
+
+    @property
     def recovered_from(self) -> LockHolder | None:
         """The crashed process whose lock this session took over, if any."""
         return self.store.recovered_from
@@ -177,22 +163,12 @@ class Workshop:
     @property
     def scale(self) -> consensus.Scale:
         """The session's rating scale."""
-        return consensus.Scale(self.settings.scale_min, self.settings.scale_max)
+        return self.settings.scale
 
     @property
     def rule(self) -> consensus.Rule:
         """The session's classification rule."""
-        s = self.settings
-        return consensus.Rule(
-            kind=s.rule,
-            agree_pct=s.agree_pct,
-            veto_pct=s.veto_pct,
-            quorum=s.quorum,
-            group_quorum=s.group_quorum,
-            per_group=s.per_group,
-            likert_iqr=s.likert_iqr,
-            stability_pct=s.stability_pct,
-        )
+        return self.settings.consensus_rule
 
     # -- participants --------------------------------------------------------------------
 
@@ -352,12 +328,7 @@ class Workshop:
         elif number == 1:
             codes = all_codes
         else:
-            verdicts = self.indicator_verdicts(rounds[-1].number)
-            codes = [
-                c
-                for c in all_codes
-                if verdicts.get(c) in (consensus.NO_CONSENSUS, consensus.BELOW_QUORUM)
-            ]
+            codes = tally.carried_forward(self.snapshot(), rounds[-1].number)
             if not codes:
                 raise RoundError(
                     f"Every indicator rated in round {rounds[-1].number} reached consensus, so no "
@@ -476,60 +447,33 @@ class Workshop:
 
     def ballots(self, round_no: int) -> list[Ballot]:
         """The ballots that count in a round: the latest per participant and indicator."""
-        if self._frozen_ballots is not None and round_no in self._frozen_ballots:
-            return self._frozen_ballots[round_no]
-        latest: dict[tuple[str, str], Ballot] = {}
-        for doc in self.store.ballots(round_no):
-            ballot = Ballot.from_dict(doc)
-            latest[(ballot.participant, ballot.indicator)] = ballot
-        return list(latest.values())
+        return list(tally.latest_ballots(Ballot.from_dict(d) for d in self.store.ballots(round_no)))
+
+    def snapshot(self) -> tally.Snapshot:
+        """The session as it stands now, read from the store once.
+
+        Every figure computed from one snapshot describes the same moment, even while
+        another window records ballots.
+        """
+        rounds = tuple(self.rounds())
+        return tally.Snapshot(
+            name=self.name,
+            settings=self.settings,
+            framework=self.framework,
+            participants=tuple(self.participants()),
+            rounds=rounds,
+            ballots={r.number: tuple(self.ballots(r.number)) for r in rounds},
+            decisions=tuple(self.decisions()),
+            created_at=self.created_at,
+        )
 
     def pending(self, participant: str) -> list[Indicator]:
-        """Indicators of the open round this participant has not rated yet, in framework order.
-
-        This is what makes an interrupted ballot resume where it stopped.
-        """
-        rnd = self.open_round()
-        if rnd is None:
-            return []
-        code = self.participant(participant).code
-        done = {b.indicator for b in self.ballots(rnd.number) if b.participant == code}
-        return [
-            ind
-            for ind in self.framework.indicators()
-            if ind.code in rnd.indicators and ind.code not in done
-        ]
+        """Indicators of the open round this participant has not rated yet, in framework order."""
+        return tally.pending(self.snapshot(), self.participant(participant).code)
 
     def feedback(self, participant: str) -> dict[str, Feedback]:
-        """Last round's figures, own ratings and comments for the open round's indicators.
-
-        Empty in round 1, when there is nothing to feed back yet.
-        """
-        rnd = self.open_round()
-        if rnd is None or rnd.number <= 1:
-            return {}
-        previous = rnd.number - 1
-        code = self.participant(participant).code
-        ballots = self.ballots(previous)
-        own = {b.indicator: b.ratings for b in ballots if b.participant == code}
-        comments: dict[str, list[str]] = defaultdict(list)
-        for b in ballots:
-            if b.comment:
-                comments[b.indicator].append(b.comment)
-        out: dict[str, Feedback] = {}
-        for row in self.results(previous, by_group=False):
-            if row.stats.n == 0 or row.indicator not in rnd.indicators:
-                continue
-            entry = out.setdefault(
-                row.indicator,
-                Feedback(
-                    stats={},
-                    own=dict(own.get(row.indicator, {})),
-                    comments=tuple(comments[row.indicator]),
-                ),
-            )
-            entry.stats[row.criterion] = row.stats
-        return out
+        """Last round's figures, own ratings and comments for the open round's indicators."""
+        return tally.feedback(self.snapshot(), self.participant(participant).code)
 
     def import_ballots(self, path: Path, *, source: str = "import") -> ImportSummary:
         """Record ballots from a tidy file: participant, indicator, criterion, score, comment.
@@ -665,263 +609,32 @@ class Workshop:
 
     # -- results -------------------------------------------------------------------------
 
-    def _groups(self) -> list[str]:
-        """Stakeholder groups of the present participants, in a stable order."""
-        return sorted({p.group for p in self.participants() if p.present and p.group})
-
     def results(self, round_no: int | None = None, *, by_group: bool = True) -> list[ResultRow]:
-        """Figures for every round (or one) × indicator × criterion, whole panel and per group.
-
-        Group figures are always computed, because the per-group quorum, the per-group
-        rule and the "important to one group" flag decide the whole panel's verdict;
-        ``by_group`` only chooses whether their rows are returned.
-        """
-        rounds = [self._round(round_no)] if round_no is not None else self.rounds()
-        participants = [p for p in self.participants() if p.present]
-        group_of = {p.code: p.group for p in self.participants()}
-        groups = self._groups()
-        members = {g: sum(1 for p in participants if p.group == g) for g in groups}
-        scale, rule = self.scale, self.rule
-        group_rule = rule.for_groups()
-        rows: list[ResultRow] = []
-        for rnd in rounds:
-            by_indicator: dict[str, list[Ballot]] = defaultdict(list)
-            for ballot in self.ballots(rnd.number):
-                by_indicator[ballot.indicator].append(ballot)
-            for code in rnd.indicators:
-                ballots = by_indicator.get(code, [])
-                version = max((b.version for b in ballots), default=1)
-                for criterion in self.settings.criteria:
-                    answers: dict[str, list[int | None]] = {ALL_GROUPS: []}
-                    for g in groups:
-                        answers[g] = []
-                    for b in ballots:
-                        if criterion.code in b.ratings:
-                            score = b.ratings[criterion.code]
-                            answers[ALL_GROUPS].append(score)
-                            group = group_of.get(b.participant, "")
-                            if group in answers and group != ALL_GROUPS:
-                                answers[group].append(score)
-                    stats = {
-                        g: consensus.compute_stats(
-                            values,
-                            scale=scale,
-                            expected=max(
-                                len(participants) if g == ALL_GROUPS else members[g], len(values)
-                            ),
-                        )
-                        for g, values in answers.items()
-                    }
-                    group_stats = {g: st for g, st in stats.items() if g != ALL_GROUPS}
-                    panel = consensus.decide(stats[ALL_GROUPS], group_stats, rule=rule, scale=scale)
-                    for g, st in stats.items():
-                        if g != ALL_GROUPS and not by_group:
-                            continue
-                        applied = rule if g == ALL_GROUPS else group_rule
-                        rows.append(
-                            ResultRow(
-                                round=rnd.number,
-                                indicator=code,
-                                version=version,
-                                criterion=criterion.code,
-                                group=g,
-                                stats=st,
-                                verdict=panel.verdict
-                                if g == ALL_GROUPS
-                                else consensus.classify(st, rule=applied, scale=scale),
-                                ram_class=consensus.ram_class(
-                                    st, scale=scale, quorum=applied.quorum
-                                ),
-                                percent_class=consensus.percent_class(
-                                    st,
-                                    agree_pct=rule.agree_pct,
-                                    veto_pct=rule.veto_pct,
-                                    quorum=applied.quorum,
-                                ),
-                                important_to=panel.important_to if g == ALL_GROUPS else "",
-                            )
-                        )
-        return rows
+        """Figures for every round (or one) × indicator × criterion, whole panel and per group."""
+        if round_no is not None:
+            self._round(round_no)  # an unknown round is an error, not an empty table
+        return tally.results(self.snapshot(), round_no, by_group=by_group)
 
     def stability(self) -> list[StabilityRow]:
         """Band changes of the same participants between each pair of consecutive rounds."""
-        rounds = self.rounds()
-        group_of = {p.code: p.group for p in self.participants()}
-        groups = self._groups()
-        scale, threshold = self.scale, self.settings.stability_pct
-        rows: list[StabilityRow] = []
-        for before, after in itertools.pairwise(rounds):
-            earlier = {(b.participant, b.indicator): b for b in self.ballots(before.number)}
-            later = {(b.participant, b.indicator): b for b in self.ballots(after.number)}
-            for code in after.indicators:
-                if code not in before.indicators:
-                    continue
-                for criterion in self.settings.criteria:
-                    pairs: dict[str, list[tuple[int, int]]] = {ALL_GROUPS: []}
-                    for g in groups:
-                        pairs[g] = []
-                    for (participant, indicator), b in later.items():
-                        a = earlier.get((participant, indicator))
-                        if indicator != code or a is None:
-                            continue
-                        x, y = a.ratings.get(criterion.code), b.ratings.get(criterion.code)
-                        if x is None or y is None:
-                            continue
-                        pairs[ALL_GROUPS].append((x, y))
-                        group = group_of.get(participant, "")
-                        if group in pairs and group != ALL_GROUPS:
-                            pairs[group].append((x, y))
-                    rows.extend(
-                        StabilityRow(
-                            round=after.number,
-                            previous_round=before.number,
-                            indicator=code,
-                            criterion=criterion.code,
-                            group=g,
-                            stability=consensus.compute_stability(
-                                values, scale=scale, threshold_pct=threshold
-                            ),
-                        )
-                        for g, values in pairs.items()
-                    )
-        return rows
+        return tally.stability(self.snapshot())
 
     def attrition(self) -> list[AttritionRow]:
         """Invited, present and rating participants per round, overall and per group."""
-        people = self.participants()
-        groups = sorted({p.group for p in people if p.group})
-        rows: list[AttritionRow] = []
-        for rnd in self.rounds():
-            raters = {b.participant for b in self.ballots(rnd.number)}
-            for g in [ALL_GROUPS, *groups]:
-                members = [p for p in people if g == ALL_GROUPS or p.group == g]
-                rows.append(
-                    AttritionRow(
-                        round=rnd.number,
-                        group=g,
-                        invited=len(members),
-                        present=sum(1 for p in members if p.present),
-                        rating=sum(1 for p in members if p.code in raters),
-                    )
-                )
-        return rows
+        return tally.attrition(self.snapshot())
 
     def indicator_verdicts(self, round_no: int) -> dict[str, str]:
         """Each indicator's combined verdict in a round (whole panel)."""
-        return _combine_by_indicator(self.results(round_no, by_group=False))
+        return tally.indicator_verdicts(self.snapshot(), round_no)
 
     def build_report(self, *, lang: str | None = None, show_names: bool = False) -> Report:
-        """Compute everything the exports show, once, so workbook and minutes agree.
-
-        The journals are read once and held for the duration: every table of the report
-        then describes the same moment, even while another window records ballots.
-        """
-        self._frozen_ballots = {r.number: self.ballots(r.number) for r in self.rounds()}
-        try:
-            return self._build_report(lang=lang, show_names=show_names)
-        finally:
-            self._frozen_ballots = None
-
-    def _build_report(self, *, lang: str | None, show_names: bool) -> Report:
-        participants = self.participants()
-        group_of = {p.code: p.group for p in participants}
-        rounds = self.rounds()
-        results = tuple(self.results())
-        summaries: list[RoundSummary] = []
-        indicator_results: list[IndicatorResult] = []
-        comments: list[CommentRow] = []
-        ballot_rows: list[BallotRow] = []
-        for rnd in rounds:
-            ballots = self.ballots(rnd.number)
-            summaries.append(
-                RoundSummary(
-                    round=rnd,
-                    n_invited=len(participants),
-                    n_present=sum(1 for p in participants if p.present),
-                    n_rating=len({b.participant for b in ballots}),
-                    n_ballots=len(ballots),
-                )
-            )
-            panel_rows = [r for r in results if r.round == rnd.number and r.group == ALL_GROUPS]
-            verdicts = _combine_by_indicator(panel_rows)
-            flagged: dict[str, list[str]] = defaultdict(list)
-            for row in panel_rows:
-                if row.important_to and row.important_to not in flagged[row.indicator]:
-                    flagged[row.indicator].append(row.important_to)
-            counts = Counter(b.indicator for b in ballots)
-            indicator_results.extend(
-                IndicatorResult(
-                    round=rnd.number,
-                    indicator=code,
-                    verdict=verdicts.get(code, consensus.BELOW_QUORUM),
-                    n_ballots=counts[code],
-                    important_to=", ".join(flagged[code]),
-                )
-                for code in rnd.indicators
-            )
-            order = {c: i for i, c in enumerate(rnd.indicators)}
-            for b in sorted(ballots, key=lambda b: (order.get(b.indicator, 0), b.participant)):
-                if b.comment:
-                    comments.append(
-                        CommentRow(
-                            round=rnd.number,
-                            indicator=b.indicator,
-                            participant=b.participant,
-                            group=group_of.get(b.participant, ""),
-                            text=b.comment,
-                        )
-                    )
-                ballot_rows.extend(
-                    BallotRow(
-                        round=rnd.number,
-                        indicator=b.indicator,
-                        version=b.version,
-                        participant=b.participant,
-                        group=group_of.get(b.participant, ""),
-                        criterion=criterion,
-                        score=score,
-                        source=b.source,
-                        recorded_at=b.recorded_at,
-                    )
-                    for criterion, score in b.ratings.items()
-                )
-        return Report(
-            session=self.name,
+        """Compute everything the documents show, from one snapshot, so that they agree."""
+        return tally.build_report(
+            self.snapshot(),
             lang=lang or self.settings.lang,
-            framework=self.framework,
-            criteria=self.settings.criteria,
-            scale=self.scale,
-            rule=self.rule,
-            percentile_method=consensus.PERCENTILE_METHOD,
-            participants=tuple(participants),
-            rounds=tuple(summaries),
-            results=results,
-            indicator_results=tuple(indicator_results),
-            comments=tuple(comments),
-            ballots=tuple(ballot_rows),
-            decisions=tuple(self.decisions()),
-            created_at=self.created_at,
-            generated_at=now_iso(),
             show_names=show_names,
-            stability=tuple(self.stability()),
-            attrition=tuple(self.attrition()),
+            generated_at=now_iso(),
         )
-
-    def export(
-        self, out_dir: Path, *, lang: str | None = None, show_names: bool = False
-    ) -> tuple[Path, Path]:
-        """Write the consensus workbook and the minutes into ``out_dir``; returns their paths."""
-        from hsvalidate.exports.pdf import write_minutes
-        from hsvalidate.exports.xlsx import write_consensus_workbook
-
-        report = self.build_report(lang=lang, show_names=show_names)
-        suffix = "-names" if show_names else ""
-        stem = f"{self.name}-{report.lang}{suffix}"
-        workbook = Path(out_dir) / f"{stem}-consensus.xlsx"
-        minutes = Path(out_dir) / f"{stem}-minutes.pdf"
-        write_consensus_workbook(report, workbook)
-        write_minutes(report, minutes)
-        return workbook, minutes
 
 
 _PARTICIPANT_HEADERS: dict[str, tuple[str, ...]] = {
@@ -963,14 +676,6 @@ _BALLOT_HEADERS: dict[str, tuple[str, ...]] = {
     "score": ("score", "note", "rating", "vote"),
     "comment": ("comment", "commentaire", "commentaires", "comments", "remarque"),
 }
-
-
-def _combine_by_indicator(rows: Iterable[ResultRow]) -> dict[str, str]:
-    """Each indicator's verdict over its criteria, from whole-panel rows of one round."""
-    per: dict[str, list[str]] = defaultdict(list)
-    for row in rows:
-        per[row.indicator].append(row.verdict)
-    return {code: consensus.combine_verdicts(v) for code, v in per.items()}
 
 
 def _key(text: str) -> str:

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
 
 import click
 
-from hsvalidate.cli._common import forced_language, open_workshop, session_options
+from hsvalidate.cli._common import (
+    command,
+    forced_language,
+    open_workshop,
+    option,
+    session_options,
+)
 from hsvalidate.cli.session import describe_rule
 from hsvalidate.consensus import PERCENTILE_METHOD
+from hsvalidate.exports import EXPORTERS, default_formats, write_exports
+from hsvalidate.exports.tidy import write_csv
+from hsvalidate.i18n import t
 from hsvalidate.report import (
     ALL_GROUPS,
     ATTRITION_COLUMNS,
@@ -70,32 +77,6 @@ def _plain_table(columns: Sequence[str], records: list[Record]) -> list[str]:
     lines.append("-" * len(lines[0]))
     lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
     return lines
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def write_csv(columns: Sequence[str], records: list[Record], stream: TextIO) -> None:
-    """Tidy CSV: figures unrounded (Python's shortest round-trip form), empty for no figure.
-
-    Text that a spreadsheet would run as a formula (a group typed as ``=…``) is
-    prefixed with a quote, as OWASP recommends for CSV exports of user text.
-    """
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(columns)
-    for record in records:
-        row: list[str] = []
-        for column in columns:
-            value = record[column]
-            if value is None:
-                row.append("")
-            elif isinstance(value, bool):
-                row.append("true" if value else "false")
-            elif isinstance(value, str):
-                row.append("'" + value if value.startswith(_FORMULA_START) else value)
-            else:
-                row.append(repr(value))
-        writer.writerow(row)
 
 
 @click.command()
@@ -183,35 +164,35 @@ def results(
         click.echo(f"Percentiles: {PERCENTILE_METHOD}.")
 
 
-@click.command()
-@click.option(
+@command(help="export.help")
+@option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder for the files (default: the session's exports/ folder).",
+    metavar="meta.folder",
+    help="export.help.out",
 )
-@click.option(
-    "--show-names",
-    is_flag=True,
-    help="Let names appear beside participant codes (confidential; off by default).",
+@option(
+    "--format",
+    "formats",
+    type=click.Choice(list(EXPORTERS)),
+    multiple=True,
+    help="export.help.format",
 )
+@option("--show-names", is_flag=True, help="export.help.show_names")
 @session_options
 def export(
     out_dir: Path | None,
+    formats: tuple[str, ...],
     show_names: bool,
     session_name: str | None,
     sessions_dir: Path | None,
 ) -> None:
-    """Write the consensus workbook (xlsx) and the validation minutes (pdf).
-
-    Can be run at any time; the files show the state of the session at that moment.
-    Ratings appear with participant codes only, unless --show-names is given.
-
-    Example: hsvalidate export --lang en --out "C:/Users/awa/Desktop/atelier"
-    """
+    """Write the documents the secretariat takes home, each format from the exporter registry."""
     with open_workshop(session_name, sessions_dir, writable=False) as ws:
-        target = out_dir if out_dir is not None else ws.store.folder / "exports"  # type: ignore[operator]
-        workbook, minutes = ws.export(target, lang=forced_language(), show_names=show_names)
-        click.echo(f"Workbook: {workbook}")
-        click.echo(f"Minutes:  {minutes}")
+        report = ws.build_report(lang=forced_language(), show_names=show_names)
+        target = out_dir if out_dir is not None else ws.exports_dir
+        chosen = list(dict.fromkeys(formats)) or default_formats()
+        for exporter, path in write_exports(report, target, chosen):
+            click.echo(t("export.written", what=t(exporter.label_key), path=path))

@@ -7,15 +7,16 @@ Nothing here imports openpyxl or reportlab; ``xlsx`` and ``pdf`` import them laz
 
 from __future__ import annotations
 
-from hsvalidate.consensus import Rule, Scale, ipras_constants
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hsvalidate.consensus import Rule, Scale, band_text, ipras_constants
+from hsvalidate.errors import HsValidateError
+from hsvalidate.i18n import Message
 from hsvalidate.i18n.documents import doc_text, format_date_range, format_number, group_label
 from hsvalidate.report import Report
-
-
-def band_text(band: tuple[int, int]) -> str:
-    """``1–3`` for a band, ``3`` when it is a single score."""
-    low, high = band
-    return str(low) if low == high else f"{low}–{high}"
 
 
 def scale_text(scale: Scale, lang: str) -> str:
@@ -31,26 +32,12 @@ def scale_text(scale: Scale, lang: str) -> str:
 
 def rule_text(rule: Rule, scale: Scale, lang: str) -> str:
     """The consensus rule in words, with its thresholds, as decided before round 1."""
-    low, _, high = scale.bands
-    if rule.kind == "percent":
-        return doc_text(
-            "rule.percent",
-            lang,
-            agree=format_number(rule.agree_pct, lang),
-            veto=format_number(rule.veto_pct, lang),
-            low=band_text(low),
-            high=band_text(high),
-        )
-    if rule.kind == "likert":
-        return doc_text(
-            "rule.likert",
-            lang,
-            agree=format_number(rule.agree_pct, lang),
-            iqr=format_number(rule.likert_iqr, lang, digits=2),
-            low=band_text(low),
-            high=band_text(high),
-        )
-    return doc_text("rule.ram", lang, low=band_text(low), high=band_text(high))
+    spec = rule.spec
+    values = {
+        name: format_number(value, lang, digits=2) if isinstance(value, float) else value
+        for name, value in spec.text_values(rule, scale).items()
+    }
+    return doc_text(spec.text_key, lang, **values)
 
 
 def rule_details(rule: Rule, scale: Scale, lang: str) -> list[str]:
@@ -116,3 +103,83 @@ def rated_codes(report: Report) -> list[str]:
     rated = {r.indicator for r in report.results} | {r.indicator for r in report.indicator_results}
     ordered = [ind.code for ind in report.framework.indicators() if ind.code in rated]
     return ordered + sorted(rated - set(ordered))
+
+
+# -- the registry of export formats -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """One kind of file the secretariat can take home, declared once.
+
+    The CLI offers the formats of ``EXPORTERS`` and calls ``write``; nothing else
+    branches on a format's name.  Adding a format is one entry here, a module with its
+    writer, and its words (``export.<name>``) in the catalogue.
+    """
+
+    name: str
+    """Format name on the command line (``--format xlsx``)."""
+    suffix: str
+    """End of the file name, after the session and language (``-consensus.xlsx``)."""
+    target: str
+    """``module:function`` writing ``(report, path)``; imported only when used, so that
+    ``--help`` never loads openpyxl or reportlab."""
+    default: bool = True
+    """Written by a plain ``hsvalidate export``."""
+
+    @property
+    def label_key(self) -> str:
+        """Catalogue key of what the file is (« Classeur de consensus »)."""
+        return f"export.{self.name}"
+
+    def write(self, report: Report, path: Path) -> None:
+        """Write the report in this format to ``path``."""
+        module, function = self.target.split(":")
+        getattr(importlib.import_module(module), function)(report, path)
+
+
+EXPORTERS: dict[str, Exporter] = {
+    e.name: e
+    for e in (
+        Exporter("xlsx", "-consensus.xlsx", "hsvalidate.exports.xlsx:write_consensus_workbook"),
+        Exporter("pdf", "-minutes.pdf", "hsvalidate.exports.pdf:write_minutes"),
+        Exporter("csv", "-results.csv", "hsvalidate.exports.tidy:write_results_csv", default=False),
+        Exporter(
+            "json", "-results.json", "hsvalidate.exports.tidy:write_results_json", default=False
+        ),
+    )
+}
+"""Every export format, in the order files are listed."""
+
+
+def default_formats() -> list[str]:
+    """The formats a plain ``export`` writes: the workbook and the minutes."""
+    return [name for name, exporter in EXPORTERS.items() if exporter.default]
+
+
+def export_path(report: Report, exporter: Exporter, out_dir: Path) -> Path:
+    """Where a format is written: ``<session>-<lang>[-names]<suffix>`` in ``out_dir``.
+
+    The language and the names flag are in the name so that the French and English
+    files, and a named copy, never overwrite each other.
+    """
+    names = "-names" if report.show_names else ""
+    return Path(out_dir) / f"{report.session}-{report.lang}{names}{exporter.suffix}"
+
+
+def write_exports(
+    report: Report, out_dir: Path, formats: Sequence[str]
+) -> list[tuple[Exporter, Path]]:
+    """Write the report in each format asked for; returns what was written where."""
+    unknown = [f for f in formats if f not in EXPORTERS]
+    if unknown:
+        raise HsValidateError(
+            Message("export.unknown_format", name=unknown[0], known=", ".join(EXPORTERS))
+        )
+    written: list[tuple[Exporter, Path]] = []
+    for name in formats:
+        exporter = EXPORTERS[name]
+        path = export_path(report, exporter, out_dir)
+        exporter.write(report, path)
+        written.append((exporter, path))
+    return written

@@ -1,0 +1,393 @@
+"""Tallying: figures, verdicts, stability, attrition and feedback as pure functions of a snapshot.
+
+Why a snapshot: every table of a report must describe the same moment, even while
+another window records ballots.  The service reads the store once into a frozen
+``Snapshot``; everything here is computed from it, with no store and no ordering trick,
+so the tests (and any script) can build a snapshot by hand and get the same figures.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from hsvalidate import consensus
+from hsvalidate.framework import Framework, Indicator
+from hsvalidate.model import Ballot, Decision, Participant, Round, Settings
+from hsvalidate.report import (
+    ALL_GROUPS,
+    AttritionRow,
+    BallotRow,
+    CommentRow,
+    IndicatorResult,
+    Report,
+    ResultRow,
+    RoundSummary,
+    StabilityRow,
+)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A session as it stood at one moment: what every figure is computed from."""
+
+    name: str
+    """Session name."""
+    settings: Settings
+    framework: Framework
+    participants: tuple[Participant, ...]
+    """Registered participants in code order."""
+    rounds: tuple[Round, ...]
+    """Every round, first to last."""
+    ballots: Mapping[int, tuple[Ballot, ...]] = field(default_factory=dict)
+    """Round number → the ballots that count (the latest per participant and indicator)."""
+    decisions: tuple[Decision, ...] = ()
+    """Plenary decisions in the order they were taken."""
+    created_at: str = ""
+    """When the session was created (ISO)."""
+
+    @property
+    def scale(self) -> consensus.Scale:
+        """The session's rating scale."""
+        return self.settings.scale
+
+    @property
+    def rule(self) -> consensus.Rule:
+        """The session's consensus rule."""
+        return self.settings.consensus_rule
+
+    def round_ballots(self, number: int) -> tuple[Ballot, ...]:
+        """The ballots that count in round ``number`` (none for an unknown round)."""
+        return self.ballots.get(number, ())
+
+    def open_round(self) -> Round | None:
+        """The round currently open, if any."""
+        return next((r for r in self.rounds if r.status == "open"), None)
+
+    def groups(self) -> list[str]:
+        """Stakeholder groups of the present participants, in a stable order."""
+        return sorted({p.group for p in self.participants if p.present and p.group})
+
+
+def latest_ballots(ballots: Iterable[Ballot]) -> tuple[Ballot, ...]:
+    """The ballots that count: a later ballot by the same participant on the same indicator wins.
+
+    Both stay in the journal as an audit trail; only the latest is tallied.
+    """
+    latest: dict[tuple[str, str], Ballot] = {}
+    for ballot in ballots:
+        latest[(ballot.participant, ballot.indicator)] = ballot
+    return tuple(latest.values())
+
+
+def results(
+    snap: Snapshot, round_no: int | None = None, *, by_group: bool = True
+) -> list[ResultRow]:
+    """Figures for every round (or one) × indicator × criterion, whole panel and per group.
+
+    Group figures are always computed, because the per-group quorum, the per-group
+    rule and the "important to one group" flag decide the whole panel's verdict;
+    ``by_group`` only chooses whether their rows are returned.
+    """
+    rounds = [r for r in snap.rounds if round_no is None or r.number == round_no]
+    present = [p for p in snap.participants if p.present]
+    group_of = {p.code: p.group for p in snap.participants}
+    groups = snap.groups()
+    members = {g: sum(1 for p in present if p.group == g) for g in groups}
+    scale, rule = snap.scale, snap.rule
+    group_rule = rule.for_groups()
+    rows: list[ResultRow] = []
+    for rnd in rounds:
+        by_indicator: dict[str, list[Ballot]] = defaultdict(list)
+        for ballot in snap.round_ballots(rnd.number):
+            by_indicator[ballot.indicator].append(ballot)
+        for code in rnd.indicators:
+            ballots = by_indicator.get(code, [])
+            version = max((b.version for b in ballots), default=1)
+            for criterion in snap.settings.criteria:
+                answers: dict[str, list[int | None]] = {ALL_GROUPS: [], **{g: [] for g in groups}}
+                for b in ballots:
+                    if criterion.code in b.ratings:
+                        score = b.ratings[criterion.code]
+                        answers[ALL_GROUPS].append(score)
+                        group = group_of.get(b.participant, "")
+                        if group in answers and group != ALL_GROUPS:
+                            answers[group].append(score)
+                stats = {
+                    g: consensus.compute_stats(
+                        values,
+                        scale=scale,
+                        expected=max(len(present) if g == ALL_GROUPS else members[g], len(values)),
+                    )
+                    for g, values in answers.items()
+                }
+                group_stats = {g: st for g, st in stats.items() if g != ALL_GROUPS}
+                panel = consensus.decide(stats[ALL_GROUPS], group_stats, rule=rule, scale=scale)
+                for g, st in stats.items():
+                    if g != ALL_GROUPS and not by_group:
+                        continue
+                    applied = rule if g == ALL_GROUPS else group_rule
+                    rows.append(
+                        ResultRow(
+                            round=rnd.number,
+                            indicator=code,
+                            version=version,
+                            criterion=criterion.code,
+                            group=g,
+                            stats=st,
+                            verdict=panel.verdict
+                            if g == ALL_GROUPS
+                            else consensus.classify(st, rule=applied, scale=scale),
+                            ram_class=consensus.ram_class(st, scale=scale, quorum=applied.quorum),
+                            percent_class=consensus.percent_class(
+                                st,
+                                agree_pct=rule.agree_pct,
+                                veto_pct=rule.veto_pct,
+                                quorum=applied.quorum,
+                            ),
+                            important_to=panel.important_to if g == ALL_GROUPS else "",
+                        )
+                    )
+    return rows
+
+
+def stability(snap: Snapshot) -> list[StabilityRow]:
+    """Band changes of the same participants between each pair of consecutive rounds.
+
+    One pass over each round's ballots: pairs are found by (participant, indicator).
+    """
+    group_of = {p.code: p.group for p in snap.participants}
+    groups = snap.groups()
+    scale, threshold = snap.scale, snap.rule.stability_pct
+    rows: list[StabilityRow] = []
+    for before, after in itertools.pairwise(snap.rounds):
+        earlier = {(b.participant, b.indicator): b for b in snap.round_ballots(before.number)}
+        later_by_indicator: dict[str, list[Ballot]] = defaultdict(list)
+        for b in snap.round_ballots(after.number):
+            later_by_indicator[b.indicator].append(b)
+        for code in after.indicators:
+            if code not in before.indicators:
+                continue
+            for criterion in snap.settings.criteria:
+                pairs: dict[str, list[tuple[int, int]]] = {
+                    ALL_GROUPS: [],
+                    **{g: [] for g in groups},
+                }
+                for b in later_by_indicator.get(code, ()):
+                    a = earlier.get((b.participant, code))
+                    if a is None:
+                        continue
+                    x, y = a.ratings.get(criterion.code), b.ratings.get(criterion.code)
+                    if x is None or y is None:
+                        continue
+                    pairs[ALL_GROUPS].append((x, y))
+                    group = group_of.get(b.participant, "")
+                    if group in pairs and group != ALL_GROUPS:
+                        pairs[group].append((x, y))
+                rows.extend(
+                    StabilityRow(
+                        round=after.number,
+                        previous_round=before.number,
+                        indicator=code,
+                        criterion=criterion.code,
+                        group=g,
+                        stability=consensus.compute_stability(
+                            values, scale=scale, threshold_pct=threshold
+                        ),
+                    )
+                    for g, values in pairs.items()
+                )
+    return rows
+
+
+def attrition(snap: Snapshot) -> list[AttritionRow]:
+    """Invited, present and rating participants per round, overall and per group."""
+    people = snap.participants
+    groups = sorted({p.group for p in people if p.group})
+    rows: list[AttritionRow] = []
+    for rnd in snap.rounds:
+        raters = {b.participant for b in snap.round_ballots(rnd.number)}
+        for g in [ALL_GROUPS, *groups]:
+            members = [p for p in people if g == ALL_GROUPS or p.group == g]
+            rows.append(
+                AttritionRow(
+                    round=rnd.number,
+                    group=g,
+                    invited=len(members),
+                    present=sum(1 for p in members if p.present),
+                    rating=sum(1 for p in members if p.code in raters),
+                )
+            )
+    return rows
+
+
+def combine_by_indicator(rows: Iterable[ResultRow]) -> dict[str, str]:
+    """Each indicator's verdict over its criteria, from whole-panel rows of one round."""
+    per: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        per[row.indicator].append(row.verdict)
+    return {code: consensus.combine_verdicts(v) for code, v in per.items()}
+
+
+def indicator_verdicts(snap: Snapshot, round_no: int) -> dict[str, str]:
+    """Each indicator's combined verdict in a round (whole panel)."""
+    return combine_by_indicator(results(snap, round_no, by_group=False))
+
+
+def carried_forward(snap: Snapshot, round_no: int) -> list[str]:
+    """Indicators a round leaves for the next one: those without consensus or below quorum.
+
+    This is the Delphi rule: later rounds re-rate only what the panel has not settled.
+    """
+    verdicts = indicator_verdicts(snap, round_no)
+    unsettled = (consensus.NO_CONSENSUS, consensus.BELOW_QUORUM)
+    return [i.code for i in snap.framework.indicators() if verdicts.get(i.code) in unsettled]
+
+
+def pending(snap: Snapshot, participant: str) -> list[Indicator]:
+    """Indicators of the open round this participant has not rated yet, in framework order.
+
+    This is what makes an interrupted ballot resume where it stopped.
+    """
+    rnd = snap.open_round()
+    if rnd is None:
+        return []
+    done = {b.indicator for b in snap.round_ballots(rnd.number) if b.participant == participant}
+    return [
+        ind
+        for ind in snap.framework.indicators()
+        if ind.code in rnd.indicators and ind.code not in done
+    ]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What a participant sees about an indicator from the previous round (Delphi feedback)."""
+
+    stats: dict[str, consensus.Stats]
+    """Whole-panel figures by criterion (criteria nobody rated are absent)."""
+    own: dict[str, int | None]
+    """The participant's own previous rating by criterion (None: cannot judge)."""
+    comments: tuple[str, ...]
+    """Everyone's comments on the indicator, without names or codes."""
+
+
+def feedback(snap: Snapshot, participant: str) -> dict[str, Feedback]:
+    """Last round's figures, own ratings and comments for the open round's indicators.
+
+    Empty in round 1, when there is nothing to feed back yet.
+    """
+    rnd = snap.open_round()
+    if rnd is None or rnd.number <= 1:
+        return {}
+    previous = rnd.number - 1
+    ballots = snap.round_ballots(previous)
+    own = {b.indicator: b.ratings for b in ballots if b.participant == participant}
+    comments: dict[str, list[str]] = defaultdict(list)
+    for b in ballots:
+        if b.comment:
+            comments[b.indicator].append(b.comment)
+    out: dict[str, Feedback] = {}
+    for row in results(snap, previous, by_group=False):
+        if row.stats.n == 0 or row.indicator not in rnd.indicators:
+            continue
+        entry = out.setdefault(
+            row.indicator,
+            Feedback(
+                stats={},
+                own=dict(own.get(row.indicator, {})),
+                comments=tuple(comments[row.indicator]),
+            ),
+        )
+        entry.stats[row.criterion] = row.stats
+    return out
+
+
+def build_report(
+    snap: Snapshot, *, lang: str, show_names: bool = False, generated_at: str = ""
+) -> Report:
+    """Everything the documents show, computed once from one snapshot, so they agree."""
+    participants = snap.participants
+    group_of = {p.code: p.group for p in participants}
+    all_results = tuple(results(snap))
+    summaries: list[RoundSummary] = []
+    indicator_results: list[IndicatorResult] = []
+    comments: list[CommentRow] = []
+    ballot_rows: list[BallotRow] = []
+    for rnd in snap.rounds:
+        ballots = snap.round_ballots(rnd.number)
+        summaries.append(
+            RoundSummary(
+                round=rnd,
+                n_invited=len(participants),
+                n_present=sum(1 for p in participants if p.present),
+                n_rating=len({b.participant for b in ballots}),
+                n_ballots=len(ballots),
+            )
+        )
+        panel_rows = [r for r in all_results if r.round == rnd.number and r.group == ALL_GROUPS]
+        verdicts = combine_by_indicator(panel_rows)
+        flagged: dict[str, list[str]] = defaultdict(list)
+        for row in panel_rows:
+            if row.important_to and row.important_to not in flagged[row.indicator]:
+                flagged[row.indicator].append(row.important_to)
+        counts = Counter(b.indicator for b in ballots)
+        indicator_results.extend(
+            IndicatorResult(
+                round=rnd.number,
+                indicator=code,
+                verdict=verdicts.get(code, consensus.BELOW_QUORUM),
+                n_ballots=counts[code],
+                important_to=", ".join(flagged[code]),
+            )
+            for code in rnd.indicators
+        )
+        order = {c: i for i, c in enumerate(rnd.indicators)}
+        for b in sorted(ballots, key=lambda b: (order.get(b.indicator, 0), b.participant)):
+            if b.comment:
+                comments.append(
+                    CommentRow(
+                        round=rnd.number,
+                        indicator=b.indicator,
+                        participant=b.participant,
+                        group=group_of.get(b.participant, ""),
+                        text=b.comment,
+                    )
+                )
+            ballot_rows.extend(
+                BallotRow(
+                    round=rnd.number,
+                    indicator=b.indicator,
+                    version=b.version,
+                    participant=b.participant,
+                    group=group_of.get(b.participant, ""),
+                    criterion=criterion,
+                    score=score,
+                    source=b.source,
+                    recorded_at=b.recorded_at,
+                )
+                for criterion, score in b.ratings.items()
+            )
+    return Report(
+        session=snap.name,
+        lang=lang,
+        framework=snap.framework,
+        criteria=snap.settings.criteria,
+        scale=snap.scale,
+        rule=snap.rule,
+        percentile_method=consensus.PERCENTILE_METHOD,
+        participants=participants,
+        rounds=tuple(summaries),
+        results=all_results,
+        indicator_results=tuple(indicator_results),
+        comments=tuple(comments),
+        ballots=tuple(ballot_rows),
+        decisions=snap.decisions,
+        created_at=snap.created_at,
+        generated_at=generated_at,
+        show_names=show_names,
+        stability=tuple(stability(snap)),
+        attrition=tuple(attrition(snap)),
+    )
