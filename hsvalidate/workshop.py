@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hsvalidate import consensus, tally
-from hsvalidate.tally import Feedback
 from hsvalidate.errors import (
     BallotError,
     InputFileError,
@@ -24,6 +23,7 @@ from hsvalidate.errors import (
     SessionError,
 )
 from hsvalidate.framework import Framework, Indicator, framework_from_dict, framework_to_dict
+from hsvalidate.i18n import LANGS, Message, Words
 from hsvalidate.model import Ballot, Decision, Participant, Round, Settings
 from hsvalidate.report import (
     AttritionRow,
@@ -36,6 +36,7 @@ from hsvalidate.sessions import (
     now_iso,
     remember_session,
 )
+from hsvalidate.tally import Feedback
 
 if TYPE_CHECKING:
     from hsvalidate.store import LockHolder, SessionStore
@@ -79,10 +80,7 @@ class Workshop:
         self.settings = Settings.from_dict(meta.get("settings", {}))
         docs = store.all("framework")
         if not docs:
-            raise SessionError(
-                f"Session '{name}' has no framework stored; it was not created completely, "
-                "so create it again with 'hsvalidate session new'."
-            )
+            raise SessionError(Message("session.no_framework", name=name))
         self.framework: Framework = framework_from_dict(docs[0]["framework"])
         self.created_at: str = str(meta.get("created_at", ""))
 
@@ -103,7 +101,7 @@ class Workshop:
 
         name = check_session_name(name)
         if not framework.indicators():
-            raise SessionError("The framework has no indicators, so there is nothing to validate.")
+            raise SessionError(Message("session.no_indicators"))
         consensus.Scale(settings.scale_min, settings.scale_max)  # validates the scale
         store = create_store(
             root / name,
@@ -182,9 +180,7 @@ class Workshop:
         for p in self.participants():
             if p.code.upper() == wanted:
                 return p
-        raise BallotError(
-            f"No participant has the code '{code}'; list them with 'hsvalidate participants list'."
-        )
+        raise BallotError(Message("participant.unknown_code", code=code))
 
     def add_participant(
         self, *, name: str, organisation: str = "", group: str = "", sex: str = ""
@@ -200,12 +196,10 @@ class Workshop:
         for name, organisation, group, sex in people:
             name = " ".join(name.split())
             if not name:
-                raise BallotError("A participant needs a name; give one with --name.")
+                raise BallotError(Message("participant.name_missing"))
             sex_code = _SEX_WORDS.get(sex.strip().lower())
             if sex_code is None:
-                raise BallotError(
-                    f"'{sex}' is not a sex the tool knows for {name}; use F, M or leave it empty."
-                )
+                raise BallotError(Message("participant.sex_unknown", sex=sex, name=name))
             added.append(
                 Participant(
                     code=f"P{next_no:02d}",
@@ -306,14 +300,9 @@ class Workshop:
         """
         current = self.open_round()
         if current is not None:
-            raise RoundError(
-                f"Round {current.number} is still open; close it with 'hsvalidate round close' first."
-            )
+            raise RoundError(Message("round.still_open", number=current.number))
         if not self.participants():
-            raise RoundError(
-                "No participants are registered yet; add them with 'hsvalidate participants add' "
-                "or 'hsvalidate participants import FILE' before opening a round."
-            )
+            raise RoundError(Message("round.no_participants"))
         rounds = self.rounds()
         number = rounds[-1].number + 1 if rounds else 1
         all_codes = [i.code for i in self.framework.indicators()]
@@ -321,19 +310,13 @@ class Workshop:
             codes = [c.strip() for c in indicators if c.strip()]
             unknown = [c for c in codes if c not in all_codes]
             if unknown:
-                raise RoundError(
-                    f"The framework has no indicator {', '.join(unknown)}; "
-                    "check the codes with 'hsvalidate framework check'."
-                )
+                raise RoundError(Message("round.unknown_indicators", codes=", ".join(unknown)))
         elif number == 1:
             codes = all_codes
         else:
             codes = tally.carried_forward(self.snapshot(), rounds[-1].number)
             if not codes:
-                raise RoundError(
-                    f"Every indicator rated in round {rounds[-1].number} reached consensus, so no "
-                    "further round is needed; name indicators with --indicators to re-rate some anyway."
-                )
+                raise RoundError(Message("round.all_settled", number=rounds[-1].number))
         new = Round(number=number, indicators=tuple(codes), status="open", opened_at=now_iso())
         self.store.insert("rounds", new.to_dict())
         return new
@@ -347,46 +330,67 @@ class Workshop:
                     "rounds", doc["_id"], {"status": "closed", "closed_at": closed_at}
                 )
                 return replace(Round.from_dict(doc), status="closed", closed_at=closed_at)
-        raise RoundError("No round is open; open one with 'hsvalidate round open'.")
+        raise RoundError(Message("round.none_open"))
 
     def _round(self, number: int | None) -> Round:
         rounds = self.rounds()
         if not rounds:
-            raise RoundError("No round has been opened yet; open one with 'hsvalidate round open'.")
+            raise RoundError(Message("round.none_yet"))
         if number is None:
             return rounds[-1]
         for r in rounds:
             if r.number == number:
                 return r
-        raise RoundError(
-            f"There is no round {number}; this session has rounds 1 to {rounds[-1].number}."
-        )
+        raise RoundError(Message("round.unknown", number=number, last=rounds[-1].number))
 
     # -- ballots -------------------------------------------------------------------------
 
-    def _check_ballot(self, ballot: Ballot, rnd: Round) -> list[str]:
+    def criteria_words(self) -> Words:
+        """The session's criteria as a user names them, in each language, for messages."""
+        return Words(
+            {
+                lang: ", ".join(c.label.get(lang) or c.code for c in self.settings.criteria)
+                for lang in LANGS
+            }
+        )
+
+    def _criterion_words(self, code: str) -> Words:
+        """One criterion's name in each language (its code when the session does not know it)."""
+        found = next((c for c in self.settings.criteria if c.code == code), None)
+        return Words({lang: found.label.get(lang) if found else code for lang in LANGS})
+
+    def _check_ballot(self, ballot: Ballot, rnd: Round) -> list[Message]:
         """Why a ballot cannot be accepted (empty when it can)."""
-        reasons: list[str] = []
+        reasons: list[Message] = []
         if ballot.indicator not in rnd.indicators:
-            reasons.append(f"indicator '{ballot.indicator}' is not rated in round {rnd.number}")
+            reasons.append(
+                Message("ballot.indicator_not_rated", indicator=ballot.indicator, round=rnd.number)
+            )
         criteria = {c.code for c in self.settings.criteria}
         scale = self.scale
         for criterion, score in ballot.ratings.items():
             if criterion not in criteria:
                 reasons.append(
-                    f"'{criterion}' is not a criterion of this session "
-                    f"(use {', '.join(sorted(criteria))})"
+                    Message(
+                        "ballot.unknown_criterion",
+                        criterion=criterion,
+                        criteria=self.criteria_words(),
+                    )
                 )
             elif score is not None and (
                 isinstance(score, bool) or not isinstance(score, int) or not scale.contains(score)
             ):
                 reasons.append(
-                    f"the score {score!r} for {criterion} is outside the scale "
-                    f"{scale.low}–{scale.high}; give a whole number in that range, "
-                    "or leave it empty for 'cannot judge'"
+                    Message(
+                        "ballot.score_off_scale",
+                        score=score,
+                        criterion=self._criterion_words(criterion),
+                        low=scale.low,
+                        high=scale.high,
+                    )
                 )
         if not ballot.ratings:
-            reasons.append("the ballot has no rating")
+            reasons.append(Message("ballot.no_rating"))
         return reasons
 
     def record_ballot(
@@ -416,22 +420,19 @@ class Workshop:
         """Store ballots for the open round in one durable commit, all or none."""
         rnd = self.open_round()
         if rnd is None:
-            raise RoundError(
-                "No round is open, so ballots cannot be recorded; open one with 'hsvalidate round open'."
-            )
+            raise RoundError(Message("round.none_open_for_ballots"))
         codes = {p.code.upper(): p.code for p in self.participants()}
         stamped: list[Ballot] = []
         for ballot in ballots:
             code = codes.get(ballot.participant.strip().upper())
             if code is None:
-                raise BallotError(
-                    f"No participant has the code '{ballot.participant}'; list them with "
-                    "'hsvalidate participants list'."
-                )
+                raise BallotError(Message("participant.unknown_code", code=ballot.participant))
             reasons = self._check_ballot(ballot, rnd)
             if reasons:
                 raise BallotError(
-                    f"The ballot of {code} on {ballot.indicator} was not recorded: {reasons[0]}."
+                    Message(
+                        "ballot.refused", code=code, indicator=ballot.indicator, reason=reasons[0]
+                    )
                 )
             stamped.append(
                 replace(
@@ -598,7 +599,7 @@ class Workshop:
     def record_decision(self, decision: Decision) -> Decision:
         """Record a plenary decision as it is taken."""
         if self.framework.indicator(decision.indicator) is None:
-            raise BallotError(f"The framework has no indicator '{decision.indicator}'.")
+            raise BallotError(Message("decision.unknown_indicator", indicator=decision.indicator))
         stamped = replace(decision, recorded_at=decision.recorded_at or now_iso())
         self.store.insert("decisions", stamped.to_dict())
         return stamped

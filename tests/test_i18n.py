@@ -17,6 +17,7 @@ from hsvalidate.i18n import DOMAINS, LOCALE_DIR, Message, t, tn
 
 PACKAGE = Path(i18n.__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
+FILE_SUFFIXES = {".json", ".yaml", ".yml", ".xlsx", ".csv", ".pdf", ".txt", ".ttf", ".lock", ".py"}
 KEY_SHAPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_ -]+)+$")
 
 
@@ -104,6 +105,7 @@ def test_every_key_the_code_names_is_in_the_catalogue() -> None:
         f"{path.relative_to(PACKAGE)}:{line}: {value}"
         for path, line, value in _string_constants()
         if KEY_SHAPE.match(value)
+        and Path(value).suffix not in FILE_SUFFIXES
         and value.split(".")[0] in prefixes
         and value not in keys
         and not any(k.startswith(value + ".") for k in keys)  # a prefix such as "verdict"

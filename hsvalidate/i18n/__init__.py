@@ -116,7 +116,7 @@ def _template(key: str, lang: str, n: int | None = None) -> str:
 def _fill(template: str, values: Mapping[str, Any], lang: str) -> str:
     if not values:
         return template
-    ready = {k: v.render(lang) if isinstance(v, Message) else v for k, v in values.items()}
+    ready = {k: v.render(lang) if isinstance(v, Message | Words) else v for k, v in values.items()}
     return template.format(**ready)
 
 
@@ -200,6 +200,23 @@ class Message:
 
     def __hash__(self) -> int:
         return hash((self.key, self.n, tuple(sorted(self.values))))
+
+
+class Words:
+    """Words a user gave in both languages (criteria labels), chosen when the sentence is shown."""
+
+    __slots__ = ("by_lang",)
+
+    def __init__(self, by_lang: Mapping[str, str]) -> None:
+        self.by_lang = dict(by_lang)
+
+    def render(self, lang: str | None = None) -> str:
+        """The words in ``lang``, else in any language given."""
+        chosen = lang or get_language()
+        return self.by_lang.get(chosen) or next(iter(self.by_lang.values()), "")
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 Text = str | Message
