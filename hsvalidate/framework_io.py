@@ -10,10 +10,8 @@ here and nowhere else; spreadsheets go through :mod:`hsvalidate.spreadsheet`.
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,6 +37,14 @@ from hsvalidate.framework import (
     parse_year,
     summarize_framework,
     validate_framework,
+)
+from hsvalidate.headers import (
+    HEADER_SCAN_ROWS,
+    Column,
+    Field,
+    HeaderRow,
+    Vocabulary,
+    find_header,
 )
 from hsvalidate.i18n import Message, t
 
@@ -589,214 +595,175 @@ def save_framework_yaml(fw: Framework, path: Path, *, comment: str = "") -> None
 # XLSX / CSV indicator matrices
 # --------------------------------------------------------------------------------------
 
-_HEADER_SCAN_ROWS = 20
-"""The header row is looked for in the first rows only, under a title block."""
-
-_STOPWORDS = frozenset(
-    ["de", "du", "des", "la", "le", "les", "l", "d", "et", "the", "of", "and", "a", "an", "pour"]
-)
-_SYNONYMS: dict[str, str] = {
-    # field: header names (after _words) separated by "|"; "(EN)" variants are derived.
-    "dimension_code": (
-        "code dimension|dimension code|code pilier|pillar code|code axe|axis code|"
-        "code domaine|domain code"
-    ),
-    "dimension": (
-        "dimension|pilier|pillar|axe|axe strategique|axis|strategic axis|domaine|domain|"
-        "dimension securite humaine|human security dimension"
-    ),
-    "outcome_code": (
-        "code resultat|outcome code|code effet|code objectif|objective code|result code|"
-        "code resultat attendu"
-    ),
-    "outcome": (
-        "resultat|resultat attendu|effet|effet attendu|outcome|expected outcome|objectif|"
-        "objectif specifique|objective|specific objective|result|expected result"
-    ),
-    "code": (
-        "code|code indicateur|indicator code|n|no|numero|id|ref|reference indicateur|indicator id"
-    ),
-    "text": (
-        "indicateur|indicator|libelle indicateur|intitule indicateur|indicator statement|"
-        "enonce indicateur|indicator text"
-    ),
-    "definition": "definition|definition indicateur|indicator definition|description",
-    "unit": "unite|unit|unite mesure|unit measure",
-    "calculation": (
-        "methode calcul|mode calcul|calcul|calculation|calculation method|"
-        "method calculation|formule|formula|formule calcul"
-    ),
-    "disaggregation": (
-        "desagregation|disaggregation|niveau desagregation|ventilation|disaggregated by|"
-        "desagregation par"
-    ),
-    "baseline": (
-        "situation reference|valeur reference|reference|baseline|baseline value|"
-        "ligne base|valeur base|situation initiale|niveau reference"
-    ),
-    "baseline_year": (
-        "annee reference|baseline year|annee base|annee situation reference|"
-        "year baseline|date reference|annee ligne base|baseline date"
-    ),
-    "target": "cible|target|valeur cible|target value|cible finale|final target",
-    "target_year": (
-        "annee cible|target year|echeance|date cible|year target|target date|annee atteinte cible"
-    ),
-    "source": (
-        "source verification|moyen verification|means verification|source|data source|"
-        "source donnee|mov|verification source|source information|"
-        "moyen source verification"
-    ),
-    "method": (
-        "methode collecte|methode collecte donnee|collection method|"
-        "data collection method|methode|method|outil collecte|collection tool|"
-        "mode collecte"
-    ),
-    "frequency": (
-        "frequence|frequency|frequence collecte|collection frequency|periodicite|"
-        "periodicity|frequence mesure"
-    ),
-    "responsible": (
-        "responsable|responsible|responsabilite|responsibility|responsible party|"
-        "responsable collecte|who"
-    ),
-    "assumptions": (
-        "hypothese|risque|hypothese risque|risque hypothese|assumption|risk|"
-        "assumption risk|risk assumption|hypothese critique"
-    ),
-    "notes": "note|remarque|observation|commentaire|comment|remark",
-}
-
 _BILINGUAL = frozenset({"dimension", "outcome", *_TEXT_FIELDS})
 _INDICATOR_FIELDS = frozenset(_TEXT_FIELDS) | {"code", *_PLAIN_FIELDS, *_YEAR_FIELDS}
 
-
-def _words(header: str) -> list[str]:
-    """Header words with accents, case, punctuation, stopwords and plural 's' removed."""
-    plain = unicodedata.normalize("NFKD", header)
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
-    plain = plain.replace("œ", "oe").replace("æ", "ae")
-    words = re.sub(r"[^0-9a-z]+", " ", plain).split()
-    if len(words) > 1:
-        words = [w for w in words if w not in _STOPWORDS and len(w) > 1] or words
-    return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words]
-
-
-_LOOKUP: dict[tuple[str, ...], str] = {
-    tuple(_words(name)): key for key, names in _SYNONYMS.items() for name in names.split("|")
-}
-
-
-# Language markers at the end of a header: "Indicateur (EN)", "Indicator - English".
-_EN_MARKERS = tuple(
-    tuple(_words(m))
-    for m in ("en", "english", "anglais", "en anglais", "in english", "version anglaise", "eng")
+MATRIX_VOCABULARY = Vocabulary(
+    {
+        "dimension_code": Field(
+            fr=("code dimension", "code pilier", "code axe", "code domaine"),
+            en=("dimension code", "pillar code", "axis code", "domain code"),
+        ),
+        "dimension": Field(
+            fr=("dimension", "pilier", "axe", "axe stratégique", "domaine"),
+            en=("dimension", "pillar", "axis", "strategic axis", "domain"),
+            translatable=True,
+        ),
+        "outcome_code": Field(
+            fr=("code résultat", "code effet", "code objectif", "code résultat attendu"),
+            en=("outcome code", "objective code", "result code"),
+        ),
+        "outcome": Field(
+            fr=("résultat", "résultat attendu", "effet", "effet attendu", "objectif"),
+            en=("outcome", "expected outcome", "objective", "result", "expected result"),
+            translatable=True,
+        ),
+        "code": Field(
+            fr=("code", "code indicateur", "n°", "numéro", "réf", "référence de l'indicateur"),
+            en=("code", "indicator code", "no", "id", "ref", "indicator id"),
+        ),
+        "text": Field(
+            fr=("indicateur", "libellé de l'indicateur", "intitulé de l'indicateur"),
+            en=("indicator", "indicator statement", "indicator text"),
+            translatable=True,
+        ),
+        "definition": Field(
+            fr=("définition", "définition de l'indicateur", "description"),
+            en=("definition", "indicator definition", "description"),
+            translatable=True,
+        ),
+        "unit": Field(
+            fr=("unité", "unité de mesure"), en=("unit", "unit of measure"), translatable=True
+        ),
+        "calculation": Field(
+            fr=("méthode de calcul", "mode de calcul", "calcul", "formule", "formule de calcul"),
+            en=("calculation", "calculation method", "method of calculation", "formula"),
+            translatable=True,
+        ),
+        "disaggregation": Field(
+            fr=("désagrégation", "niveau de désagrégation", "ventilation", "désagrégation par"),
+            en=("disaggregation", "disaggregated by"),
+            translatable=True,
+        ),
+        "baseline": Field(
+            fr=(
+                "situation de référence",
+                "valeur de référence",
+                "référence",
+                "ligne de base",
+                "valeur de base",
+                "situation initiale",
+                "niveau de référence",
+            ),
+            en=("baseline", "baseline value"),
+            year_field="baseline_year",
+        ),
+        "baseline_year": Field(
+            fr=(
+                "année de référence",
+                "année de base",
+                "année de la situation de référence",
+                "date de référence",
+                "année de la ligne de base",
+            ),
+            en=("baseline year", "year of baseline", "baseline date"),
+        ),
+        "target": Field(
+            fr=("cible", "valeur cible", "cible finale"),
+            en=("target", "target value", "final target"),
+            year_field="target_year",
+        ),
+        "target_year": Field(
+            fr=("année cible", "échéance", "date cible", "année d'atteinte de la cible"),
+            en=("target year", "year of target", "target date"),
+        ),
+        "source": Field(
+            fr=(
+                "source de vérification",
+                "moyens de vérification",
+                "source",
+                "source des données",
+                "source d'information",
+                "moyens et sources de vérification",
+            ),
+            en=(
+                "means of verification",
+                "source",
+                "data source",
+                "mov",
+                "verification source",
+                "source of information",
+            ),
+            translatable=True,
+        ),
+        "method": Field(
+            fr=(
+                "méthode de collecte",
+                "méthode de collecte des données",
+                "méthode",
+                "outil de collecte",
+                "mode de collecte",
+            ),
+            en=("collection method", "data collection method", "method", "collection tool"),
+            translatable=True,
+        ),
+        "frequency": Field(
+            fr=("fréquence", "fréquence de collecte", "périodicité", "fréquence de mesure"),
+            en=("frequency", "collection frequency", "periodicity"),
+            translatable=True,
+        ),
+        "responsible": Field(
+            fr=("responsable", "responsabilité", "responsable de la collecte"),
+            en=("responsible", "responsibility", "responsible party", "who"),
+            translatable=True,
+        ),
+        "assumptions": Field(
+            fr=(
+                "hypothèses",
+                "risques",
+                "hypothèses et risques",
+                "risques et hypothèses",
+                "hypothèses critiques",
+            ),
+            en=("assumption", "risk", "assumptions and risks", "risks and assumptions"),
+            translatable=True,
+        ),
+        "notes": Field(
+            fr=("notes", "remarques", "observations", "commentaires"),
+            en=("notes", "remarks", "observation", "comment"),
+            translatable=True,
+        ),
+    }
 )
-_FR_MARKERS = tuple(
-    tuple(_words(m)) for m in ("fr", "french", "francais", "en francais", "in french")
-)
+"""Header names of an indicator matrix, as M&E teams write them in French and English."""
 
 
 def header_field(header: str) -> tuple[str, str] | None:
     """The indicator field and language a column header names, or None for an unknown column.
 
-    Why so lenient: headers are typed by hand in French or English, with accents or
-    without, and translated columns carry markers such as ``(EN)`` or ``- English``.
+    Unmarked headers hold the working language, reported here as French (the default).
     """
-    match = _match_header(header)
-    return None if match is None else (match[0], match[1])
+    match = MATRIX_VOCABULARY.match(header)
+    return None if match is None else (match.field, match.marker or "fr")
 
 
-def _match_header(header: str) -> tuple[str, str, bool] | None:
-    """Field, language, and whether the language was marked explicitly."""
-    words = _words(header)
-    for markers, lang in ((_EN_MARKERS, "en"), (_FR_MARKERS, "fr")):
-        for marker in sorted(markers, key=len, reverse=True):
-            if len(words) > len(marker) and tuple(words[-len(marker) :]) == marker:
-                key = _LOOKUP.get(tuple(words[: -len(marker)]))
-                if key is None or key not in _BILINGUAL:
-                    return None
-                return key, lang, True
-    key = _LOOKUP.get(tuple(words))
-    return None if key is None else (key, "fr", False)
-
-
-@dataclass(frozen=True)
-class _Column:
-    index: int
-    header: str
-    field: str | None
-    lang: str
-
-
-@dataclass(frozen=True)
-class _Header:
-    row: int
-    """0-based index of the header row in the table."""
-    last_row: int
-    """0-based index of its last row (the same, or the row of sub-headers)."""
-    columns: tuple[_Column, ...]
-
-    def find(self, field: str, lang: str = "fr") -> _Column | None:
-        for column in self.columns:
-            if column.field == field and column.lang == lang:
-                return column
-        return None
-
-
-_SUB_VALUE = frozenset({("valeur",), ("value",)})
-_SUB_YEAR = frozenset({("annee",), ("year",), ("date",)})
-
-
-def _find_header(rows: Sequence[Sequence[str]]) -> _Header | None:
-    for r, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
-        found = {header_field(cell) for cell in row if cell}
-        found.discard(None)
-        if ("text", "fr") in found and len(found) >= 2:
-            return _header_at(rows, r)
-    return None
-
-
-def _header_at(rows: Sequence[Sequence[str]], r: int) -> _Header:
-    row = list(rows[r])
-    below = list(rows[r + 1]) if r + 1 < len(rows) else []
-    # A two-level header ("Situation de référence" over "Valeur" | "Année") is common.
-    sub = {
-        i for i, cell in enumerate(below) if cell and tuple(_words(cell)) in _SUB_VALUE | _SUB_YEAR
-    }
-    is_sub = bool(sub) and all(
-        not cell or i in sub or (i < len(row) and cell == row[i]) for i, cell in enumerate(below)
+def _find_header(rows: Sequence[Sequence[str]]) -> HeaderRow | None:
+    header = find_header(
+        rows, MATRIX_VOCABULARY, required=("text",), min_fields=2, working_lang="fr"
     )
-    width = max(len(row), len(below) if is_sub else 0)
-    headers: list[str] = []
-    matches: list[tuple[str, str, bool] | None] = []
-    for i in range(width):
-        header = row[i] if i < len(row) else ""
-        match = _match_header(header) if header else None
-        if is_sub and i in sub and match is not None and match[0] in ("baseline", "target"):
-            field = f"{match[0]}_year" if tuple(_words(below[i])) in _SUB_YEAR else match[0]
-            header, match = f"{header} - {below[i]}", (field, "fr", False)
-        elif is_sub and i in sub and match is None:
-            header = f"{header} - {below[i]}" if header else below[i]
-        headers.append(header or _column_letter(i))
-        matches.append(match)
+    if header is None:
+        return None
     # A sheet written in English with a column marked '(French)': the unmarked column is
     # then the English text, since the French one is named explicitly.
-    marked = {(m[0], m[1]) for m in matches if m is not None and m[2]}
-    taken: set[tuple[str, str]] = set()
-    columns: list[_Column] = []
-    for i, match in enumerate(matches):
-        key: tuple[str, str] | None = None
-        if match is not None:
-            key = (match[0], match[1])
-            if not match[2] and (match[0], "fr") in marked and (match[0], "en") not in marked:
-                key = (match[0], "en")
-            if key in taken:
-                key = None  # a second column for the same field is kept as an extra column
-        if key is not None:
-            taken.add(key)
-        columns.append(_Column(i, headers[i], key[0] if key else None, key[1] if key else "fr"))
-    return _Header(row=r, last_row=r + 1 if is_sub else r, columns=tuple(columns))
+    marks = [MATRIX_VOCABULARY.match(c.header) if c.header else None for c in header.columns]
+    columns = list(header.columns)
+    for name in {m.field for m in marks if m is not None and m.marker == "fr"}:
+        if any(m is not None and m.field == name and m.marker == "en" for m in marks):
+            continue
+        for i, (c, m) in enumerate(zip(columns, marks, strict=True)):
+            if m is not None and m.field == name and c.field in (None, name):
+                columns[i] = replace(c, field=name, lang=m.marker or "en", probable=None)
+    return replace(header, columns=tuple(columns))
 
 
 def _column_letter(index: int) -> str:
@@ -808,23 +775,17 @@ def _column_letter(index: int) -> str:
     return f"Colonne {letters}"
 
 
-_TITLE_LABELS = {
-    ("titre",): ("title", "fr"),
-    ("title",): ("title", "fr"),
-    ("titre", "en"): ("title", "en"),
-    ("title", "en"): ("title", "en"),
-    ("titre", "anglai"): ("title", "en"),
-    ("title", "english"): ("title", "en"),
-    ("note",): ("notes", "fr"),
-    ("remarque",): ("notes", "fr"),
-    ("note", "en"): ("notes", "en"),
-    ("note", "english"): ("notes", "en"),
-    ("note", "anglai"): ("notes", "en"),
-}
+_TITLE_VOCABULARY = Vocabulary(
+    {
+        "title": Field(fr=("titre",), en=("title",), translatable=True),
+        "notes": Field(fr=("notes", "remarques"), en=("notes",), translatable=True),
+    }
+)
+"""Labels of the lines above a matrix header (``Title (EN): ...``, ``Notes : ...``)."""
 
 
-def _title_block(rows: Sequence[Sequence[str]]) -> tuple[Text, Text]:
-    """Title and notes from the lines above the header.
+def _title_block(rows: Sequence[Sequence[str]], lang: str) -> tuple[Text, Text]:
+    """Title and notes from the lines above the header, unlabelled ones in ``lang``.
 
     Lines may be labelled (``Title (EN): ...``, ``Notes : ...``), as our writer does; the
     first unlabelled line is the title and later ones become notes (a version, a date).
@@ -835,13 +796,13 @@ def _title_block(rows: Sequence[Sequence[str]]) -> tuple[Text, Text]:
         if not line:
             continue
         label, sep, rest = line.partition(":")
-        target = _TITLE_LABELS.get(tuple(_words(label))) if sep else None
-        if target is not None:
-            found.setdefault(target, []).append(rest.strip())
-        elif ("title", "fr") not in found:
-            found[("title", "fr")] = [line]
+        match = _TITLE_VOCABULARY.match(label) if sep else None
+        if match is not None:
+            found.setdefault((match.field, match.marker or lang), []).append(rest.strip())
+        elif ("title", lang) not in found:
+            found[("title", lang)] = [line]
         else:
-            found.setdefault(("notes", "fr"), []).append(line)
+            found.setdefault(("notes", lang), []).append(line)
 
     def text(name: str) -> Text:
         return Text("\n".join(found.get((name, "fr"), [])), "\n".join(found.get((name, "en"), [])))
@@ -865,14 +826,14 @@ def _load_matrix(path: Path) -> Framework:
     key = (
         "framework.no_header_sheet" if tables and tables[0].is_sheet else "framework.no_header_file"
     )
-    raise _fail(path, [Problem(str(path), Message(key, rows=_HEADER_SCAN_ROWS))])
+    raise _fail(path, [Problem(str(path), Message(key, rows=HEADER_SCAN_ROWS))])
 
 
-def _read_matrix(path: Path, table: spreadsheet.Table, header: _Header) -> Framework:
+def _read_matrix(path: Path, table: spreadsheet.Table, header: HeaderRow) -> Framework:
     sheet = table.name if table.is_sheet else None
     problems: list[Problem] = []
 
-    def problem(message: str | Message, *, row: int | None, column: _Column | None) -> None:
+    def problem(message: str | Message, *, row: int | None, column: Column | None) -> None:
         problems.append(
             Problem(
                 str(path), message, sheet=sheet, row=row, column=column.header if column else None
@@ -893,13 +854,13 @@ def _read_matrix(path: Path, table: spreadsheet.Table, header: _Header) -> Frame
     if code_col is None:
         problem(Message("framework.no_code_column"), row=header_row, column=None)
 
-    def cell(values: Sequence[str], column: _Column | None) -> str:
+    def cell(values: Sequence[str], column: Column | None) -> str:
         if column is None or column.index >= len(values):
             return ""
         return values[column.index]
 
     def text(values: Sequence[str], field: str) -> Text:
-        return Text(cell(values, header.find(field)), cell(values, header.find(field, "en")))
+        return Text(cell(values, header.find(field, "fr")), cell(values, header.find(field, "en")))
 
     header_cells = list(table.rows[header.row])
     matrix: list[MatrixRow] = []
@@ -920,13 +881,17 @@ def _read_matrix(path: Path, table: spreadsheet.Table, header: _Header) -> Frame
                 kwargs[name] = text(values, name)
             for name in _PLAIN_FIELDS:
                 kwargs[name] = cell(values, header.find(name))
-            for name in _YEAR_FIELDS:
-                column = header.find(name)
-                kwargs[name], error = _read_year(cell(values, column))
+            for name, year_name in zip(_PLAIN_FIELDS, _YEAR_FIELDS, strict=True):
+                column = header.find(year_name)
+                kwargs[year_name], error = _read_year(cell(values, column))
                 if error is not None:
                     problem(error, row=row_number, column=column)
+                value_column = header.find(name)
+                if kwargs[year_name] is None and kwargs[name] and value_column is not None:
+                    # "Cible 2028": the header dates every value written under it.
+                    kwargs[year_name] = value_column.year
             kwargs["extra"] = tuple(
-                (c.header, cell(values, c))
+                (c.header or _column_letter(c.index), cell(values, c))
                 for c in header.columns
                 if c.field is None and cell(values, c)
             )
@@ -942,7 +907,7 @@ def _read_matrix(path: Path, table: spreadsheet.Table, header: _Header) -> Frame
             )
         )
 
-    title, notes = _title_block(table.rows[: header.row])
+    title, notes = _title_block(table.rows[: header.row], header.lang)
     if not title:
         title = Text(path.stem)
     if not structure_ok:
@@ -956,7 +921,7 @@ def _read_matrix(path: Path, table: spreadsheet.Table, header: _Header) -> Frame
     }
     for issue in assembly.issues:
         problem(issue.message, row=issue.row, column=field_columns[issue.field])
-    level_columns: dict[tuple[int, str], _Column | None] = {
+    level_columns: dict[tuple[int, str], Column | None] = {
         (1, "code"): dim_cols[0],
         (1, "title"): dim_cols[1],
         (2, "code"): out_cols[0],

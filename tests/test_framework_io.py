@@ -757,3 +757,20 @@ def test_unreadable_content_is_a_problem_not_a_crash(
     assert len(problems) == 1
     assert problems[0].row == row
     assert expected in problems[0].message
+
+
+def test_csv_header_years_slashes_and_units_of_real_matrices() -> None:
+    fw = load_framework(DATA / "matrix_fr_years.csv")
+    first, second = fw.indicators()
+    assert (first.baseline, first.baseline_year, first.target, first.target_year) == (
+        "46 %",
+        2024,
+        "60 %",
+        2028,
+    )
+    # A year in the header dates only values written under it.
+    assert (second.baseline, second.baseline_year, second.target_year) == ("", None, 2028)
+    assert first.source == Text("Enquête ENSAN")
+    assert fw.dimensions[0].title == Text("Sécurité alimentaire")
+    # Columns it does not know are kept, never dropped.
+    assert first.extra == (("Resp.", "DRSA"), ("Fréquence de collecte des données", "Annuelle"))
