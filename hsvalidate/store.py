@@ -91,6 +91,7 @@ from typing import TYPE_CHECKING, Any
 
 from hsvalidate import fileio
 from hsvalidate.errors import SessionError, SessionLockedError, SessionVersionError
+from hsvalidate.i18n import Message
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
@@ -128,6 +129,18 @@ class LockHolder:
     """What the holder was doing, e.g. ``hsvalidate ballot``."""
     since: str
     """ISO local time when the lock was taken."""
+
+    def describe_message(self) -> Message:
+        """Who holds the lock, in the language of whoever reads it."""
+        when = _short_time(self.since) if self.since else ""
+        return Message(
+            "store.holder",
+            pid=self.pid,
+            host=self.host or "?",
+            user=self.user or "?",
+            purpose=self.purpose or "hsvalidate",
+            since=when or "?",
+        )
 
     def describe(self) -> str:
         """Short human form, e.g. ``pid 4312 on LAPTOP-3, user awa, 'hsvalidate ballot', since 10:32``."""
@@ -304,7 +317,7 @@ def _load_tables(
         raise _not_a_session(path.parent) from None
     except OSError as exc:
         raise SessionError(
-            f"Session '{name}' cannot be read ({exc.strerror or exc}); check the disk and try again."
+            Message("store.unreadable", name=name, reason=exc.strerror or exc)
         ) from exc
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -312,22 +325,13 @@ def _load_tables(
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         problem = str(exc)
     if problem:
-        raise SessionError(
-            f"Session '{name}' cannot be read because '{path}' is damaged ({problem}); "
-            "restore the session folder from a backup copy, then try again."
-        )
+        raise SessionError(Message("store.damaged", name=name, path=path, problem=problem))
     meta = next(iter(data[META_TABLE].values()))
     schema = meta.get("schema")
     if not isinstance(schema, int) or isinstance(schema, bool):
-        raise SessionError(
-            f"Session '{name}' cannot be read because '{path}' has no schema number; "
-            "restore the session folder from a backup copy, then try again."
-        )
+        raise SessionError(Message("store.no_schema", name=name, path=path))
     if schema > SCHEMA_VERSION:
-        raise SessionVersionError(
-            f"Session '{name}' was written by a newer hsvalidate (schema {schema}); "
-            "install a newer hsvalidate to open it."
-        )
+        raise SessionVersionError(Message("store.newer", name=name, schema=schema))
     return data, raw, signature
 
 
@@ -444,9 +448,7 @@ def _scan_journal(data: bytes, path: Path, session: str) -> _Scan:
         ):
             if not _is_unfinished_batch(data[good_size:], good_count + 1):
                 raise SessionError(
-                    f"Session '{session}' cannot be used: line {line_no} of '{path}' is "
-                    "damaged; restore this file from a backup copy of the session, "
-                    "then try again."
+                    Message("store.journal_damaged", name=session, line=line_no, path=path)
                 )
             break
         payloads.append(line.payload)
@@ -493,8 +495,7 @@ def _decode_payloads(payloads: list[bytes], path: Path, session: str) -> list[di
             ballot = None
         if not isinstance(ballot, dict):
             raise SessionError(
-                f"Session '{session}' cannot be used: line {line_no} of '{path}' is damaged; "
-                "restore this file from a backup copy of the session, then try again."
+                Message("store.journal_damaged", name=session, line=line_no, path=path)
             )
         result.append(ballot)
     return result
@@ -657,8 +658,9 @@ class FileSessionStore(_TableStore):
             return []
         except OSError as exc:
             raise SessionError(
-                f"Session '{self._name}' cannot read '{path}' ({exc.strerror or exc}); "
-                "check the disk and try again."
+                Message(
+                    "store.file_unreadable", name=self._name, path=path, reason=exc.strerror or exc
+                )
             ) from exc
         scan = _scan_journal(data, path, self._name)
         return _decode_payloads(scan.payloads, path, self._name)
@@ -701,10 +703,7 @@ class FileSessionStore(_TableStore):
             fd = self._journal_fd(round_no, path)
             on_disk = os.fstat(fd).st_size
             if on_disk < size:
-                raise SessionError(
-                    f"Session '{self._name}': '{path}' was shortened by another program; "
-                    "close hsvalidate and restore the session folder from a backup copy."
-                )
+                raise SessionError(Message("store.shortened", name=self._name, path=path))
             if on_disk > size:  # leftovers of an earlier failed append whose cleanup failed
                 os.ftruncate(fd, size)
             _write_all(fd, data)
@@ -772,9 +771,7 @@ def create_store(folder: Path, *, meta: dict[str, Any], purpose: str = "") -> Se
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        raise SessionError(
-            f"'{folder}' is a file, not a folder; choose another name for the session."
-        ) from None
+        raise SessionError(Message("store.not_a_folder", folder=folder)) from None
     except OSError as exc:
         raise fileio.storage_error(exc, folder) from exc
     lock = _acquire_lock(folder)
@@ -833,8 +830,9 @@ def open_store(folder: Path, *, writable: bool = True, purpose: str = "") -> Ses
                 raw = path.read_bytes()
             except OSError as exc:
                 raise SessionError(
-                    f"Session '{name}' cannot read '{path}' ({exc.strerror or exc}); "
-                    "check the disk and try again."
+                    Message(
+                        "store.file_unreadable", name=name, path=path, reason=exc.strerror or exc
+                    )
                 ) from exc
             journals[round_no] = _scan_journal(raw, path, name)
             sizes[round_no] = len(raw)
@@ -883,10 +881,10 @@ def _locked_error(folder: Path) -> SessionLockedError:
     while holder is None and time.monotonic() < deadline:
         time.sleep(0.02)
         holder = read_lock_holder(folder)
-    who = f" ({holder.describe()})" if holder is not None else ""
+    if holder is None:
+        return SessionLockedError(Message("store.locked", name=folder.name))
     return SessionLockedError(
-        f"Session '{folder.name}' is in use by another hsvalidate window{who}; "
-        "finish or close that window, then try again."
+        Message("store.locked_by", name=folder.name, holder=holder.describe_message())
     )
 
 
@@ -952,26 +950,16 @@ def _short_time(iso: str) -> str:
 
 def _not_a_session(folder: Path) -> SessionError:
     if not folder.is_dir():
-        return SessionError(
-            f"There is no session folder '{folder}'; check the session name or path."
-        )
-    return SessionError(
-        f"'{folder}' is not an hsvalidate session (it has no {SESSION_FILE}); check the path, "
-        "or restore the session folder from a backup copy."
-    )
+        return SessionError(Message("store.no_folder", folder=folder))
+    return SessionError(Message("store.not_a_session", folder=folder, file=SESSION_FILE))
 
 
 def _already_exists(folder: Path) -> SessionError:
-    return SessionError(
-        f"A session already exists in '{folder}'; open it instead, or choose another name."
-    )
+    return SessionError(Message("store.exists", folder=folder))
 
 
 def _read_only_error(name: str) -> SessionError:
-    return SessionError(
-        f"Session '{name}' was opened read-only, so it cannot be changed; "
-        "open it for writing to record this."
-    )
+    return SessionError(Message("store.read_only", name=name))
 
 
 __all__ = [
