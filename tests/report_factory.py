@@ -1,4 +1,4 @@
-"""A realistic ``Report`` built by hand, so the exports can be tested without the service layer.
+"""A realistic session snapshot built by hand, tallied into a ``Report`` without any store.
 
 Twelve participants in four stakeholder groups (accented and Bambara names, one absent,
 one who leaves after round 1), two rounds over six indicators and three criteria,
@@ -12,32 +12,14 @@ be checked for every rule kind on both scales.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from dataclasses import replace
 
-from hsvalidate.consensus import (
-    PERCENTILE_METHOD,
-    Rule,
-    Scale,
-    classify,
-    combine_verdicts,
-    compute_stability,
-    compute_stats,
-    decide,
-    percent_class,
-    ram_class,
-)
+from hsvalidate import tally
+from hsvalidate.consensus import Rule, Scale
 from hsvalidate.framework import Dimension, Framework, Indicator, Outcome, Text
-from hsvalidate.model import DEFAULT_CRITERIA, Decision, Participant, Round
-from hsvalidate.report import (
-    AttritionRow,
-    BallotRow,
-    CommentRow,
-    IndicatorResult,
-    Report,
-    ResultRow,
-    RoundSummary,
-    StabilityRow,
-)
+from hsvalidate.model import DEFAULT_CRITERIA, Ballot, Decision, Participant, Round, Settings
+from hsvalidate.report import Report
+from hsvalidate.tally import Snapshot
 
 PARTICIPANTS = (
     Participant(
@@ -232,113 +214,6 @@ def _rescore(rng: random.Random, before: int, scale: Scale) -> int | None:
     return max(scale.low, min(scale.high, after))
 
 
-def _results_for(
-    *,
-    round_no: int,
-    code: str,
-    version: int,
-    ballots: Sequence[BallotRow],
-    present: Sequence[Participant],
-    scale: Scale,
-    rule: Rule,
-) -> tuple[list[ResultRow], IndicatorResult]:
-    """Figures and verdicts as the service layer computes them (``consensus.decide``)."""
-    rows: list[ResultRow] = []
-    overall: list[str] = []
-    important: list[str] = []
-    groups = sorted({p.group for p in present})
-    group_rule = rule.for_groups()
-    for criterion in DEFAULT_CRITERIA:
-        stats = {}
-        for group in ["all", *groups]:
-            members = [p for p in present if group in ("all", p.group)]
-            scores = [
-                b.score
-                for b in ballots
-                if b.criterion == criterion.code and group in ("all", b.group)
-            ]
-            stats[group] = compute_stats(scores, scale=scale, expected=len(members))
-        panel = decide(stats["all"], {g: stats[g] for g in groups}, rule=rule, scale=scale)
-        for group, st in stats.items():
-            applied = rule if group == "all" else group_rule
-            rows.append(
-                ResultRow(
-                    round_no,
-                    code,
-                    version,
-                    criterion.code,
-                    group,
-                    st,
-                    panel.verdict if group == "all" else classify(st, rule=applied, scale=scale),
-                    ram_class=ram_class(st, scale=scale, quorum=applied.quorum),
-                    percent_class=percent_class(
-                        st, agree_pct=rule.agree_pct, veto_pct=rule.veto_pct, quorum=applied.quorum
-                    ),
-                    important_to=panel.important_to if group == "all" else "",
-                )
-            )
-        overall.append(panel.verdict)
-        if panel.important_to and panel.important_to not in important:
-            important.append(panel.important_to)
-    voters = {b.participant for b in ballots}
-    return rows, IndicatorResult(
-        round_no, code, combine_verdicts(overall), len(voters), ", ".join(important)
-    )
-
-
-def _stability(
-    ballots: Sequence[BallotRow], *, scale: Scale, rule: Rule, groups: Sequence[str]
-) -> list[StabilityRow]:
-    """Round 2 against round 1, per indicator × criterion × group, same participants only."""
-    first = {(b.participant, b.indicator, b.criterion): b.score for b in ballots if b.round == 1}
-    rows: list[StabilityRow] = []
-    for code in _PROFILE_R2:
-        for criterion in DEFAULT_CRITERIA:
-            later = [
-                b
-                for b in ballots
-                if b.round == 2 and b.indicator == code and b.criterion == criterion.code
-            ]
-            for group in ["all", *groups]:
-                pairs = [
-                    (before, b.score)
-                    for b in later
-                    if group in ("all", b.group)
-                    and b.score is not None
-                    and (before := first.get((b.participant, code, criterion.code))) is not None
-                ]
-                rows.append(
-                    StabilityRow(
-                        2,
-                        1,
-                        code,
-                        criterion.code,
-                        group,
-                        compute_stability(pairs, scale=scale, threshold_pct=rule.stability_pct),
-                    )
-                )
-    return rows
-
-
-def _attrition(ballots: Sequence[BallotRow], groups: Sequence[str]) -> list[AttritionRow]:
-    """Invited, present and rating per round, whole panel first, then each group."""
-    rows: list[AttritionRow] = []
-    for round_no in (1, 2):
-        raters = {b.participant for b in ballots if b.round == round_no}
-        for group in ["all", *groups]:
-            members = [p for p in PARTICIPANTS if group in ("all", p.group)]
-            rows.append(
-                AttritionRow(
-                    round_no,
-                    group,
-                    len(members),
-                    sum(1 for p in members if p.present),
-                    sum(1 for p in members if p.code in raters),
-                )
-            )
-    return rows
-
-
 def build_report(
     *,
     lang: str = "fr",
@@ -359,15 +234,13 @@ def build_report(
         (1, CODES, _PROFILE_R1, "2026-11-26T09:30:00", "2026-11-26T12:45:00"),
         (2, tuple(_PROFILE_R2), _PROFILE_R2, "2026-11-27T09:15:00", "2026-11-27T11:00:00"),
     )
-    ballots: list[BallotRow] = []
-    comments: list[CommentRow] = []
-    results: list[ResultRow] = []
-    indicator_results: list[IndicatorResult] = []
-    summaries: list[RoundSummary] = []
+    ballots: dict[int, list[Ballot]] = {}
+    rounds: list[Round] = []
     nasty = iter(NASTY_COMMENTS)
+    n_comments = 0
     earlier: dict[tuple[str, str, str], int | None] = {}
     for round_no, codes, profile, opened, closed in rounds_spec:
-        round_ballots: list[BallotRow] = []
+        round_ballots = ballots.setdefault(round_no, [])
         for code in codes:
             spread = profile[code][1]
             version = _VERSION_R2.get(code, 1) if round_no == 2 else 1
@@ -377,59 +250,47 @@ def build_report(
                 raters = [p for p in present if p.code != _LEFT_AFTER_ROUND_1]
             else:
                 raters = present
-            code_ballots: list[BallotRow] = []
             for i, p in enumerate(raters):
-                at = f"{opened[:11]}10:{i:02d}:00"
                 centre = _GROUP_CENTRE.get((code, p.group), profile[code][0])
+                ratings: dict[str, int | None] = {}
                 for criterion in DEFAULT_CRITERIA:
-                    code_ballots.append(
-                        BallotRow(
-                            round=round_no,
-                            indicator=code,
-                            version=version,
-                            participant=p.code,
-                            group=p.group,
-                            criterion=criterion.code,
-                            # A reworded indicator is a new question: fresh ratings.
-                            score=_rescore(rng, before, scale)
-                            if round_no == 2
-                            and code not in _VERSION_R2
-                            and (before := earlier.get((p.code, code, criterion.code))) is not None
-                            else _score(rng, centre, spread, scale),
-                            source="paper" if i % 4 == 0 else "terminal",
-                            recorded_at=at,
-                        )
+                    before = earlier.get((p.code, code, criterion.code))
+                    # A reworded indicator is a new question: fresh ratings.
+                    ratings[criterion.code] = (
+                        _rescore(rng, before, scale)
+                        if round_no == 2 and code not in _VERSION_R2 and before is not None
+                        else _score(rng, centre, spread, scale)
                     )
+                comment = ""
                 if rng.random() < 0.3:
-                    text = next(nasty, ORDINARY_COMMENTS[len(comments) % len(ORDINARY_COMMENTS)])
-                    comments.append(CommentRow(round_no, code, p.code, p.group, text))
-            rows, verdict = _results_for(
-                round_no=round_no,
-                code=code,
-                version=version,
-                ballots=code_ballots,
-                present=present,
-                scale=scale,
-                rule=rule,
+                    comment = next(nasty, ORDINARY_COMMENTS[n_comments % len(ORDINARY_COMMENTS)])
+                    n_comments += 1
+                round_ballots.append(
+                    Ballot(
+                        round=round_no,
+                        participant=p.code,
+                        indicator=code,
+                        ratings=ratings,
+                        comment=comment,
+                        version=version,
+                        source="paper" if i % 4 == 0 else "terminal",
+                        recorded_at=f"{opened[:11]}10:{i:02d}:00",
+                    )
+                )
+            earlier.update(
+                ((b.participant, code, c), score)
+                for b in round_ballots
+                if b.indicator == code
+                for c, score in b.ratings.items()
             )
-            earlier.update(((b.participant, code, b.criterion), b.score) for b in code_ballots)
-            results.extend(rows)
-            indicator_results.append(verdict)
-            round_ballots.extend(code_ballots)
-        summaries.append(
-            RoundSummary(
-                round=Round(round_no, tuple(codes), "closed", opened, closed),
-                n_invited=len(PARTICIPANTS),
-                n_present=len(present),
-                n_rating=len({b.participant for b in round_ballots}),
-                n_ballots=len({(b.participant, b.indicator) for b in round_ballots}),
-            )
-        )
-        ballots.extend(round_ballots)
-    # Every nasty comment must be in the report whatever the random draw gave.
+        rounds.append(Round(round_no, tuple(codes), "closed", opened, closed))
+    # Every nasty comment must be in the report whatever the random draw gave: the ones
+    # left go to round-1 ballots that carry no comment yet.
+    silent = (b for b in ballots[1] if not b.comment)
     for text in nasty:
-        comments.append(CommentRow(1, "D1.O1.I1", "P05", "civil society", text))
-    groups = sorted({p.group for p in PARTICIPANTS})
+        target = next(silent)
+        index = ballots[1].index(target)
+        ballots[1][index] = replace(target, comment=text)
     decisions = (
         Decision(
             "D1.O1.I2",
@@ -457,24 +318,30 @@ def build_report(
         ),
         Decision("D2.O1.I2", "merge", "Fusionner avec D2.O1.I1.", 2, {}, "2026-11-27T11:40:00"),
     )
-    return Report(
-        session="atelier-bamako-2026",
-        lang=lang,
-        framework=FRAMEWORK,
+    settings = Settings(
+        scale_min=scale.low,
+        scale_max=scale.high,
+        rule=rule.kind,
+        agree_pct=rule.agree_pct,
+        veto_pct=rule.veto_pct,
+        quorum=rule.quorum,
+        group_quorum=rule.group_quorum,
+        per_group=rule.per_group,
+        likert_iqr=rule.likert_iqr,
+        stability_pct=rule.stability_pct,
         criteria=DEFAULT_CRITERIA,
-        scale=scale,
-        rule=rule,
-        percentile_method=PERCENTILE_METHOD,
+        lang=lang,
+    )
+    snapshot = Snapshot(
+        name="atelier-bamako-2026",
+        settings=settings,
+        framework=FRAMEWORK,
         participants=PARTICIPANTS,
-        rounds=tuple(summaries),
-        results=tuple(results),
-        indicator_results=tuple(indicator_results),
-        comments=tuple(comments),
-        ballots=tuple(ballots),
+        rounds=tuple(rounds),
+        ballots={n: tuple(b) for n, b in ballots.items()},
         decisions=decisions,
         created_at="2026-11-20T08:00:00",
-        generated_at="2026-11-27T12:00:00",
-        show_names=show_names,
-        stability=tuple(_stability(ballots, scale=scale, rule=rule, groups=groups)),
-        attrition=tuple(_attrition(ballots, groups)),
+    )
+    return tally.build_report(
+        snapshot, lang=lang, show_names=show_names, generated_at="2026-11-27T12:00:00"
     )
