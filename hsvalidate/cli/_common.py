@@ -9,7 +9,9 @@ are imported here, so ``COMMAND --help`` stays fast.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import shutil
+import textwrap
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -73,6 +75,17 @@ class LocalCommand(click.Command):
 class LocalOption(click.Option):
     """An option whose help (and metavar) is a catalogue key."""
 
+    def get_help_extra(self, ctx: click.Context) -> Any:
+        """``[défaut : papier]``: a default that is a code is shown as its word.
+
+        Click 8.2 and later build the bracketed extras here; earlier versions show the
+        code, which is still accepted on the command line.
+        """
+        extra = super().get_help_extra(ctx)
+        if isinstance(self.type, TermChoice) and "default" in extra:
+            extra["default"] = self.type.describe(self.default)
+        return extra
+
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
         """The option's line in ``--help``, in the language in use."""
         original_metavar = self.metavar
@@ -115,12 +128,12 @@ class LocalGroup(LocalCommand, click.Group):
 
 def command(name: str | None = None, **kwargs: Any) -> Callable[[F], LocalCommand]:
     """``click.command`` with translated help: ``@command("new", help="help.session.new")``."""
-    return click.command(name, cls=LocalCommand, **kwargs)  # type: ignore[no-any-return]
+    return click.command(name, cls=LocalCommand, **kwargs)
 
 
 def group(name: str | None = None, **kwargs: Any) -> Callable[[F], LocalGroup]:
     """``click.group`` with translated help."""
-    return click.group(name, cls=LocalGroup, **kwargs)  # type: ignore[no-any-return]
+    return click.group(name, cls=LocalGroup, **kwargs)
 
 
 def option(*decls: str, **kwargs: Any) -> Callable[[F], F]:
@@ -131,6 +144,160 @@ def option(*decls: str, **kwargs: Any) -> Callable[[F], F]:
 def argument(*decls: str, **kwargs: Any) -> Callable[[F], F]:
     """``click.argument`` whose ``metavar`` is a catalogue key."""
     return click.argument(*decls, cls=LocalArgument, **kwargs)
+
+
+# -- words users type ---------------------------------------------------------------------
+
+Term = Callable[[str], str]
+"""How one choice is written in a language (``lang → word``)."""
+
+
+def catalogue_word(key: str) -> Term:
+    """A choice whose words are a catalogue entry (``source.paper``: papier, paper)."""
+    return lambda lang: t(key, lang=lang)
+
+
+class TermChoice(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2 on
+    """A choice typed as a code or as its word in either language; the value is the code.
+
+    Why: a francophone facilitator types ``--source papier``, a partner ``--source paper``
+    and a script the code; all three mean ``paper``.  ``--help`` lists the words of the
+    language in use.  A word of several words may be shortened to its first ones
+    (``--rule pourcentage`` for « pourcentage d'accord ») when that names one choice.
+    With ``separator`` the value is a list (``pertinence,clarté``) and a tuple of codes
+    comes back.
+    """
+
+    name = "term"
+
+    def __init__(self, terms: Mapping[str, Term], *, separator: str | None = None) -> None:
+        self.terms = dict(terms)
+        self.separator = separator
+
+    def words(self, lang: str | None = None) -> list[str]:
+        """Every choice in ``lang`` (default: the language in use), in order."""
+        chosen = lang or i18n.get_language()
+        return [word(chosen) for word in self.terms.values()]
+
+    def describe(self, value: object) -> str:
+        """A code, or a list of codes, written in the language in use."""
+        codes = value if isinstance(value, list | tuple) else [value]
+        lang = i18n.get_language()
+        return ", ".join(self.terms[c](lang) if c in self.terms else str(c) for c in codes)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        """``[ordinateur|papier|courriel|cartons]`` in the language in use."""
+        joiner = self.separator or "|"
+        return "[" + joiner.join(self.words()) + "]"
+
+    def _code(self, text: str) -> str | None:
+        if text in self.terms:
+            return text
+        names = {code: [word(lang) for lang in i18n.LANGS] for code, word in self.terms.items()}
+        found = i18n.match_term(text, names)
+        if found is not None:
+            return found
+        wanted = i18n.fold(text)
+        if not wanted:
+            return None
+        starts = [
+            code
+            for code, words in names.items()
+            if any(i18n.fold(w).startswith(wanted + " ") for w in words)
+        ]
+        return starts[0] if len(starts) == 1 else None
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The code(s) the user named; an unknown word lists the choices in the language in use."""
+        if isinstance(value, list | tuple):
+            return tuple(value)
+        texts = [value] if self.separator is None else str(value).split(self.separator)
+        codes: list[str] = []
+        for text in texts:
+            if self.separator is not None and not text.strip():
+                continue
+            code = self._code(str(text))
+            if code is None:
+                self.fail(
+                    t("cli.term.unknown", value=str(text).strip(), choices=", ".join(self.words())),
+                    param,
+                    ctx,
+                )
+            codes.append(code)
+        if self.separator is None:
+            return codes[0]
+        if not codes:
+            self.fail(t("cli.term.empty", choices=", ".join(self.words())), param, ctx)
+        return tuple(dict.fromkeys(codes))
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[Any]:
+        """Complete with the words of the language in use."""
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(w) for w in self.words() if w.startswith(incomplete)]
+
+
+class DecimalRange(click.FloatRange):
+    """A number typed with a decimal comma or point (``72,5`` or ``72.5``) within a range.
+
+    Why: a francophone facilitator writes 72,5; refusing it would be a trap.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The number, whichever decimal sign was typed."""
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().convert(value, param, ctx)
+
+
+# -- the screen --------------------------------------------------------------------------
+
+
+def screen_width() -> int:
+    """Columns of the terminal (``COLUMNS`` wins; 80 when the output is a file or a pipe)."""
+    return max(40, shutil.get_terminal_size((80, 24)).columns)
+
+
+def echo_wrapped(text: str, *, indent: str = "", err: bool = False) -> None:
+    """A paragraph wrapped at word boundaries to the screen, so no word is cut in two."""
+    width = screen_width() - 1
+    click.echo(
+        textwrap.fill(
+            text,
+            width=width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ),
+        err=err,
+    )
+
+
+def echo_fields(rows: Sequence[tuple[str, str]], *, indent: str = "") -> None:
+    """Label–value lines, values aligned and wrapped under themselves (``Indicateurs : 33``).
+
+    Why one template for the label: French puts a non-breaking space before the colon.
+    """
+    labels = [t("cli.field", label=label) for label, _ in rows]
+    width = len(indent) + max((len(label) for label in labels), default=0) + 1
+    wrap = screen_width() - 1
+    for label, (_, value) in zip(labels, rows, strict=True):
+        head = f"{indent}{label}".ljust(width)
+        click.echo(
+            textwrap.fill(
+                value,
+                width=max(wrap, width + 20),
+                initial_indent=head,
+                subsequent_indent=" " * width,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            if value
+            else head.rstrip()
+        )
 
 
 # -- the language ------------------------------------------------------------------------
@@ -181,7 +348,7 @@ def session_language(root: Path, name: str | None) -> str | None:
     try:
         with (root / name / SESSION_FILE).open(encoding="utf-8") as handle:
             data = json.load(handle)
-        meta = next(iter(data.get("meta", {}).values()), {})
+        meta: dict[str, Any] = next(iter(data.get("meta", {}).values()), {})
         return i18n.normalise_lang(str(meta.get("settings", {}).get("lang", "")))
     except (OSError, ValueError, AttributeError, StopIteration):
         return None

@@ -16,7 +16,6 @@ from hsvalidate.cli._common import (
     option,
     session_options,
 )
-from hsvalidate.cli.session import describe_rule
 from hsvalidate.consensus import PERCENTILE_METHOD
 from hsvalidate.exports import EXPORTERS, default_formats, write_exports
 from hsvalidate.exports.tidy import write_csv
@@ -160,7 +159,9 @@ def results(
         lines = render_results(rows) if view is None else _plain_table(columns, records)
         for line in lines:
             click.echo(line)
-        click.echo(f"Rule: {describe_rule(ws.rule)}.")
+        from hsvalidate.exports import rule_text
+
+        click.echo(f"Rule: {rule_text(ws.rule, ws.scale, 'en')}.")
         click.echo(f"Percentiles: {PERCENTILE_METHOD}.")
 
 

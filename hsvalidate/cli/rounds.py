@@ -7,72 +7,67 @@ from pathlib import Path
 
 import click
 
-from hsvalidate.cli._common import open_workshop, session_options
+from hsvalidate.cli._common import group, open_workshop, option, session_options
+from hsvalidate.i18n import get_language, t, tn
 
 
-@click.group("round")
+@group("round", help="help.round")
 def round_() -> None:
-    """Open and close rating rounds (round 2 and later re-rate indicators without consensus).
-
-    Example: hsvalidate round open
-    """
+    """Open and close rating rounds; round 2 and later re-rate what has no consensus."""
 
 
-@round_.command("open")
-@click.option(
-    "--indicators",
-    default=None,
-    metavar="CODES",
-    help="Comma-separated indicator codes to rate (default: all in round 1, "
-    "then those without consensus).",
-)
+@round_.command("open", help="help.round.open")
+@option("--indicators", default=None, metavar="meta.codes", help="help.opt.round_indicators")
 @session_options
 def open_(indicators: str | None, session_name: str | None, sessions_dir: Path | None) -> None:
-    """Open the next rating round.
-
-    Example: hsvalidate round open --indicators D1.O1.I1,D3.O1.I2
-    """
+    """Open the next round; the service chooses the indicators unless they are named."""
     with open_workshop(session_name, sessions_dir, purpose="hsvalidate round open") as ws:
-        codes = indicators.split(",") if indicators else None
+        codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
         rnd = ws.start_round(codes)
-        click.echo(f"Round {rnd.number} is open: {len(rnd.indicators)} indicator(s) to rate.")
-        click.echo("Collect ballots with 'hsvalidate ballot' or 'hsvalidate ballots import FILE'.")
+        click.echo(tn("cli.round.opened", len(rnd.indicators), round=rnd.number))
+        click.echo(t("cli.round.collect"))
 
 
-@round_.command("close")
+@round_.command("close", help="help.round.close")
 @session_options
 def close(session_name: str | None, sessions_dir: Path | None) -> None:
-    """Close the open round; its results become final.
+    """Close the open round and say, in the session's words, what it decided."""
+    from hsvalidate.consensus import VERDICTS
+    from hsvalidate.i18n.documents import verdict_label
 
-    Example: hsvalidate round close
-    """
     with open_workshop(session_name, sessions_dir, purpose="hsvalidate round close") as ws:
         rnd = ws.close_round()
-        verdicts = ws.indicator_verdicts(rnd.number)
-        counts = Counter(verdicts.values())
-        n = len({b.participant for b in ws.ballots(rnd.number)})
-        click.echo(f"Round {rnd.number} is closed: {n} participant(s) rated.")
-        click.echo("  " + ", ".join(f"{v}: {c}" for v, c in sorted(counts.items())))
-        click.echo("See the figures with 'hsvalidate results'.")
+        counts = Counter(ws.indicator_verdicts(rnd.number).values())
+        raters = len({b.participant for b in ws.ballots(rnd.number)})
+        lang = get_language()
+        click.echo(tn("cli.round.closed", raters, round=rnd.number))
+        # Verdicts in their fixed order (keep, drop, no consensus, below quorum), so the
+        # line reads the same way after every round.
+        tally = [
+            t("cli.round.verdict_count", verdict=verdict_label(v, lang), n=counts[v])
+            for v in [*VERDICTS, *sorted(set(counts) - set(VERDICTS))]
+            if counts[v]
+        ]
+        if tally:
+            click.echo("  " + ", ".join(tally))
+        click.echo(t("cli.round.see_results"))
 
 
-@round_.command("status")
+@round_.command("status", help="help.round.status")
 @session_options
 def status(session_name: str | None, sessions_dir: Path | None) -> None:
-    """Show the open round and how many ballots each indicator has received.
+    """Show the open round and each indicator's ballots against the participants present."""
+    from hsvalidate.i18n.documents import format_datetime
 
-    Example: hsvalidate round status
-    """
     with open_workshop(session_name, sessions_dir, writable=False) as ws:
         rnd = ws.open_round()
         if rnd is None:
-            done = ws.rounds()
-            click.echo(
-                f"No round is open ({len(done)} closed). Open one with 'hsvalidate round open'."
-            )
+            click.echo(tn("cli.round.none_open", len(ws.rounds())))
             return
         counts = Counter(b.indicator for b in ws.ballots(rnd.number))
         expected = sum(1 for p in ws.participants() if p.present)
-        click.echo(f"Round {rnd.number} is open since {rnd.opened_at}.")
+        when = format_datetime(rnd.opened_at, get_language())
+        click.echo(t("cli.round.open_since", round=rnd.number, when=when))
         for code in rnd.indicators:
-            click.echo(f"  {code:<14} {counts.get(code, 0):>3} / {expected} ballots")
+            got = tn("cli.round.ballots_of", expected, got=counts.get(code, 0))
+            click.echo(f"  {code:<14} {got}")

@@ -3,104 +3,110 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from hsvalidate.cli._common import (
+    DecimalRange,
+    TermChoice,
+    argument,
+    catalogue_word,
+    echo_fields,
+    echo_wrapped,
+    follow_session_language,
     forced_language,
+    group,
     open_workshop,
+    option,
     session_options,
     sessions_dir_option,
 )
-from hsvalidate.i18n import default_language
-from hsvalidate.consensus import Rule
-from hsvalidate.model import DEFAULT_CRITERIA, Settings
-from hsvalidate.sessions import (
-    current_session_name,
-    list_sessions,
-    remember_session,
-    resolve_session,
-    sessions_root,
-)
-from hsvalidate.workshop import Workshop
+from hsvalidate.consensus import RULES
+from hsvalidate.i18n import default_language, get_language, t, tn
+from hsvalidate.model import DEFAULT_CRITERIA
+
+if TYPE_CHECKING:
+    from hsvalidate.model import Settings
+
+RULE_CHOICE = TermChoice({code: catalogue_word(kind.name_key) for code, kind in RULES.items()})
+"""``--rule``: every registered rule, by code or by its name in either language."""
+
+CRITERIA_CHOICE = TermChoice({c.code: c.label.get for c in DEFAULT_CRITERIA}, separator=",")
+"""``--criteria``: the default criteria, by code or by label in either language."""
 
 
-@click.group()
+@group(help="help.session")
 def session() -> None:
-    """Create and inspect workshop sessions (one folder each under the sessions folder).
-
-    Example: hsvalidate session new bamako-2026 --framework cadre.xlsx
-    """
+    """Create and inspect sessions; one folder each under the sessions folder."""
 
 
-@session.command("new")
-@click.argument("name")
-@click.option(
+@session.command("new", help="help.session.new")
+@argument("name", metavar="meta.name")
+@option(
     "--framework",
     "framework_file",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Draft framework to validate (YAML, XLSX or CSV).",
+    metavar="meta.file",
+    help="help.opt.framework",
 )
-@click.option(
+@option(
     "--scale",
     type=click.Choice(["9", "5"]),
     default="9",
     show_default=True,
-    help="Rating scale: 1–9 (RAND/UCLA) or 1–5 (Likert).",
+    help="help.opt.scale",
 )
-@click.option(
-    "--rule",
-    type=click.Choice(["ram", "percent", "likert"]),
-    default="ram",
-    show_default=True,
-    help="Consensus rule: RAND/UCLA median and disagreement, percent agreement, "
-    "or Likert (1–5 scale: share high and IQR ≤ 1).",
+@option(
+    "--rule", type=RULE_CHOICE, default=next(iter(RULES)), show_default=True, help="help.opt.rule"
 )
-@click.option(
+@option(
     "--agree",
-    type=click.FloatRange(0, 100),
+    type=DecimalRange(0, 100),
     default=None,
-    help="X: share (%) in a band needed for consensus [default: 70; 75 for likert].",
+    metavar="meta.percent",
+    help="help.opt.agree",
 )
-@click.option(
+@option(
     "--veto",
-    type=click.FloatRange(0, 100),
-    default=15.0,
+    type=DecimalRange(0, 100),
+    default=15,
     show_default=True,
-    help="Y (percent rule): share (%) in the opposite band that blocks consensus.",
+    metavar="meta.percent",
+    help="help.opt.veto",
 )
-@click.option(
+@option(
     "--quorum",
     type=click.IntRange(1),
     default=1,
     show_default=True,
-    help="Minimum raters for a result to be classified.",
+    metavar="meta.number",
+    help="help.opt.quorum",
 )
-@click.option(
+@option(
     "--group-quorum",
     type=click.IntRange(0),
     default=0,
     show_default=True,
-    help="Minimum raters within every stakeholder group (0: none).",
+    metavar="meta.number",
+    help="help.opt.group_quorum",
 )
-@click.option(
-    "--per-group",
-    is_flag=True,
-    help="Require the rule within every stakeholder group, not only overall.",
-)
-@click.option(
+@option("--per-group", is_flag=True, help="help.opt.per_group")
+@option(
     "--stability",
-    type=click.FloatRange(0, 100),
-    default=15.0,
+    type=DecimalRange(0, 100),
+    default=15,
     show_default=True,
-    help="Between rounds: stable when fewer than this share (%) changed band.",
+    metavar="meta.percent",
+    help="help.opt.stability_pct",
 )
-@click.option(
+@option(
     "--criteria",
-    default=",".join(c.code for c in DEFAULT_CRITERIA),
+    type=CRITERIA_CHOICE,
+    default=tuple(c.code for c in DEFAULT_CRITERIA),
     show_default=True,
-    help="Comma-separated criteria, chosen among relevance, feasibility, clarity.",
+    help="help.opt.criteria",
 )
 @sessions_dir_option
 def new(
@@ -114,124 +120,134 @@ def new(
     group_quorum: int,
     per_group: bool,
     stability: float,
-    criteria: str,
+    criteria: tuple[str, ...],
     sessions_dir: Path | None,
 ) -> None:
-    """Create a session from a draft framework; it becomes the default for later commands.
-
-    Settings (scale, rule, thresholds, criteria) are fixed now, before round 1, and are
-    printed in the minutes.
-
-    Example: hsvalidate session new "Atelier Bamako" --framework cadre.yaml --rule percent
-    """
+    """Create a session; its settings are fixed now, before round 1, for the minutes."""
+    from hsvalidate.consensus import Scale
+    from hsvalidate.exports import scale_text
     from hsvalidate.framework_io import load_framework
+    from hsvalidate.i18n.documents import rule_name
+    from hsvalidate.model import Settings
+    from hsvalidate.sessions import sessions_root
+    from hsvalidate.workshop import Workshop
 
+    kind = RULES[rule]
+    if not kind.allows(Scale(1, int(scale))):
+        raise click.BadParameter(
+            t(
+                "cli.session.rule_scale",
+                rule=rule_name(rule, get_language()),
+                scales=", ".join(f"--scale {high}" for high in kind.scales),
+            ),
+            param_hint=["--rule"],
+        )
     by_code = {c.code: c for c in DEFAULT_CRITERIA}
-    chosen = [c.strip().lower() for c in criteria.split(",") if c.strip()]
-    unknown = [c for c in chosen if c not in by_code]
-    if unknown or not chosen:
-        raise click.BadParameter(
-            f"choose criteria among {', '.join(by_code)} (got {criteria!r})",
-            param_hint="--criteria",
-        )
-    if rule == "likert" and scale != "5":
-        raise click.BadParameter(
-            "the Likert rule is defined on the 1–5 scale; add --scale 5 or choose --rule ram",
-            param_hint="--rule",
-        )
     fw = load_framework(framework_file)
     settings = Settings(
         scale_min=1,
         scale_max=int(scale),
         rule=rule,
-        agree_pct=agree if agree is not None else (75.0 if rule == "likert" else 70.0),
+        agree_pct=agree if agree is not None else kind.default_agree_pct,
         veto_pct=veto,
         quorum=quorum,
         group_quorum=group_quorum,
         per_group=per_group,
         stability_pct=stability,
-        criteria=tuple(by_code[c] for c in dict.fromkeys(chosen)),
+        criteria=tuple(by_code[c] for c in criteria),
         lang=forced_language() or default_language(),
     )
     root = sessions_root(sessions_dir)
     workshop = Workshop.create(root=root, name=name, framework=fw, settings=settings)
     with workshop:
-        click.echo(f"Created session '{workshop.name}' in {root / workshop.name}")
-        click.echo(
-            f"  {len(fw.indicators())} indicators, scale 1–{scale}, rule {rule}, "
-            f"criteria: {', '.join(c.code for c in settings.criteria)}"
+        # From here on the new session's language, not the one chosen for the previous one.
+        follow_session_language(settings.lang)
+        lang = get_language()
+        click.echo(t("cli.session.created", name=workshop.name, folder=root / workshop.name))
+        echo_fields(
+            [
+                (t("cli.show.indicators"), str(len(fw.indicators()))),
+                (t("cli.show.scale"), scale_text(settings.scale, lang)),
+                (t("cli.show.rule"), rule_name(rule, lang)),
+                (t("cli.show.criteria"), _criteria_words(settings, lang)),
+                (t("cli.show.lang"), t(f"cli.lang.{settings.lang}")),
+            ],
+            indent="  ",
         )
-        click.echo("Next: hsvalidate participants import FILE  (or participants add)")
+        click.echo(t("cli.session.next"))
 
 
-@session.command("list")
+@session.command("list", help="help.session.list")
 @sessions_dir_option
 def list_(sessions_dir: Path | None) -> None:
-    """List the sessions in the sessions folder; the default one is marked with *.
+    """List the sessions; the default one is marked, so the facilitator knows which is used."""
+    from hsvalidate.sessions import current_session_name, list_sessions, sessions_root
 
-    Example: hsvalidate session list
-    """
     root = sessions_root(sessions_dir)
     names = list_sessions(root)
     if not names:
-        click.echo(f"No sessions in {root} yet; create one with 'hsvalidate session new'.")
+        click.echo(t("cli.session.none", root=root))
         return
     current = current_session_name(root)
     for name in names:
         click.echo(f"{'*' if name == current else ' '} {name}")
+    if current in names:
+        click.echo(t("cli.session.list_legend"))
 
 
-@session.command("use")
-@click.argument("name")
+@session.command("use", help="help.session.use")
+@argument("name", metavar="meta.name")
 @sessions_dir_option
 def use(name: str, sessions_dir: Path | None) -> None:
-    """Make NAME the default session for later commands.
+    """Make NAME the default session, so later commands need no --session."""
+    from hsvalidate.sessions import remember_session, resolve_session, sessions_root
 
-    Example: hsvalidate session use bamako-2026
-    """
     root = sessions_root(sessions_dir)
     resolved, _ = resolve_session(root, name)
     remember_session(root, resolved)
-    click.echo(f"Default session: {resolved}")
+    click.echo(t("cli.session.default", name=resolved))
 
 
-@session.command("show")
+@session.command("show", help="help.session.show")
 @session_options
 def show(session_name: str | None, sessions_dir: Path | None) -> None:
-    """Show a session's settings, participants and rounds.
+    """Show a session's settings, participants and rounds, in the session's words."""
+    from hsvalidate.exports import rule_details, rule_text, scale_text
+    from hsvalidate.i18n.documents import format_datetime, status_label
 
-    Example: hsvalidate session show --session bamako-2026
-    """
     with open_workshop(session_name, sessions_dir, writable=False) as ws:
         s = ws.settings
-        click.echo(f"Session:      {ws.name}  (created {ws.created_at})")
-        click.echo(f"Framework:    {ws.framework.title.get(s.lang)}  [{ws.framework.source}]")
-        click.echo(f"Indicators:   {len(ws.framework.indicators())}")
-        click.echo(f"Scale:        {s.scale_min}–{s.scale_max}")
-        click.echo(f"Rule:         {describe_rule(ws.rule)}")
-        click.echo(f"Criteria:     {', '.join(c.code for c in s.criteria)}")
-        click.echo(f"Participants: {len(ws.participants())}")
+        lang = get_language()
+        rows = [
+            (t("cli.show.session"), ws.name),
+            (t("cli.show.created"), format_datetime(ws.created_at, lang)),
+            (t("cli.show.framework"), f"{ws.framework.title.get(lang)} [{ws.framework.source}]"),
+            (t("cli.show.indicators"), str(len(ws.framework.indicators()))),
+            (t("cli.show.scale"), scale_text(ws.scale, lang)),
+            (t("cli.show.rule"), rule_text(ws.rule, ws.scale, lang)),
+            (t("cli.show.criteria"), _criteria_words(s, lang)),
+            (t("cli.show.lang"), t(f"cli.lang.{s.lang}")),
+            (t("cli.show.participants"), str(len(ws.participants()))),
+        ]
         for rnd in ws.rounds():
-            n = len({b.participant for b in ws.ballots(rnd.number)})
-            click.echo(
-                f"Round {rnd.number}:      {rnd.status}, {len(rnd.indicators)} indicators, "
-                f"{n} participant(s) rated"
+            raters = len({b.participant for b in ws.ballots(rnd.number)})
+            rows.append(
+                (
+                    t("cli.show.round", round=rnd.number),
+                    t(
+                        "cli.show.round_summary",
+                        status=status_label(rnd.status, lang),
+                        indicators=tn("cli.count.indicators", len(rnd.indicators)),
+                        raters=tn("cli.count.raters", raters),
+                    ),
+                )
             )
+        echo_fields(rows)
+        click.echo("")
+        for sentence in rule_details(ws.rule, ws.scale, lang):
+            echo_wrapped(sentence)
 
 
-def describe_rule(rule: Rule) -> str:
-    """The rule in one line, as the facilitator chose it."""
-    if rule.kind == "ram":
-        text = "RAND/UCLA (median band, no disagreement IPR > IPRAS)"
-    elif rule.kind == "percent":
-        text = (
-            f"percent agreement (≥ {rule.agree_pct:g} % in a band, < {rule.veto_pct:g} % opposite)"
-        )
-    else:
-        text = f"Likert (≥ {rule.agree_pct:g} % in a band and IQR ≤ {rule.likert_iqr:g})"
-    text += f"; quorum {rule.quorum}"
-    if rule.group_quorum:
-        text += f", {rule.group_quorum} per group"
-    if rule.per_group:
-        text += "; required within every group"
-    return text + f"; stable below {rule.stability_pct:g} % band changes"
+def _criteria_words(settings: Settings, lang: str) -> str:
+    """The session's criteria as participants read them on the ballot screen."""
+    return ", ".join(c.label.get(lang) or c.code for c in settings.criteria)
