@@ -114,7 +114,7 @@ class Exporter:
 
     The CLI offers the formats of ``EXPORTERS`` and calls ``write``; nothing else
     branches on a format's name.  Adding a format is one entry here, a module with its
-    writer, and its words (``export.<name>``) in the catalogue.
+    writer, and its words (``export.format.<name>``) in the catalogue.
     """
 
     name: str
@@ -130,7 +130,7 @@ class Exporter:
     @property
     def label_key(self) -> str:
         """Catalogue key of what the file is (« Classeur de consensus »)."""
-        return f"export.{self.name}"
+        return f"export.format.{self.name}"
 
     def write(self, report: Report, path: Path) -> None:
         """Write the report in this format to ``path``."""

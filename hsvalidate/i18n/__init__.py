@@ -149,6 +149,21 @@ def match_term(text: str, terms: Mapping[str, Iterable[str]]) -> str | None:
     return None
 
 
+def codes_with_prefix(prefix: str) -> list[str]:
+    """The codes of the entries ``<prefix>.<code>`` in the catalogue (``rule.name`` → ram…).
+
+    Why: the command line offers the rules, channels and formats the catalogue has words
+    for, without importing the modules that declare them; a test keeps both in step.
+    """
+    catalogue = _catalogue("en")
+    keys: set[str] = set()
+    while catalogue is not None:
+        keys.update(k for k in getattr(catalogue, "_catalog", {}) if isinstance(k, str))
+        catalogue = getattr(catalogue, "_fallback", None)
+    start = prefix + "."
+    return sorted(k[len(start) :] for k in keys if k.startswith(start) and "." not in k[len(start) :])
+
+
 def has(key: str, lang: str = "fr") -> bool:
     """Whether the catalogue holds ``key`` (used for words that may be ours or a user's)."""
     return _catalogue(lang).gettext(key) != key
