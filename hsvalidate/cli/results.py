@@ -17,9 +17,8 @@ from hsvalidate.cli._common import (
     session_options,
 )
 from hsvalidate.consensus import PERCENTILE_METHOD
-from hsvalidate.exports import EXPORTERS, default_formats, write_exports
 from hsvalidate.exports.tidy import write_csv
-from hsvalidate.i18n import t
+from hsvalidate.i18n import codes_with_prefix, t
 from hsvalidate.report import (
     ALL_GROUPS,
     ATTRITION_COLUMNS,
@@ -177,7 +176,7 @@ def results(
 @option(
     "--format",
     "formats",
-    type=click.Choice(list(EXPORTERS)),
+    type=click.Choice(codes_with_prefix("export.format")),
     multiple=True,
     help="export.help.format",
 )
@@ -191,6 +190,8 @@ def export(
     sessions_dir: Path | None,
 ) -> None:
     """Write the documents the secretariat takes home, each format from the exporter registry."""
+    from hsvalidate.exports import default_formats, write_exports
+
     with open_workshop(session_name, sessions_dir, writable=False) as ws:
         report = ws.build_report(lang=forced_language(), show_names=show_names)
         target = out_dir if out_dir is not None else ws.exports_dir
