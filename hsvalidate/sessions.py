@@ -11,7 +11,6 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from hsvalidate.errors import SessionError
 from hsvalidate.i18n import Message
 
 SESSIONS_ENV = "HSVALIDATE_SESSIONS"
@@ -43,6 +42,8 @@ def sessions_root(explicit: Path | None = None) -> Path:
 
 def check_session_name(name: str) -> str:
     """A session name must make a valid folder name on Windows too; accents and spaces are fine."""
+    from hsvalidate.errors import SessionError  # imported when needed: --help never needs it
+
     cleaned = name.strip()
     if not cleaned or cleaned in (".", "..") or cleaned.startswith("."):
         raise SessionError(Message("session.name_missing"))
@@ -77,6 +78,8 @@ def remember_session(root: Path, name: str) -> None:
 
 def resolve_session(root: Path, name: str | None) -> tuple[str, bool]:
     """The session to work on and whether it was chosen implicitly (so the CLI can say which)."""
+    from hsvalidate.errors import SessionError
+
     if name:
         name = check_session_name(name)
         if not (root / name / SESSION_FILE).exists():

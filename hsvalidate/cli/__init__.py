@@ -11,14 +11,16 @@ from __future__ import annotations
 import contextlib
 import importlib
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from hsvalidate import __version__
 from hsvalidate.cli._common import LocalGroup, LocalOption, choose_language, lang_option
-from hsvalidate.errors import HsValidateError, InputFileError
 from hsvalidate.i18n import t
+
+if TYPE_CHECKING:
+    from hsvalidate.errors import HsValidateError
 
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("hsvalidate.cli.demo", "demo", "help.demo"),
@@ -43,6 +45,8 @@ class UserError(click.ClickException):
     exit_code = 1
 
     def __init__(self, error: HsValidateError) -> None:
+        from hsvalidate.errors import InputFileError
+
         super().__init__(str(error))
         self.problems = error.problems if isinstance(error, InputFileError) else ()
 
@@ -90,6 +94,8 @@ class _Root(LocalGroup):
 
     def invoke(self, ctx: click.Context) -> object:
         """Run the command; expected failures become a sentence, Ctrl-C a reassurance."""
+        from hsvalidate.errors import HsValidateError  # not needed for --help
+
         try:
             return super().invoke(ctx)
         except HsValidateError as exc:
