@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import click
 
 from hsvalidate.errors import InteractiveError
-from hsvalidate.i18n import t
+from hsvalidate.i18n import Text, t
 
 
 def stdin_is_terminal() -> bool:
@@ -28,10 +28,14 @@ def stdin_is_terminal() -> bool:
         return False
 
 
-def require_terminal(alternative: str) -> None:
-    """Fail with a sentence naming the non-interactive way, instead of hanging."""
+def require_terminal(message: Text) -> None:
+    """Fail with ``message``, a whole sentence naming the non-interactive way, instead of hanging.
+
+    Why the caller gives the whole sentence: "no terminal" and the way out read as
+    one sentence in each language, which fragments joined here could not guarantee.
+    """
     if not stdin_is_terminal():
-        raise InteractiveError(f"There is no terminal to ask questions in; {alternative}")
+        raise InteractiveError(message)
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,8 @@ def choose_participant(choices: Sequence[tuple[str, str]], *, lang: str) -> str:
     answer = questionary.select(
         _t("who", lang),
         choices=[questionary.Choice(title=label, value=code) for code, label in choices],
+        # questionary's own hint is English ("(Use arrow keys)").
+        instruction=_t("arrows", lang),
     ).unsafe_ask()
     return str(answer)
 
@@ -164,7 +170,7 @@ def ask_participant(*, groups: Sequence[str], lang: str) -> tuple[str, str, str,
     import questionary
 
     name = questionary.text(
-        _t("name", lang), validate=lambda v: bool(v.strip()) or _t("name", lang)
+        _t("name", lang), validate=lambda v: bool(v.strip()) or _t("name_required", lang)
     ).unsafe_ask()
     organisation = questionary.text(_t("organisation", lang)).unsafe_ask()
     group = questionary.autocomplete(_t("group", lang), choices=list(groups)).unsafe_ask()
@@ -175,5 +181,6 @@ def ask_participant(*, groups: Sequence[str], lang: str) -> tuple[str, str, str,
             questionary.Choice(_t("sex_m", lang), "M"),
             questionary.Choice(_t("sex_none", lang), ""),
         ],
+        instruction=_t("arrows", lang),
     ).unsafe_ask()
     return name, organisation or "", group or "", sex or ""

@@ -281,7 +281,7 @@ def echo_fields(rows: Sequence[tuple[str, str]], *, indent: str = "") -> None:
 
     Why one template for the label: French puts a non-breaking space before the colon.
     """
-    labels = [t("cli.field", label=label) for label, _ in rows]
+    labels = [t("cli.field", label=label) if label else "" for label, _ in rows]
     width = len(indent) + max((len(label) for label in labels), default=0) + 1
     wrap = screen_width() - 1
     for label, (_, value) in zip(labels, rows, strict=True):

@@ -7,36 +7,46 @@ from typing import TYPE_CHECKING
 
 import click
 
-from hsvalidate.cli._common import open_workshop, session_options
-from hsvalidate.errors import BallotError
+from hsvalidate.cli._common import (
+    TermChoice,
+    argument,
+    catalogue_word,
+    command,
+    group,
+    open_workshop,
+    option,
+    session_options,
+)
+from hsvalidate.i18n import Message, get_language, t, tn
 
 if TYPE_CHECKING:
     from hsvalidate.consensus import Stats
     from hsvalidate.prompts import IndicatorView
-    from hsvalidate.workshop import Feedback, Workshop
+    from hsvalidate.tally import Feedback
+    from hsvalidate.workshop import Workshop
 
 
-@click.command()
-@click.option("--participant", default=None, metavar="CODE", help="Participant code, e.g. P07.")
-@click.option(
-    "--indicator",
-    default=None,
-    metavar="CODE",
-    help="With --rating: record one ballot without questions (e.g. a paper ballot).",
-)
-@click.option(
+def _sources(*codes: str) -> TermChoice:
+    """Channels a vote may come from, typed as the code or its word (``papier``, ``paper``)."""
+    return TermChoice({code: catalogue_word(f"source.{code}") for code in codes})
+
+
+@command(help="help.ballot")
+@option("--participant", default=None, metavar="meta.code", help="help.opt.participant")
+@option("--indicator", default=None, metavar="meta.code", help="help.opt.indicator")
+@option(
     "--rating",
     "ratings",
     multiple=True,
-    metavar="CRITERION=SCORE",
-    help="A rating, e.g. relevance=7; leave the score empty (clarity=) for 'cannot judge'.",
+    metavar="meta.rating",
+    help="help.opt.rating",
 )
-@click.option("--comment", default="", help="Comment or proposed rewording.")
-@click.option(
+@option("--comment", default="", metavar="meta.text", help="help.opt.comment")
+@option(
     "--source",
-    type=click.Choice(["terminal", "paper", "email", "cards"]),
+    type=_sources("terminal", "paper", "email", "cards"),
     default=None,
-    help="Where the vote came from (default: terminal, or paper with --rating).",
+    help="help.opt.ballot_source",
 )
 @session_options
 def ballot(
@@ -48,75 +58,83 @@ def ballot(
     session_name: str | None,
     sessions_dir: Path | None,
 ) -> None:
-    """Collect one participant's ballots at the laptop, indicator by indicator.
+    """Collect ballots at the laptop, or record one paper ballot with no question asked.
 
-    Each ballot is saved the moment it is confirmed; an interrupted participant resumes
-    at the first indicator they have not rated.  With --indicator and --rating, records
-    one ballot without any question (for paper ballots typed in by the secretariat).
-
-    Example: hsvalidate ballot --participant P07
+    Each ballot is saved the moment it is confirmed, so an interrupted participant
+    resumes at the first indicator they have not rated.
     """
     with open_workshop(session_name, sessions_dir, purpose="hsvalidate ballot") as ws:
         if indicator is not None or ratings:
             if participant is None or indicator is None or not ratings:
-                raise click.UsageError(
-                    "To record a ballot without questions give --participant, --indicator "
-                    "and at least one --rating."
-                )
+                raise click.UsageError(t("cli.ballot.needs_all"))
             recorded = ws.record_ballot(
                 participant=participant,
                 indicator=indicator,
-                ratings=_parse_ratings(ratings),
+                ratings=_parse_ratings(ws, ratings),
                 comment=comment,
                 source=source or "paper",
             )
             click.echo(
-                f"Recorded the ballot of {recorded.participant} on {recorded.indicator} "
-                f"(round {recorded.round})."
+                t(
+                    "cli.ballot.recorded",
+                    participant=recorded.participant,
+                    indicator=recorded.indicator,
+                    round=recorded.round,
+                )
             )
             return
         _interactive(ws, participant, source or "terminal")
 
 
-def _parse_ratings(ratings: tuple[str, ...]) -> dict[str, int | None]:
+def _parse_ratings(ws: Workshop, ratings: tuple[str, ...]) -> dict[str, int | None]:
+    """``pertinence=8``, ``relevance=8`` or ``clarté=`` (cannot judge) → scores by criterion code.
+
+    Why here rather than in the service: the words are the command line's; the service
+    receives codes and checks the scores against the scale.
+    """
+    lang = get_language()
+    names = ", ".join(c.label.get(lang) or c.code for c in ws.settings.criteria)
     parsed: dict[str, int | None] = {}
     for item in ratings:
-        criterion, sep, score = item.partition("=")
-        if not sep or not criterion.strip():
+        name, sep, score = item.partition("=")
+        if not sep or not name.strip():
             raise click.BadParameter(
-                f"'{item}' is not CRITERION=SCORE, e.g. relevance=7", param_hint="--rating"
+                t("cli.ballot.rating_shape", item=item, criteria=names), param_hint=["--rating"]
+            )
+        code = ws.settings.criterion_code(name)
+        if code is None:
+            raise click.BadParameter(
+                t("cli.ballot.unknown_criterion", name=name.strip(), criteria=names),
+                param_hint=["--rating"],
             )
         score = score.strip()
         if not score:
-            parsed[criterion.strip()] = None
+            parsed[code] = None
             continue
         try:
-            parsed[criterion.strip()] = int(score)
+            parsed[code] = int(score)
         except ValueError:
-            raise BallotError(
-                f"The score '{score}' for {criterion.strip()} is not a whole number; "
-                "give a number on the session scale, or nothing for 'cannot judge'."
+            raise click.BadParameter(
+                t("cli.ballot.score_not_number", score=score, name=name.strip()),
+                param_hint=["--rating"],
             ) from None
     return parsed
 
 
 def _interactive(ws: Workshop, participant: str | None, source: str) -> None:
+    """The ballot screen: the participant's language is the command's (the session's)."""
     from hsvalidate import prompts
+    from hsvalidate.errors import RoundError
 
-    prompts.require_terminal(
-        "record paper or emailed ballots with 'hsvalidate ballots import FILE', "
-        "or one ballot with --participant, --indicator and --rating."
-    )
-    lang = ws.settings.lang
+    prompts.require_terminal(Message("cli.no_terminal.ballot"))
+    lang = get_language()
     rnd = ws.open_round()
     if rnd is None:
-        from hsvalidate.errors import RoundError
-
-        raise RoundError("No round is open; open one with 'hsvalidate round open'.")
+        raise RoundError(Message("round.none_open"))
     if participant is None:
         waiting = [p for p in ws.participants() if ws.pending(p.code)]
         if not waiting:
-            click.echo("Every participant has rated every indicator of this round.")
+            click.echo(t("cli.ballot.everyone_done"))
             return
         participant = prompts.choose_participant(
             [(p.code, f"{p.code} — {p.name}") for p in waiting], lang=lang
@@ -130,7 +148,7 @@ def _interactive(ws: Workshop, participant: str | None, source: str) -> None:
     for ind in todo:
         # Position within the whole round, so a participant who resumes sees "12 of 33".
         position = rnd.indicators.index(ind.code) + 1
-        view = _view(ws, ind.code, position, len(rnd.indicators), feedback)
+        view = _view(ws, ind.code, position, len(rnd.indicators), feedback, lang)
         answer = prompts.ask_ballot(
             view, scale_min=ws.settings.scale_min, scale_max=ws.settings.scale_max, lang=lang
         )
@@ -147,15 +165,15 @@ def _interactive(ws: Workshop, participant: str | None, source: str) -> None:
 
 def _feedback_line(stats: Stats, own: int | None, lang: str) -> str:
     """One line of last round's figures and the participant's own rating, in their language."""
-    from hsvalidate.i18n import t
+    from hsvalidate.i18n.documents import format_number
 
     return t(
         "ballot.feedback",
         lang=lang,
-        median=f"{stats.median:g}",
-        low=f"{stats.pct_low or 0:.0f}",
-        mid=f"{stats.pct_mid or 0:.0f}",
-        high=f"{stats.pct_high or 0:.0f}",
+        median=format_number(stats.median, lang),
+        low=format_number(stats.pct_low or 0, lang, digits=0),
+        mid=format_number(stats.pct_mid or 0, lang, digits=0),
+        high=format_number(stats.pct_high or 0, lang, digits=0),
         n=stats.n,
         own=own if own is not None else t("ballot.none", lang=lang),
     )
@@ -167,10 +185,10 @@ def _view(
     position: int,
     total: int,
     feedback: dict[str, Feedback],
+    lang: str,
 ) -> IndicatorView:
     from hsvalidate.prompts import CriterionView, IndicatorView
 
-    lang = ws.settings.lang
     ind = ws.framework.indicator(code)
     assert ind is not None
     parents = ws.framework.parents(code)
@@ -198,39 +216,25 @@ def _view(
     )
 
 
-@click.group()
+@group(help="help.ballots")
 def ballots() -> None:
-    """Record ballots from files (paper ballots typed in, forms returned by email).
-
-    Example: hsvalidate ballots import votes-table-3.csv --source paper
-    """
+    """Record ballots from files: paper ballots typed in, forms returned by email."""
 
 
-@ballots.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+@ballots.command("import", help="help.ballots.import")
+@argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="meta.file")
+@option(
     "--source",
-    type=click.Choice(["import", "paper", "email", "cards"]),
+    type=_sources("import", "paper", "email", "cards"),
     default="import",
     show_default=True,
-    help="Where these votes came from; recorded with every vote.",
+    help="help.opt.import_source",
 )
 @session_options
 def import_(file: Path, source: str, session_name: str | None, sessions_dir: Path | None) -> None:
-    """Record ballots for the open round from a tidy CSV or XLSX file.
-
-    Columns: participant, indicator, criterion, score, comment — one rating per row;
-    score is a whole number on the session scale, or empty for "cannot judge".  The
-    whole file is checked first: if any row is wrong, nothing is recorded and every
-    problem is listed with its row.  Importing a corrected file again replaces the
-    earlier ballots of the same participants, never counts them twice.
-
-    Example: hsvalidate ballots import "votes papier.xlsx" --source paper
-    """
+    """Record a file's ballots for the open round, all or none, so a fixed file can come again."""
     with open_workshop(session_name, sessions_dir, purpose="hsvalidate ballots import") as ws:
         summary = ws.import_ballots(file, source=source)
-        click.echo(
-            f"Recorded {summary.added} new ballot(s)"
-            + (f" and replaced {summary.replaced} earlier one(s)" if summary.replaced else "")
-            + f" from {file}."
-        )
+        click.echo(tn("cli.ballots.imported", summary.added, file=file))
+        if summary.replaced:
+            click.echo(tn("cli.ballots.replaced", summary.replaced))

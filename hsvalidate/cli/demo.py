@@ -6,63 +6,73 @@ from pathlib import Path
 
 import click
 
+from hsvalidate.cli._common import command, echo_fields, echo_wrapped, option
+from hsvalidate.i18n import LANGS, get_language, t, tn
 
-@click.command()
-@click.option(
+
+@command(help="help.demo")
+@option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("hsvalidate-demo"),
     show_default=True,
-    help="Folder for the demo session, workbook and minutes.",
+    metavar="meta.folder",
+    help="help.opt.demo_out",
 )
-@click.option(
+@option(
     "--participants",
     "size",
     type=click.IntRange(4, 500),
     default=40,
     show_default=True,
-    help="Size of the synthetic panel.",
+    metavar="meta.number",
+    help="help.opt.demo_size",
 )
-@click.option(
+@option(
     "--seed",
     type=int,
     default=2016,
     show_default=True,
-    help="Random seed: the same seed gives the same ratings.",
+    metavar="meta.number",
+    help="help.opt.demo_seed",
 )
-@click.option(
+@option(
     "--lang",
-    type=click.Choice(["fr", "en"]),
-    default="fr",
-    show_default=True,
-    help="Language of the documents.",
+    type=click.Choice(LANGS),
+    default=None,
+    help="help.opt.demo_lang",
 )
-def demo(out_dir: Path, size: int, seed: int, lang: str) -> None:
-    """Run a complete simulated validation workshop and write its workbook and minutes.
-
-    Uses the shipped illustrative Mali framework and a reproducible synthetic panel in
-    four stakeholder groups: two rating rounds, plenary decisions, exports.
-
-    Example: hsvalidate demo --out atelier-test --lang en
-    """
+def demo(out_dir: Path, size: int, seed: int, lang: str | None) -> None:
+    """Run a whole simulated workshop, so a facilitator can see every document before the day."""
+    from hsvalidate.consensus import VERDICTS
     from hsvalidate.demo import run_demo
     from hsvalidate.framework_io import load_framework
+    from hsvalidate.i18n.documents import verdict_label
     from hsvalidate.resources import DEMO_FRAMEWORK, template_path
 
+    # The root already chose the language from --lang, the setting or the system;
+    # the documents follow it unless --lang names one.
+    lang = lang or get_language()
     framework = load_framework(template_path(DEMO_FRAMEWORK))
     result = run_demo(out_dir, framework=framework, size=size, seed=seed, lang=lang)
-    click.echo(f"Demo workshop on: {framework.title.get(lang)}")
-    click.echo(
-        f"  {result.participants} participants: "
-        + ", ".join(f"{g} {n}" for g, n in result.groups.items())
-    )
+    echo_wrapped(t("cli.demo.title", title=framework.title.get(lang)))
+    groups = ", ".join(f"{g}\u00a0{n}" for g, n in result.groups.items())
+    echo_wrapped(tn("cli.demo.panel", result.participants, groups=groups), indent="  ")
     for number, rated, counts in result.rounds:
-        click.echo(
-            f"  Round {number}: {rated} indicators rated — "
-            + ", ".join(f"{v} {c}" for v, c in sorted(counts.items()))
+        # Verdicts in their fixed order, so two runs read alike.
+        order = [*VERDICTS, *sorted(set(counts) - set(VERDICTS))]
+        verdicts = ", ".join(
+            t("cli.round.verdict_count", verdict=verdict_label(v, lang), n=counts[v])
+            for v in order
+            if counts.get(v)
         )
-    click.echo(f"  Plenary decisions recorded: {result.decisions}")
-    click.echo(f"Session:  {result.session_dir}")
-    click.echo(f"Workbook: {result.workbook}")
-    click.echo(f"Minutes:  {result.minutes}")
+        echo_wrapped(tn("cli.demo.round", rated, round=number, verdicts=verdicts), indent="  ")
+    click.echo("  " + tn("cli.demo.decisions", result.decisions))
+    echo_fields(
+        [
+            (t("cli.show.session"), str(result.session_dir)),
+            (t("cli.demo.workbook"), str(result.workbook)),
+            (t("cli.demo.minutes"), str(result.minutes)),
+        ]
+    )

@@ -2,39 +2,77 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
+from typing import Any
 
 import click
 
+from hsvalidate.cli._common import (
+    TermChoice,
+    argument,
+    catalogue_word,
+    echo_fields,
+    group,
+    lang_option,
+    option,
+)
+from hsvalidate.i18n import LANGS, get_language, t, tn
 
-@click.group()
+LANG_CHOICE = TermChoice({lang: catalogue_word(f"cli.lang.{lang}") for lang in LANGS})
+"""A language typed as ``fr``/``en`` or as its name (``français``, ``English``)."""
+
+
+@group(help="help.framework")
 def framework() -> None:
-    """Check draft frameworks (YAML, XLSX or CSV indicator matrices).
-
-    Example: hsvalidate framework check cadre-suivi.xlsx
-    """
+    """Check draft frameworks before the workshop, so problems are fixed by their authors."""
 
 
-@framework.command("check")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def check(file: Path) -> None:
-    """Validate a draft framework and count what it holds, or list every problem with its place.
-
-    Exit status 0 when the framework can be used, 1 otherwise.
-
-    Example: hsvalidate framework check templates/mali-human-security.xlsx
-    """
+@framework.command("check", help="help.framework.check")
+@argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="meta.file")
+@option(
+    "--working-lang",
+    "working_lang",
+    type=LANG_CHOICE,
+    default=None,
+    help="help.opt.working_lang",
+)
+@lang_option
+def check(file: Path, working_lang: str | None) -> None:
+    """Count what a framework holds, or list every problem with its place (exit status 1)."""
     from hsvalidate.framework_io import check_framework
 
-    summary = check_framework(file)
-    click.echo(f"{file}: valid framework")
-    click.echo(f"  Title:       {summary.title.get('fr')}")
-    if summary.title.en:
-        click.echo(f"               {summary.title.en}")
-    click.echo(f"  Dimensions:  {summary.dimensions}")
-    click.echo(f"  Outcomes:    {summary.outcomes}")
-    click.echo(f"  Indicators:  {summary.indicators}")
-    if summary.indicators_missing_english:
-        click.echo(f"  Without English text: {summary.indicators_missing_english} indicator(s)")
+    summary = check_framework(file, **_working_lang_argument(check_framework, working_lang))
+    lang = get_language()
+    # Which text a partner would miss: the other language than the framework's own.
+    working = getattr(summary, "working_lang", None) or working_lang or "fr"
+    missing = getattr(summary, "indicators_missing_other_language", None)
+    if missing is None:
+        missing, working = summary.indicators_missing_english, "fr"
+    other = next(code for code in LANGS if code != working)
+    title = summary.title.get(lang)
+    other_title = summary.title.get(other if lang == working else working)
+    rows = [
+        (t("cli.framework.title"), title),
+        *([("", other_title)] if other_title and other_title != title else []),
+        (t("cli.framework.dimensions"), str(summary.dimensions)),
+        (t("cli.framework.outcomes"), str(summary.outcomes)),
+        (t("cli.show.indicators"), str(summary.indicators)),
+    ]
+    click.echo(t("cli.framework.valid", file=file))
+    echo_fields(rows, indent="  ")
+    if missing:
+        click.echo("  " + tn(f"cli.framework.missing_{other}", missing))
     if summary.extra_columns:
-        click.echo(f"  Extra columns kept as notes: {summary.extra_columns}")
+        click.echo("  " + tn("cli.framework.extra_columns", summary.extra_columns))
+
+
+def _working_lang_argument(func: Any, working_lang: str | None) -> dict[str, str]:
+    """``working_lang=…`` for a reader that takes it (framework_io gains it; older ones do not)."""
+    if working_lang is None:
+        return {}
+    parameters = inspect.signature(func).parameters
+    for name in ("working_lang", "lang"):
+        if name in parameters:
+            return {name: working_lang}
+    return {}

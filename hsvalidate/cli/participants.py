@@ -7,22 +7,26 @@ from pathlib import Path
 
 import click
 
-from hsvalidate.cli._common import open_workshop, session_options
+from hsvalidate.cli._common import argument, group, open_workshop, option, session_options
+from hsvalidate.i18n import Message, get_language, t, tn
 
 
-@click.group()
+@group(help="help.participants")
 def participants() -> None:
-    """Register participants; each gets a code (P01, P02…) that stands beside their ratings.
-
-    Example: hsvalidate participants import liste-de-presence.xlsx
-    """
+    """Register participants; the code, not the name, stands beside their ratings."""
 
 
-@participants.command("add")
-@click.option("--name", default=None, help="Full name (accents and Bambara letters welcome).")
-@click.option("--organisation", "--organization", default="", help="Organisation represented.")
-@click.option("--group", default="", help="Stakeholder group (e.g. government, civil society).")
-@click.option("--sex", default="", help="F, M, or empty.")
+@participants.command("add", help="help.participants.add")
+@option("--name", default=None, metavar="meta.text", help="help.opt.participant_name")
+@option(
+    "--organisation",
+    "--organization",
+    default="",
+    metavar="meta.text",
+    help="help.opt.organisation",
+)
+@option("--group", default="", metavar="meta.text", help="help.opt.group")
+@option("--sex", default="", metavar="meta.sex", help="help.opt.sex")
 @session_options
 def add(
     name: str | None,
@@ -32,73 +36,62 @@ def add(
     session_name: str | None,
     sessions_dir: Path | None,
 ) -> None:
-    """Register one participant; without --name the details are asked interactively.
-
-    Example: hsvalidate participants add --name "Awa Kɔnɛ" --organisation WANEP-Mali --group "civil society" --sex F
-    """
+    """Register one participant; without --name the details are asked at the laptop."""
     with open_workshop(session_name, sessions_dir, purpose="hsvalidate participants add") as ws:
         if name is None:
             from hsvalidate import prompts
 
-            prompts.require_terminal(
-                "give the details with --name, --organisation, --group and --sex, "
-                "or import a list with 'hsvalidate participants import FILE'."
-            )
+            prompts.require_terminal(Message("cli.no_terminal.participant"))
             groups = sorted(
                 {p.group for p in ws.participants() if p.group} | set(ws.settings.groups)
             )
             name, organisation, group, sex = prompts.ask_participant(
-                groups=groups, lang=ws.settings.lang
+                groups=groups, lang=get_language()
             )
         person = ws.add_participant(name=name, organisation=organisation, group=group, sex=sex)
-        click.echo(f"Registered {person.name} as {person.code}.")
+        click.echo(t("cli.participants.added", name=person.name, code=person.code))
 
 
-@participants.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@participants.command("import", help="help.participants.import")
+@argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="meta.file")
 @session_options
 def import_(file: Path, session_name: str | None, sessions_dir: Path | None) -> None:
-    """Register everyone on an attendance sheet (CSV or XLSX).
-
-    Columns (French or English headers, any order; the header need not be on the first
-    row): name/nom, organisation/structure, group/groupe, sex/sexe.  People already
-    registered (same name and organisation) are skipped, so a sheet can be imported again.
-
-    Example: hsvalidate participants import "liste de présence.xlsx"
-    """
+    """Register everyone on an attendance sheet; a sheet imported again adds only newcomers."""
     with open_workshop(session_name, sessions_dir, purpose="hsvalidate participants import") as ws:
         added, summary = ws.import_participants(file)
-        click.echo(
-            f"Registered {summary.added} participant(s)"
-            + (f"; {summary.skipped} already registered were skipped" if summary.skipped else "")
-            + "."
-        )
+        click.echo(tn("cli.participants.imported", summary.added))
+        if summary.skipped:
+            click.echo(tn("cli.participants.skipped", summary.skipped))
         if added:
-            click.echo(f"Codes {added[0].code} to {added[-1].code}.")
+            click.echo(t("cli.participants.codes", first=added[0].code, last=added[-1].code))
 
 
-@participants.command("list")
-@click.option(
-    "--show-names", is_flag=True, help="Show names beside codes (keep off when projecting)."
-)
+@participants.command("list", help="help.participants.list")
+@option("--show-names", is_flag=True, help="help.opt.participants_show_names")
 @session_options
 def list_(show_names: bool, session_name: str | None, sessions_dir: Path | None) -> None:
-    """List participants by code, group and sex; names only with --show-names.
+    """List participants by code; names stay hidden unless asked, as the screen is projected."""
+    from hsvalidate.i18n.documents import group_label
 
-    Example: hsvalidate participants list --show-names
-    """
     with open_workshop(session_name, sessions_dir, writable=False) as ws:
         people = ws.participants()
         if not people:
-            click.echo("No participants yet; add them with 'hsvalidate participants import FILE'.")
+            click.echo(t("cli.participants.none"))
             return
+        lang = get_language()
+        labels = {p.code: group_label(p.group, lang) for p in people}
+        width = max(len(label) for label in labels.values())
         for p in people:
-            line = f"{p.code:>5}  {p.group or '-':<22} {p.sex or '-':<2}"
+            sex = t(f"cli.sex.{p.sex}") if p.sex in ("F", "M") else "-"
+            line = f"{p.code:>5}  {labels[p.code]:<{width}}  {sex:<2}"
             if show_names:
-                line += f"  {p.name}  ({p.organisation or '-'})"
-            click.echo(line)
-        groups = Counter(p.group or "-" for p in people)
+                line += f"  {p.name} ({p.organisation or '-'})"
+            click.echo(line.rstrip())
+        groups = Counter(labels.values())
         click.echo(
-            f"{len(people)} participant(s): "
-            + ", ".join(f"{g} {n}" for g, n in sorted(groups.items()))
+            tn(
+                "cli.participants.total",
+                len(people),
+                groups=", ".join(f"{g}\u00a0{n}" for g, n in sorted(groups.items())),
+            )
         )
