@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
+from hsvalidate.i18n import Message, t
+
 
 @dataclass(frozen=True)
 class Text:
@@ -107,6 +109,11 @@ class Framework:
     """Name of the file it was read from, for the minutes."""
     notes: Text = field(default_factory=Text)
     """A note shown with the framework (e.g. 'illustrative draft')."""
+    lang: str = "fr"
+    """Working language (``fr`` or ``en``): the one every title and statement must have.
+
+    French by default; a framework drafted in English for an anglophone state is
+    validated on its English text, and French becomes its translation."""
 
     def outcomes(self) -> Iterator[Outcome]:
         """Every outcome, dimension by dimension."""
@@ -186,6 +193,7 @@ def framework_to_dict(fw: Framework) -> dict[str, Any]:
         "title": _text_to_dict(fw.title),
         "source": fw.source,
         "notes": _text_to_dict(fw.notes),
+        "lang": fw.lang,
         "dimensions": [
             {
                 "code": d.code,
@@ -210,6 +218,7 @@ def framework_from_dict(data: dict[str, Any]) -> Framework:
         title=_text_from(data.get("title")),
         source=str(data.get("source") or ""),
         notes=_text_from(data.get("notes")),
+        lang=str(data.get("lang") or "fr"),  # absent in sessions saved before it existed
         dimensions=tuple(
             Dimension(
                 code=d["code"],
@@ -247,6 +256,32 @@ YEAR_MAX = 2100
 
 _LEVEL_NAMES = {1: "dimension", 2: "outcome", 3: "indicator"}
 _CODE_EXAMPLES = {1: "D1", 2: "D1.O1", 3: "D1.O1.I1"}
+_OTHER_LANG = {"fr": "en", "en": "fr"}
+_LANGUAGE_NAMES = {"fr": "framework.language.fr", "en": "framework.language.en"}
+_NO_CODE = {
+    "dimension": "framework.check_no_code.dimension",
+    "outcome": "framework.check_no_code.outcome",
+    "indicator": "framework.check_no_code.indicator",
+}
+_THE_LEVEL = {
+    "dimension": "framework.the_level.dimension",
+    "outcome": "framework.the_level.outcome",
+    "indicator": "framework.the_level.indicator",
+}
+_OTHER_ONLY = {
+    "dimension": "framework.check_other_language_only.dimension",
+    "outcome": "framework.check_other_language_only.outcome",
+    "indicator": "framework.check_other_language_only.indicator",
+}
+_NO_TEXT = {
+    "dimension": "framework.check_no_text.dimension",
+    "outcome": "framework.check_no_text.outcome",
+    "indicator": "framework.check_no_text.indicator",
+}
+_NAME_DIFFERS = {
+    "dimension": "framework.matrix_name_differs.dimension",
+    "outcome": "framework.matrix_name_differs.outcome",
+}
 
 
 @dataclass(frozen=True)
@@ -276,57 +311,41 @@ def validate_framework(
     ``describe`` names another element's place (``"row 7"``, ``"line 12"``) so that a
     duplicate-code message can point at the first use in the author's own file.
     """
+    # Messages are written out now, in the language in use: an Issue's message is plain
+    # text, which the loaders place in the author's file.
+    working, other = fw.lang, _OTHER_LANG[fw.lang]
+    in_working = Message(_LANGUAGE_NAMES[working])
     issues: list[Issue] = []
-    if not fw.title.fr:
-        issues.append(Issue((), "title", "The framework has no title; give it a title in French."))
+    if not getattr(fw.title, working):
+        issues.append(Issue((), "title", t("framework.check_no_title", language=in_working)))
     if not fw.indicators():
-        issues.append(
-            Issue(
-                (),
-                "dimensions",
-                "The framework has no indicator; add at least one dimension with an outcome "
-                "and an indicator.",
-            )
-        )
+        issues.append(Issue((), "dimensions", t("framework.check_no_indicator")))
     first_use: dict[str, Node] = {}
 
     def check(node: Node, code: str, title: Text, title_field: str) -> None:
         level = _LEVEL_NAMES[len(node)]
         if not code:
-            issues.append(
-                Issue(
-                    node,
-                    "code",
-                    f"This {level} has no code; give it a short unique code such as "
-                    f"'{_CODE_EXAMPLES[len(node)]}', because ratings and decisions refer to it.",
-                )
-            )
+            example = _CODE_EXAMPLES[len(node)]
+            issues.append(Issue(node, "code", t(_NO_CODE[level], example=example)))
         elif code in first_use:
+            owner = Message(_THE_LEVEL[_LEVEL_NAMES[len(first_use[code])]])
+            place = describe(first_use[code])
             issues.append(
                 Issue(
                     node,
                     "code",
-                    f"The code '{code}' is already used by the "
-                    f"{_LEVEL_NAMES[len(first_use[code])]} at {describe(first_use[code])}; "
-                    "give each dimension, outcome and indicator its own code.",
+                    t("framework.check_code_taken", code=code, owner=owner, place=place),
                 )
             )
         else:
             first_use[code] = node
-        what = "statement" if level == "indicator" else "name"
-        if not title.fr and title.en:
-            issues.append(
-                Issue(
-                    node,
-                    title_field,
-                    f"This {level} has an English {what} but no French one; write the French "
-                    f"{what} too, because French is the working language.",
-                )
+        if not getattr(title, working) and getattr(title, other):
+            message = t(
+                _OTHER_ONLY[level], language=in_working, other=Message(_LANGUAGE_NAMES[other])
             )
-        elif not title.fr:
-            issues.append(
-                Issue(node, title_field, f"This {level} has no {what}; write it in French.")
-            )
+            issues.append(Issue(node, title_field, message))
+        elif not getattr(title, working):
+            issues.append(Issue(node, title_field, t(_NO_TEXT[level], language=in_working)))
 
     for d, dimension in enumerate(fw.dimensions):
         check((d,), dimension.code, dimension.title, "title")
@@ -375,10 +394,20 @@ class FrameworkSummary:
     """Number of outcomes."""
     indicators: int
     """Number of indicators."""
-    indicators_missing_english: int
-    """Indicators whose statement has no English text (partners will see the French)."""
+    indicators_missing_other_language: int
+    """Indicators whose statement has no translation (partners will see the working language)."""
     extra_columns: int
     """Columns of the source file the tool does not know, kept with each indicator."""
+    lang: str = "fr"
+    """Working language of the framework (``fr`` or ``en``)."""
+    unrecognised_columns: tuple[tuple[str, str | None], ...] = ()
+    """(header, field it probably means or None) for each matrix column the reader did not
+    take, so the author can rename it; empty for YAML."""
+
+    @property
+    def indicators_missing_english(self) -> int:
+        """Indicators without English text (the former name; none when English is the working language)."""
+        return self.indicators_missing_other_language if self.lang == "fr" else 0
 
 
 def extra_headers(fw: Framework) -> list[tuple[str, int]]:
@@ -397,17 +426,24 @@ def extra_headers(fw: Framework) -> list[tuple[str, int]]:
     return list(seen)
 
 
-def summarize_framework(fw: Framework) -> FrameworkSummary:
-    """Counts for a check report."""
+def summarize_framework(
+    fw: Framework, *, unrecognised_columns: tuple[tuple[str, str | None], ...] = ()
+) -> FrameworkSummary:
+    """Counts for a check report; the reader passes the columns it could not place."""
     indicators = fw.indicators()
+    other = _OTHER_LANG[fw.lang]
     return FrameworkSummary(
         title=fw.title,
         source=fw.source,
         dimensions=len(fw.dimensions),
         outcomes=sum(1 for _ in fw.outcomes()),
         indicators=len(indicators),
-        indicators_missing_english=sum(1 for ind in indicators if not ind.text.en),
+        indicators_missing_other_language=sum(
+            1 for ind in indicators if not getattr(ind.text, other)
+        ),
         extra_columns=len(extra_headers(fw)),
+        lang=fw.lang,
+        unrecognised_columns=unrecognised_columns,
     )
 
 
@@ -504,15 +540,10 @@ def _merge_names(
         if not current:
             setattr(known, lang, value)
         elif not _same(current, value):
-            issues.append(
-                RowIssue(
-                    row,
-                    field,
-                    f"The {level} '{known.code}' is named '{current}' on row {known.row} but "
-                    f"'{value}' here; use the same name on every row, or leave the cell empty "
-                    "to carry the name down.",
-                )
+            message = t(
+                _NAME_DIFFERS[level], code=known.code, name=current, row=known.row, here=value
             )
+            issues.append(RowIssue(row, field, message))
     return issues
 
 
@@ -552,14 +583,7 @@ def assemble_matrix(
                 current_out = None
             current_dim = found
         elif current_dim is None:
-            issues.append(
-                RowIssue(
-                    r.row,
-                    "dimension",
-                    "This row has no dimension and there is none above to carry down; "
-                    "write the dimension on this row.",
-                )
-            )
+            issues.append(RowIssue(r.row, "dimension", t("framework.matrix_no_dimension")))
             continue
         out_given = bool(r.outcome_code or r.outcome.fr or r.outcome.en)
         if out_given:
@@ -578,10 +602,7 @@ def assemble_matrix(
                 continue  # a heading row that only names a dimension
             issues.append(
                 RowIssue(
-                    r.row,
-                    "outcome",
-                    f"This indicator has no outcome and none can be carried down under "
-                    f"dimension '{current_dim.code}'; write its outcome on this row.",
+                    r.row, "outcome", t("framework.matrix_no_outcome", dimension=current_dim.code)
                 )
             )
             continue

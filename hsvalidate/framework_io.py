@@ -40,13 +40,14 @@ from hsvalidate.framework import (
 )
 from hsvalidate.headers import (
     HEADER_SCAN_ROWS,
+    LANGS,
     Column,
     Field,
     HeaderRow,
     Vocabulary,
     find_header,
 )
-from hsvalidate.i18n import Message, t
+from hsvalidate.i18n import Message, normalise_lang, t
 
 __all__ = [
     "FRAMEWORK_SUFFIXES",
@@ -62,6 +63,7 @@ FRAMEWORK_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm", ".csv")
 """File types a draft framework may come in."""
 
 _YAML_SUFFIXES = (".yaml", ".yml")
+_OTHER = {"fr": "en", "en": "fr"}
 
 _TEXT_FIELDS = tuple(f.name for f in fields(Indicator) if f.type in ("Text", Text))
 _YEAR_FIELDS = ("baseline_year", "target_year")
@@ -69,23 +71,42 @@ _PLAIN_FIELDS = ("baseline", "target")
 _INDICATOR_KEYS = tuple(f.name for f in fields(Indicator))
 
 
-def load_framework(path: Path) -> Framework:
-    """Read a draft framework, or raise FrameworkError listing every problem in the file."""
-    path = Path(path)
+def load_framework(path: Path, *, working_lang: str | None = None) -> Framework:
+    """Read a draft framework, or raise FrameworkError listing every problem in the file.
+
+    ``working_lang`` (``fr`` or ``en``) is the language of unmarked matrix columns and of
+    plain YAML texts; None finds it in the file (see :func:`hsvalidate.headers.find_header`
+    for matrices, a top-level ``language: en`` for YAML), French otherwise.
+    """
+    return _load(Path(path), working_lang)[0]
+
+
+def check_framework(path: Path, *, working_lang: str | None = None) -> FrameworkSummary:
+    """Load a framework only to report what it holds; raises FrameworkError like the loader.
+
+    The summary also names the matrix columns the reader did not take, each with the
+    field it probably means, so the author can rename them.
+    """
+    fw, unrecognised = _load(Path(path), working_lang)
+    return summarize_framework(fw, unrecognised_columns=unrecognised)
+
+
+Unrecognised = tuple[tuple[str, str | None], ...]
+"""(header, probable field or None) of the columns a matrix reader did not take."""
+
+
+def _load(path: Path, working_lang: str | None) -> tuple[Framework, Unrecognised]:
+    if working_lang not in (None, *LANGS):
+        raise ValueError(f"working_lang must be one of {LANGS} or None, not {working_lang!r}")
     suffix = path.suffix.lower()
     if suffix in _YAML_SUFFIXES:
-        return _load_yaml(path)
+        return _load_yaml(path, working_lang), ()
     if suffix in spreadsheet.TABLE_SUFFIXES:
-        return _load_matrix(path)
+        return _load_matrix(path, working_lang)
     raise FrameworkError(
         Message("framework.not_framework_file", file=path.name),
         (Problem(str(path), Message("framework.unsupported_type")),),
     )
-
-
-def check_framework(path: Path) -> FrameworkSummary:
-    """Load a framework only to report what it holds; raises FrameworkError like the loader."""
-    return summarize_framework(load_framework(path))
 
 
 def _fail(path: Path, problems: Sequence[Problem]) -> FrameworkError:
@@ -100,7 +121,7 @@ def _fail(path: Path, problems: Sequence[Problem]) -> FrameworkError:
 
 YamlPath = tuple[str | int, ...]
 
-_TOP_KEYS = ("title", "notes", "dimensions", "indicators")
+_TOP_KEYS = ("title", "notes", "language", "dimensions", "indicators")
 _DIMENSION_KEYS = ("code", "title", "outcomes")
 _OUTCOME_KEYS = ("code", "title", "indicators")
 _NOT_MAPPING = {
@@ -235,6 +256,8 @@ class _YamlReader:
     def __init__(self, path: Path, lines: dict[YamlPath, int]) -> None:
         self.path = path
         self.lines = lines
+        self.lang = "fr"
+        """The working language: plain texts are in it."""
         self.problems: list[Problem] = []
         self.flagged: set[YamlPath] = set()
 
@@ -316,7 +339,17 @@ class _YamlReader:
         if isinstance(value, list):
             self.add(where, Message("framework.yaml_text_is_list"))
             return Text()
-        return Text(fr=self.scalar(value, where))
+        return _text_in(self.lang, self.scalar(value, where))
+
+    def language(self, value: Any, where: YamlPath) -> str:
+        """The working language a file declares (``language: en``); French when it says none."""
+        if value is None:
+            return "fr"
+        lang = normalise_lang(value) if isinstance(value, str) else None
+        if lang is None:
+            self.add(where, Message("framework.yaml_language_invalid", value=str(value)))
+            return "fr"
+        return lang
 
     def year(self, value: Any, where: YamlPath) -> int | None:
         if value is None:
@@ -404,7 +437,7 @@ def _quoted(names: Sequence[str]) -> str:
     return ", ".join(f"'{n}'" for n in names)
 
 
-def _load_yaml(path: Path) -> Framework:
+def _load_yaml(path: Path, working_lang: str | None) -> Framework:
     text = _read_yaml_text(path)
     data, root = _parse_yaml(path, text)
     lines: dict[YamlPath, int] = {(): 1}
@@ -422,6 +455,8 @@ def _load_yaml(path: Path) -> Framework:
     top = reader.mapping(data, (), allowed=_TOP_KEYS, what="framework")
     if top is None:
         raise _fail(path, reader.problems)
+    language = reader.language(top.get("language"), ("language",))
+    reader.lang = working_lang or language
 
     node_paths: dict[Node, YamlPath] = {}
     dims: list[tuple[str, Text, list[tuple[str, Text, list[Indicator]]]]] = []
@@ -483,6 +518,7 @@ def _load_yaml(path: Path) -> Framework:
         title=reader.text(top.get("title"), ("title",)),
         notes=reader.text(top.get("notes"), ("notes",)),
         source=path.name,
+        lang=reader.lang,
         dimensions=tuple(
             Dimension(
                 code=dcode,
@@ -531,18 +567,26 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 
 
-def _text_out(text: Text) -> str | dict[str, str]:
-    return {"fr": text.fr, "en": text.en} if text.en else text.fr
+def _text_in(lang: str, value: str) -> Text:
+    """A text written once, without saying its language: it is in the working language."""
+    return Text(fr=value) if lang == "fr" else Text(en=value)
 
 
-def _indicator_out(ind: Indicator) -> dict[str, Any]:
-    out: dict[str, Any] = {"code": ind.code, "text": _text_out(ind.text)}
+def _text_out(text: Text, lang: str) -> str | dict[str, str]:
+    """One plain string when only the working language is written, else both languages."""
+    if getattr(text, _OTHER[lang]):
+        return {"fr": text.fr, "en": text.en}
+    return str(getattr(text, lang))
+
+
+def _indicator_out(ind: Indicator, lang: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": ind.code, "text": _text_out(ind.text, lang)}
     for f in fields(Indicator):
         value = getattr(ind, f.name)
         if f.name in ("code", "text") or value in ("", None, (), Text()):
             continue
         if isinstance(value, Text):
-            out[f.name] = _text_out(value)
+            out[f.name] = _text_out(value, lang)
         elif f.name == "extra":
             headers = [h for h, _ in value]
             unique = len(set(headers)) == len(headers)
@@ -560,18 +604,20 @@ def framework_yaml(fw: Framework, *, comment: str = "") -> str:
 
     ``comment`` is written first as ``#`` lines, e.g. to say where the format is described.
     """
-    data: dict[str, Any] = {"title": _text_out(fw.title)}
+    lang = fw.lang
+    data: dict[str, Any] = {} if lang == "fr" else {"language": lang}
+    data["title"] = _text_out(fw.title, lang)
     if fw.notes:
-        data["notes"] = _text_out(fw.notes)
+        data["notes"] = _text_out(fw.notes, lang)
     data["dimensions"] = [
         {
             "code": dim.code,
-            "title": _text_out(dim.title),
+            "title": _text_out(dim.title, lang),
             "outcomes": [
                 {
                     "code": out.code,
-                    "title": _text_out(out.title),
-                    "indicators": [_indicator_out(ind) for ind in out.indicators],
+                    "title": _text_out(out.title, lang),
+                    "indicators": [_indicator_out(ind, lang) for ind in out.indicators],
                 }
                 for out in dim.outcomes
             ],
@@ -747,23 +793,10 @@ def header_field(header: str) -> tuple[str, str] | None:
     return None if match is None else (match.field, match.marker or "fr")
 
 
-def _find_header(rows: Sequence[Sequence[str]]) -> HeaderRow | None:
-    header = find_header(
-        rows, MATRIX_VOCABULARY, required=("text",), min_fields=2, working_lang="fr"
+def _find_header(rows: Sequence[Sequence[str]], working_lang: str | None) -> HeaderRow | None:
+    return find_header(
+        rows, MATRIX_VOCABULARY, required=("text",), min_fields=2, working_lang=working_lang
     )
-    if header is None:
-        return None
-    # A sheet written in English with a column marked '(French)': the unmarked column is
-    # then the English text, since the French one is named explicitly.
-    marks = [MATRIX_VOCABULARY.match(c.header) if c.header else None for c in header.columns]
-    columns = list(header.columns)
-    for name in {m.field for m in marks if m is not None and m.marker == "fr"}:
-        if any(m is not None and m.field == name and m.marker == "en" for m in marks):
-            continue
-        for i, (c, m) in enumerate(zip(columns, marks, strict=True)):
-            if m is not None and m.field == name and c.field in (None, name):
-                columns[i] = replace(c, field=name, lang=m.marker or "en", probable=None)
-    return replace(header, columns=tuple(columns))
 
 
 def _column_letter(index: int) -> str:
@@ -810,7 +843,7 @@ def _title_block(rows: Sequence[Sequence[str]], lang: str) -> tuple[Text, Text]:
     return text("title"), text("notes")
 
 
-def _load_matrix(path: Path) -> Framework:
+def _load_matrix(path: Path, working_lang: str | None) -> tuple[Framework, Unrecognised]:
     try:
         tables = spreadsheet.read_tables(path)
     except InputFileError as exc:
@@ -820,9 +853,9 @@ def _load_matrix(path: Path) -> Framework:
             or [Problem(str(path), exc.message)],
         ) from None
     for table in tables:
-        header = _find_header(table.rows)
+        header = _find_header(table.rows, working_lang)
         if header is not None:
-            return _read_matrix(path, table, header)
+            return _read_matrix(path, table, header), header.ignored
     key = (
         "framework.no_header_sheet" if tables and tables[0].is_sheet else "framework.no_header_file"
     )
@@ -909,10 +942,11 @@ def _read_matrix(path: Path, table: spreadsheet.Table, header: HeaderRow) -> Fra
 
     title, notes = _title_block(table.rows[: header.row], header.lang)
     if not title:
-        title = Text(path.stem)
+        title = _text_in(header.lang, path.stem)
     if not structure_ok:
         raise _fail(path, problems)
     assembly = assemble_matrix(matrix, title=title, notes=notes, source=path.name)
+    fw = replace(assembly.framework, lang=header.lang)
     field_columns = {
         "dimension": dim_cols[1],
         "dimension_code": dim_cols[0],
@@ -930,9 +964,7 @@ def _read_matrix(path: Path, table: spreadsheet.Table, header: HeaderRow) -> Fra
         (3, "text"): header.find("text"),
     }
     origins = assembly.origins
-    for found in validate_framework(
-        assembly.framework, lambda node: t("problem.row", n=origins[node])
-    ):
+    for found in validate_framework(fw, lambda node: t("problem.row", n=origins[node])):
         if not found.node:
             problem(found.message, row=header_row, column=None)
             continue
@@ -946,57 +978,64 @@ def _read_matrix(path: Path, table: spreadsheet.Table, header: HeaderRow) -> Fra
     if problems:
         problems.sort(key=lambda p: p.row or 0)
         raise _fail(path, problems)
-    return assembly.framework
+    return fw
 
 
-_XLSX_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("dimension_code", "fr", "Code dimension"),
-    ("dimension", "fr", "Dimension"),
-    ("dimension", "en", "Dimension (EN)"),
-    ("outcome_code", "fr", "Code résultat"),
-    ("outcome", "fr", "Résultat attendu"),
-    ("outcome", "en", "Résultat attendu (EN)"),
-    ("code", "fr", "Code indicateur"),
-    ("text", "fr", "Indicateur"),
-    ("text", "en", "Indicateur (EN)"),
-    ("definition", "fr", "Définition"),
-    ("definition", "en", "Définition (EN)"),
-    ("unit", "fr", "Unité"),
-    ("unit", "en", "Unité (EN)"),
-    ("calculation", "fr", "Méthode de calcul"),
-    ("calculation", "en", "Méthode de calcul (EN)"),
-    ("disaggregation", "fr", "Désagrégation"),
-    ("disaggregation", "en", "Désagrégation (EN)"),
-    ("baseline", "fr", "Situation de référence"),
-    ("baseline_year", "fr", "Année de référence"),
-    ("target", "fr", "Cible"),
-    ("target_year", "fr", "Année cible"),
-    ("source", "fr", "Source de vérification"),
-    ("source", "en", "Source de vérification (EN)"),
-    ("method", "fr", "Méthode de collecte"),
-    ("method", "en", "Méthode de collecte (EN)"),
-    ("frequency", "fr", "Fréquence"),
-    ("frequency", "en", "Fréquence (EN)"),
-    ("responsible", "fr", "Responsable"),
-    ("responsible", "en", "Responsable (EN)"),
-    ("assumptions", "fr", "Hypothèses et risques"),
-    ("assumptions", "en", "Hypothèses et risques (EN)"),
-    ("notes", "fr", "Notes"),
-    ("notes", "en", "Notes (EN)"),
+_XLSX_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("dimension_code", "Code dimension", "Dimension code"),
+    ("dimension", "Dimension", "Dimension"),
+    ("outcome_code", "Code résultat", "Outcome code"),
+    ("outcome", "Résultat attendu", "Expected outcome"),
+    ("code", "Code indicateur", "Indicator code"),
+    ("text", "Indicateur", "Indicator"),
+    ("definition", "Définition", "Definition"),
+    ("unit", "Unité", "Unit"),
+    ("calculation", "Méthode de calcul", "Calculation method"),
+    ("disaggregation", "Désagrégation", "Disaggregation"),
+    ("baseline", "Situation de référence", "Baseline"),
+    ("baseline_year", "Année de référence", "Baseline year"),
+    ("target", "Cible", "Target"),
+    ("target_year", "Année cible", "Target year"),
+    ("source", "Source de vérification", "Means of verification"),
+    ("method", "Méthode de collecte", "Collection method"),
+    ("frequency", "Fréquence", "Frequency"),
+    ("responsible", "Responsable", "Responsible"),
+    ("assumptions", "Hypothèses et risques", "Assumptions and risks"),
+    ("notes", "Notes", "Notes"),
 )
-"""The matrix layout we write: French headers, each translated column right after its French one."""
+"""The matrix layout we write: (field, French header, English header) in column order."""
 
-_WIDE = frozenset(i for i, (name, _, _) in enumerate(_XLSX_COLUMNS) if name in _BILINGUAL)
+_SHEET_TITLES = {"fr": "Cadre de S&E", "en": "M&E framework"}
+_NOTES_LABELS = {"fr": "Notes : ", "en": "Notes: "}
+
+
+def _xlsx_columns(lang: str) -> list[tuple[str, str, str]]:
+    """(field, language, header) of each column, headers in the working language.
+
+    Each text is unmarked and its translation marked right after it (``Indicateur (EN)``,
+    ``Indicator (FR)``), so the file reads back in the same working language.
+    """
+    other = _OTHER[lang]
+    columns: list[tuple[str, str, str]] = []
+    for name, fr, en in _XLSX_FIELDS:
+        header = fr if lang == "fr" else en
+        columns.append((name, lang, header))
+        if name in _BILINGUAL:
+            columns.append((name, other, f"{header} ({other.upper()})"))
+    return columns
+
+
+_WIDE = frozenset(i for i, (name, _, _) in enumerate(_xlsx_columns("fr")) if name in _BILINGUAL)
 
 
 def _indicator_cells(
-    ind: Indicator, extras: Sequence[tuple[str, int]]
+    ind: Indicator, columns: Sequence[tuple[str, str, str]], extras: Sequence[tuple[str, int]]
 ) -> list[spreadsheet.CellValue]:
     values: list[spreadsheet.CellValue] = []
-    for name, lang, _ in _XLSX_COLUMNS[6:]:
+    for name, lang, _ in columns[6:]:
         value = getattr(ind, name)
         if isinstance(value, Text):
-            values.append(value.fr if lang == "fr" else value.en)
+            values.append(getattr(value, lang))
         else:
             values.append(value if value is not None else "")
     mine: dict[tuple[str, int], str] = {}
@@ -1015,38 +1054,50 @@ def save_framework_xlsx(fw: Framework, path: Path) -> None:
     Dimension and outcome cells are merged over their indicators as teams lay them out,
     and their codes get columns too, so the codes survive a round trip through Excel.
     """
+    lang, other = fw.lang, _OTHER[fw.lang]
+    columns = _xlsx_columns(lang)
     extras = extra_headers(fw)
-    header = [name for _, _, name in _XLSX_COLUMNS] + [h for h, _ in extras]
+    header = [name for _, _, name in columns] + [h for h, _ in extras]
     rows: list[list[spreadsheet.CellValue]] = []
     merges: list[tuple[int, int, int, int]] = []
     blank_indicator: list[spreadsheet.CellValue] = [""] * (len(header) - 6)
     for dim in fw.dimensions:
         dim_start = len(rows)
-        dim_cells: list[spreadsheet.CellValue] = [dim.code, dim.title.fr, dim.title.en]
+        dim_cells: list[spreadsheet.CellValue] = [
+            dim.code,
+            getattr(dim.title, lang),
+            getattr(dim.title, other),
+        ]
         if not dim.outcomes:
             rows.append([*dim_cells, "", "", "", *blank_indicator])
         for out in dim.outcomes:
             out_start = len(rows)
-            out_cells: list[spreadsheet.CellValue] = [out.code, out.title.fr, out.title.en]
+            out_cells: list[spreadsheet.CellValue] = [
+                out.code,
+                getattr(out.title, lang),
+                getattr(out.title, other),
+            ]
             if not out.indicators:
                 rows.append([*dim_cells, *out_cells, *blank_indicator])
             for ind in out.indicators:
-                rows.append([*dim_cells, *out_cells, *_indicator_cells(ind, extras)])
+                rows.append([*dim_cells, *out_cells, *_indicator_cells(ind, columns, extras)])
             if len(rows) - out_start > 1:
                 merges += [(out_start, c, len(rows) - 1, c) for c in (3, 4, 5)]
         if len(rows) - dim_start > 1:
             merges += [(dim_start, c, len(rows) - 1, c) for c in (0, 1, 2)]
-    preface = [fw.title.fr]
-    if fw.title.en:
-        preface.append(f"Title (EN): {fw.title.en}")
-    if fw.notes.fr:
-        preface.append(f"Notes : {fw.notes.fr}")
-    if fw.notes.en:
-        preface.append(f"Notes (EN): {fw.notes.en}")
+    # The title block is labelled so that it reads back (see _title_block).
+    marker = other.upper()
+    preface = [getattr(fw.title, lang)]
+    if getattr(fw.title, other):
+        preface.append(f"Title ({marker}): {getattr(fw.title, other)}")
+    if getattr(fw.notes, lang):
+        preface.append(f"{_NOTES_LABELS[lang]}{getattr(fw.notes, lang)}")
+    if getattr(fw.notes, other):
+        preface.append(f"Notes ({marker}): {getattr(fw.notes, other)}")
     widths = {i: 40.0 for i in _WIDE}
     widths.update({0: 10.0, 3: 10.0, 6: 12.0})
     spec = spreadsheet.SheetSpec(
-        title="Cadre de S&E",
+        title=_SHEET_TITLES[lang],
         header=header,
         rows=rows,
         preface=preface,
@@ -1054,7 +1105,7 @@ def save_framework_xlsx(fw: Framework, path: Path) -> None:
         wrap=_WIDE,
         merges=merges,
     )
-    spreadsheet.write_workbook(Path(path), [spec], title=fw.title.fr)
+    spreadsheet.write_workbook(Path(path), [spec], title=getattr(fw.title, lang))
 
 
 def save_framework(fw: Framework, path: Path) -> None:

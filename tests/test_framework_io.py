@@ -417,20 +417,23 @@ def test_csv_cp1252_with_semicolons_reads_like_utf8() -> None:
 def test_csv_utf8_bom_english_headers_with_a_french_column() -> None:
     assert (DATA / "matrix_en.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     fw = load_framework(DATA / "matrix_en.csv")
-    assert fw.title == Text("matrix_en")  # no title block: the file name stands in
+    # English headers with the French marked: English is the working language, so the
+    # unmarked columns hold English text and the French column its translation.
+    assert fw.lang == "en"
+    assert fw.title == Text(en="matrix_en")  # no title block: the file name stands in
     first, second = fw.indicators()
     assert first.text == Text("Nombre d'incidents, ɛ", "Number of incidents")
     assert second.text == Text("Part des personnes en sécurité", "Share feeling safe")
-    assert first.source == Text("WANEP-Mali early-warning reports")
+    assert first.source == Text(en="WANEP-Mali early-warning reports")
     assert (first.baseline, first.baseline_year, first.target, first.target_year) == (
         "146",
         2023,
         "90",
         2027,
     )
-    assert first.frequency.fr == "Monthly" and first.assumptions.fr == "Access maintained"
+    assert first.frequency.en == "Monthly" and first.assumptions.en == "Access maintained"
     assert first.extra == (("Comments from Gao office", "Check with MINUSMA data"),)
-    assert fw.dimensions[0].title.fr == "Personal security"
+    assert fw.dimensions[0].title == Text(en="Personal security")
 
 
 def test_csv_problems_carry_row_and_column_without_sheet() -> None:
@@ -551,7 +554,8 @@ def test_xlsx_merged_dimension_and_outcome_cells(tmp_path: Path) -> None:
     ]
     path = write_xlsx(tmp_path / "m.xlsx", {"Sheet": rows}, {"Sheet": ["A2:A4", "B2:B3"]})
     fw = load_framework(path)
-    assert [(o.title.fr, [i.code for i in o.indicators]) for o in fw.outcomes()] == [
+    assert fw.lang == "en"  # English headers, nothing marked: an English framework
+    assert [(o.title.en, [i.code for i in o.indicators]) for o in fw.outcomes()] == [
         ("Hunger declines", ["I1", "I2"]),
         ("Alerts work", ["I3"]),
     ]
@@ -774,3 +778,116 @@ def test_csv_header_years_slashes_and_units_of_real_matrices() -> None:
     assert fw.dimensions[0].title == Text("Sécurité alimentaire")
     # Columns it does not know are kept, never dropped.
     assert first.extra == (("Resp.", "DRSA"), ("Fréquence de collecte des données", "Annuelle"))
+
+
+# --- working language -------------------------------------------------------------------
+
+
+def test_an_english_only_matrix_is_an_english_framework() -> None:
+    path = DATA / "matrix_en_only.csv"
+    fw = load_framework(path)
+    assert fw.lang == "en"
+    assert fw.title == Text(en="matrix_en_only")
+    assert [d.title for d in fw.dimensions] == [
+        Text(en="Food security"),
+        Text(en="Personal security"),
+    ]
+    first = fw.indicators()[0]
+    assert first.text == Text(en="Share of households with an acceptable food score")
+    assert first.source == Text(en="National food security survey")
+    assert (first.baseline, first.baseline_year, first.target, first.target_year) == (
+        "46 %",
+        2024,
+        "60 %",
+        2028,
+    )
+    summary = check_framework(path)
+    assert summary.lang == "en"
+    # English is there everywhere; only the French translation is missing, which is no error.
+    assert summary.indicators_missing_english == 0
+    assert summary.indicators_missing_other_language == 3
+    assert summary.unrecognised_columns == ()
+
+
+def test_the_working_language_can_be_given(tmp_path: Path) -> None:
+    fw = load_framework(DATA / "matrix_en_only.csv", working_lang="fr")
+    assert fw.lang == "fr"
+    assert fw.indicators()[0].text == Text("Share of households with an acceptable food score")
+    assert check_framework(DATA / "matrix_fr.csv", working_lang="en").lang == "en"
+    with pytest.raises(ValueError, match="working_lang"):
+        load_framework(DATA / "matrix_fr.csv", working_lang="bm")
+
+
+def test_a_french_matrix_stays_french() -> None:
+    assert load_framework(DATA / "matrix_fr.csv").lang == "fr"
+    summary = check_framework(TEMPLATES / "mali-human-security.xlsx")
+    assert summary.lang == "fr" and summary.indicators_missing_other_language == 0
+
+
+def test_check_names_unrecognised_columns_with_their_probable_field() -> None:
+    summary = check_framework(DATA / "matrix_fr_years.csv")
+    assert summary.unrecognised_columns == (
+        ("Resp.", "responsible"),
+        ("Fréquence de collecte des données", "frequency"),
+    )
+    assert summary.extra_columns == 2  # and they are still kept with the indicators
+
+
+def test_english_frameworks_round_trip_through_xlsx_and_yaml(tmp_path: Path) -> None:
+    fw = unsourced(load_framework(DATA / "matrix_en_only.csv"))
+    fw = replace(fw, notes=Text("Traduction à venir", "Draft for the regional workshop"))
+    save_framework_xlsx(fw, tmp_path / "en.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "en.xlsx").worksheets[0]
+    header_row = next(r for r in range(1, 10) if ws.cell(r, 1).value == "Dimension code")
+    assert [c.value for c in ws[header_row]][:9] == [
+        "Dimension code", "Dimension", "Dimension (FR)", "Outcome code", "Expected outcome",
+        "Expected outcome (FR)", "Indicator code", "Indicator", "Indicator (FR)",
+    ]  # fmt: skip
+    assert unsourced(load_framework(tmp_path / "en.xlsx")) == fw
+    save_framework_yaml(fw, tmp_path / "en.yaml")
+    text = (tmp_path / "en.yaml").read_text(encoding="utf-8")
+    assert text.startswith("language: en\ntitle: matrix_en_only\n")
+    assert unsourced(load_framework(tmp_path / "en.yaml")) == fw
+
+
+def test_a_yaml_framework_declares_its_language(tmp_path: Path) -> None:
+    path = tmp_path / "en.yaml"
+    path.write_text(
+        "language: en\ntitle: Framework\ndimensions:\n  - code: D1\n    title: Food security\n"
+        "    outcomes:\n      - code: D1.O1\n        title: {en: Hunger declines, fr: La faim recule}\n"
+        "        indicators:\n          - {code: I1, text: People in phase 3+}\n",
+        encoding="utf-8",
+    )
+    fw = load_framework(path)
+    assert fw.lang == "en" and fw.title == Text(en="Framework")
+    assert fw.indicators()[0].text == Text(en="People in phase 3+")
+    assert next(iter(fw.outcomes())).title == Text("La faim recule", "Hunger declines")
+    path.write_text(path.read_text(encoding="utf-8").replace("language: en", "language: bm"))
+    _, problems = problems_of(path)
+    assert places(problems)[0] == (None, 1, "language")
+    assert "'bm' is not a working language" in problems[0].message
+
+
+def test_sessions_saved_before_the_working_language_read_as_french() -> None:
+    from hsvalidate.framework import framework_from_dict, framework_to_dict
+
+    data = framework_to_dict(rich_framework())
+    assert data["lang"] == "fr"
+    del data["lang"]
+    assert framework_from_dict(data) == rich_framework()
+    english = replace(rich_framework(), lang="en")
+    assert framework_from_dict(framework_to_dict(english)).lang == "en"
+
+
+def test_an_english_framework_needs_english_text_not_french(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "Pillar,Outcome,Code,Indicator,Indicator (FR)\nFood,Hunger,I1,,Personnes en phase 3\n",
+        encoding="utf-8",
+    )
+    _, problems = problems_of(path)
+    assert places(problems) == [(None, 2, "Indicator")]
+    assert problems[0].message == (
+        "This indicator has a statement in French but none in English; write the statement "
+        "in English too, because English is the working language."
+    )
