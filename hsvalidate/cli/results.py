@@ -1,11 +1,21 @@
-"""``hsvalidate results`` (figures on screen or as tidy files) and ``hsvalidate export``."""
+"""``hsvalidate results`` (figures on screen or as tidy files) and ``hsvalidate export``.
+
+The screen tables are laid out by rich, imported only when a table is shown: it wraps
+long group names under themselves instead of cutting them, measures the terminal, and
+its colours reach old Windows consoles through click.  Figures are rounded for reading
+only; ``--format csv|json`` gives them unrounded.
+"""
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,132 +24,468 @@ from hsvalidate.cli._common import (
     forced_language,
     open_workshop,
     option,
+    screen_width,
     session_options,
 )
-from hsvalidate.consensus import PERCENTILE_METHOD
 from hsvalidate.exports.tidy import write_csv
-from hsvalidate.i18n import codes_with_prefix, t
+from hsvalidate.i18n import codes_with_prefix, get_language, t
 from hsvalidate.report import (
     ALL_GROUPS,
     ATTRITION_COLUMNS,
     RESULT_COLUMNS,
     STABILITY_COLUMNS,
+    AttritionRow,
     Record,
     ResultRow,
+    StabilityRow,
     attrition_record,
     result_record,
     stability_record,
 )
 
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
 
-def _fmt(value: float | None, pattern: str = "{:.0f}") -> str:
-    return "–" if value is None else pattern.format(value)
+    from hsvalidate.workshop import Workshop
+
+COMBINED_COLUMNS = ("round", "indicator", "verdict", "n_ballots", "important_to")
+"""Tidy combined verdicts: one row per round × indicator (whole panel, criteria combined)."""
+
+WIDE = 100
+"""From this many columns the results table also shows Q1, Q3 and the mean."""
+
+_VERDICT_STYLES = {
+    "keep": "green",
+    "drop": "red",
+    "no consensus": "yellow",
+    "below quorum": "dim",
+}
+"""Colours of the verdicts on a terminal that takes them (the words stay the same)."""
+
+_TRAILING = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)+$")
+_STYLE = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def render_results(rows: list[ResultRow]) -> list[str]:
-    """Plain-text table lines, readable when projected; figures rounded for display only."""
-    header = (
-        f"{'round':>5} {'indicator':<12} {'criterion':<12} {'group':<16} "
-        f"{'n':>3} {'cj':>3} {'median':>6} {'IQR':>4} {'%low':>5} {'%mid':>5} {'%high':>5} "
-        f"{'disagr.':>7}  verdict"
-    )
-    lines = [header, "-" * len(header)]
-    for r in rows:
-        s = r.stats
-        disagreement = "–" if s.disagreement is None else ("yes" if s.disagreement else "no")
-        flag = f"  (important to {r.important_to} only)" if r.important_to else ""
-        lines.append(
-            f"{r.round:>5} {r.indicator:<12} {r.criterion:<12} {r.group[:16]:<16} "
-            f"{s.n:>3} {s.n_cannot_judge:>3} {_fmt(s.median, '{:g}'):>6} {_fmt(s.iqr, '{:g}'):>4} "
-            f"{_fmt(s.pct_low):>5} {_fmt(s.pct_mid):>5} {_fmt(s.pct_high):>5} {disagreement:>7}  "
-            f"{r.verdict}{flag}"
+@dataclass(frozen=True)
+class Screen:
+    """Where tables are shown: the language of their words and the columns available."""
+
+    lang: str
+    """``fr`` or ``en``."""
+    width: int
+    """Columns of the terminal."""
+    criteria: Mapping[str, str]
+    """Criterion code → label in ``lang``."""
+    statuses: Mapping[int, str]
+    """Round number → status code (``open``, ``closed``)."""
+
+
+@dataclass(frozen=True)
+class CombinedRow:
+    """One indicator's verdict over its criteria in one round, for ``--combined``."""
+
+    round: int
+    indicator: str
+    verdict: str
+    """``consensus.combine_verdicts`` of the whole-panel verdicts of its criteria."""
+    n_ballots: int
+    """Ballots that count for this indicator in this round."""
+    important_to: tuple[str, ...]
+    """Groups that alone reach consensus to keep on some criterion."""
+
+
+def combined_rows(
+    rows: Sequence[ResultRow], ballots: Mapping[int, Counter[str]]
+) -> list[CombinedRow]:
+    """Whole-panel result rows folded into one verdict per round and indicator.
+
+    ``ballots`` gives, per round, the number of ballots per indicator.
+    """
+    from hsvalidate.consensus import combine_verdicts
+
+    grouped: dict[tuple[int, str], list[ResultRow]] = defaultdict(list)
+    for row in rows:
+        if row.group == ALL_GROUPS:
+            grouped[(row.round, row.indicator)].append(row)
+    return [
+        CombinedRow(
+            round=rnd,
+            indicator=code,
+            verdict=combine_verdicts([r.verdict for r in panel]),
+            n_ballots=ballots.get(rnd, Counter())[code],
+            important_to=tuple(dict.fromkeys(r.important_to for r in panel if r.important_to)),
         )
-    return lines
+        for (rnd, code), panel in grouped.items()
+    ]
 
 
-def _plain_table(columns: Sequence[str], records: list[Record]) -> list[str]:
-    """A simple aligned table for the stability and attrition views."""
-
-    def cell(value: object) -> str:
-        if value is None:
-            return "–"
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if isinstance(value, float):
-            return f"{value:.0f}"
-        return str(value)
-
-    cells = [[cell(r[c]) for c in columns] for r in records]
-    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
-    lines.append("-" * len(lines[0]))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
-    return lines
+def combined_record(row: CombinedRow) -> Record:
+    """A combined verdict as a tidy row with exactly ``COMBINED_COLUMNS``."""
+    return {
+        "round": row.round,
+        "indicator": row.indicator,
+        "verdict": row.verdict,
+        "n_ballots": row.n_ballots,
+        "important_to": ", ".join(row.important_to),
+    }
 
 
-@click.command()
-@click.option(
+# -- the screen --------------------------------------------------------------------------
+
+
+def _render(items: Sequence[RenderableType], width: int) -> list[str]:
+    """Lines as rich lays them out at ``width``, styles kept (click drops them off a terminal)."""
+    from rich.console import Console
+
+    console = Console(
+        file=io.StringIO(),
+        width=width,
+        force_terminal=True,
+        color_system="standard",
+        legacy_windows=False,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+    for item in items:
+        console.print(item)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    return [_strip_end(line) for line in str(text).splitlines()]
+
+
+def _strip_end(line: str) -> str:
+    """The line without its trailing padding, its closing style codes kept."""
+    end = _TRAILING.search(line)
+    if end is None:
+        return line
+    return line[: end.start()] + "".join(_STYLE.findall(end.group()))
+
+
+def _table(label_headers: Sequence[str]) -> Table:
+    """A table with one space between columns and a rule under the headings."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=0,
+        header_style="bold",
+    )
+    for header in label_headers:
+        table.add_column(header, no_wrap=False)
+    return table
+
+
+def _number_column(table: Table, key: str) -> None:
+    """A right-aligned figure column; a heading of two words stands on two lines."""
+    table.add_column(t(key).replace(" ", "\n"), justify="right", no_wrap=True)
+
+
+def _indented(text: str, depth: int) -> RenderableType:
+    """Text indented by ``depth`` steps, wrapped lines included."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    return Padding(Text(text), (0, 0, 0, 2 * depth)) if depth else Text(text)
+
+
+def _verdict(verdict: str, lang: str, *, flagged: bool = False) -> RenderableType:
+    from rich.text import Text
+
+    from hsvalidate.i18n.documents import verdict_label
+
+    label = verdict_label(verdict, lang) + (" *" if flagged else "")
+    return Text(label, style=_VERDICT_STYLES.get(verdict, ""))
+
+
+def _heading(text: str) -> RenderableType:
+    from rich.text import Text
+
+    return Text(text, style="bold")
+
+
+def _round_heading(number: int, screen: Screen) -> RenderableType:
+    from hsvalidate.i18n.documents import status_label
+
+    status = screen.statuses.get(number)
+    if status is None:
+        return _heading(t("cli.results.round_plain", round=number))
+    return _heading(t("cli.results.round", round=number, status=status_label(status, screen.lang)))
+
+
+def _wrapped(text: str) -> RenderableType:
+    from rich.text import Text
+
+    return Text(text)
+
+
+def render_results(rows: Sequence[ResultRow], screen: Screen, *, by_group: bool) -> list[str]:
+    """Per round, one line per indicator and criterion (and per group, indented beneath).
+
+    Why rounds as headings and the verdict in words: at 80 columns a round column and
+    internal codes would push every line past the edge of the screen.
+    """
+    from hsvalidate.i18n.documents import format_number, group_label, yes_no
+
+    lang = screen.lang
+    wide = screen.width >= WIDE
+    items: list[RenderableType] = []
+    by_round: dict[int, list[ResultRow]] = defaultdict(list)
+    for row in rows:
+        by_round[row.round].append(row)
+    for number in sorted(by_round):
+        table = _table(
+            [t("cli.col.criterion_group")]
+            if by_group
+            else [t("cli.col.indicator"), t("cli.col.criterion")]
+        )
+        if not by_group:
+            table.columns[0].no_wrap = True
+        table.columns[0].min_width = 18 if by_group else None
+        keys = ["cli.col.n", "cli.col.cj", "cli.col.median"]
+        keys += ["cli.col.q1", "cli.col.q3", "cli.col.mean"] if wide else []
+        keys += [
+            "cli.col.iqr",
+            "cli.col.low",
+            "cli.col.mid",
+            "cli.col.high",
+            "cli.col.disagreement",
+        ]
+        for key in keys:
+            _number_column(table, key)
+        table.add_column(t("cli.col.verdict"), no_wrap=True)
+        flagged: list[str] = []
+        shown_indicator = ""
+        for row in _panel_first(by_round[number]):
+            s = row.stats
+            figures = [str(s.n), str(s.n_cannot_judge), format_number(s.median, lang)]
+            if wide:
+                figures += [
+                    format_number(s.q1, lang, digits=2),
+                    format_number(s.q3, lang, digits=2),
+                    format_number(s.mean, lang),
+                ]
+            figures += [
+                format_number(s.iqr, lang, digits=2),
+                format_number(s.pct_low, lang, digits=0),
+                format_number(s.pct_mid, lang, digits=0),
+                format_number(s.pct_high, lang, digits=0),
+                "–" if s.disagreement is None else yes_no(s.disagreement, lang),
+            ]
+            criterion = screen.criteria.get(row.criterion, row.criterion)
+            verdict = _verdict(row.verdict, lang, flagged=bool(row.important_to))
+            if row.important_to:
+                flagged.append(
+                    t(
+                        "cli.results.important_item",
+                        indicator=row.indicator,
+                        criterion=criterion,
+                        group=group_label(row.important_to, lang),
+                    )
+                )
+            if by_group:
+                if row.indicator != shown_indicator:
+                    table.add_row(_heading(row.indicator))
+                    shown_indicator = row.indicator
+                if row.group == ALL_GROUPS:
+                    label = _indented(criterion, 1)
+                else:
+                    label = _indented(group_label(row.group, lang), 2)
+                table.add_row(label, *figures, verdict)
+            else:
+                code = row.indicator if row.indicator != shown_indicator else ""
+                shown_indicator = row.indicator
+                table.add_row(code, criterion, *figures, verdict)
+        items += [_round_heading(number, screen), table]
+        if flagged:
+            items.append(_wrapped(t("cli.results.important", items="; ".join(flagged))))
+        items.append("")
+    return _render(items, screen.width)
+
+
+def _panel_first(rows: Sequence[ResultRow]) -> list[ResultRow]:
+    """Each indicator × criterion: the whole panel's row, then its groups in their order."""
+    order: dict[tuple[str, str], list[ResultRow]] = defaultdict(list)
+    for row in rows:
+        order[(row.indicator, row.criterion)].append(row)
+    return [
+        row
+        for block in order.values()
+        for row in sorted(block, key=lambda r: r.group != ALL_GROUPS)
+    ]
+
+
+def render_combined(rows: Sequence[CombinedRow], screen: Screen) -> list[str]:
+    """Per round, one line per indicator: its verdict over every criterion, ballots, flag."""
+    from hsvalidate.i18n.documents import group_label
+
+    lang = screen.lang
+    items: list[RenderableType] = []
+    for number in sorted({r.round for r in rows}):
+        table = _table([t("cli.col.indicator")])
+        table.columns[0].no_wrap = True
+        _number_column(table, "cli.col.ballots")
+        table.add_column(t("cli.col.combined"), no_wrap=True)
+        table.add_column(t("cli.col.important_to"))
+        for row in rows:
+            if row.round != number:
+                continue
+            groups = ", ".join(group_label(g, lang) for g in row.important_to)
+            table.add_row(row.indicator, str(row.n_ballots), _verdict(row.verdict, lang), groups)
+        items += [_round_heading(number, screen), table, ""]
+    return _render(items, screen.width)
+
+
+def render_stability(rows: Sequence[StabilityRow], screen: Screen, *, by_group: bool) -> list[str]:
+    """Per pair of rounds, how many of the same participants changed band, and whether stable."""
+    from hsvalidate.i18n.documents import format_number, group_label, yes_no
+
+    lang = screen.lang
+    items: list[RenderableType] = []
+    for number, previous in sorted({(r.round, r.previous_round) for r in rows}):
+        table = _table(
+            [
+                t("cli.col.indicator"),
+                t("cli.col.criterion_group" if by_group else "cli.col.criterion"),
+            ]
+        )
+        table.columns[0].no_wrap = True
+        for key in ("cli.col.pairs", "cli.col.moved", "cli.col.pct_moved"):
+            _number_column(table, key)
+        table.add_column(t("cli.col.stable"), no_wrap=True)
+        shown = ("", "")
+        for row in rows:
+            if (row.round, row.previous_round) != (number, previous):
+                continue
+            s = row.stability
+            criterion = screen.criteria.get(row.criterion, row.criterion)
+            if row.group == ALL_GROUPS:
+                label = _indented(criterion, 0)
+            else:
+                label = _indented(group_label(row.group, lang), 1)
+            code = row.indicator if row.indicator != shown[0] else ""
+            shown = (row.indicator, row.criterion)
+            table.add_row(
+                code,
+                label,
+                str(s.n_pairs),
+                str(s.n_moved),
+                format_number(s.pct_moved, lang, digits=0),
+                "–" if s.stable is None else yes_no(s.stable, lang),
+            )
+        heading = t("cli.results.stability_round", round=number, previous=previous)
+        items += [_heading(heading), table, ""]
+    return _render(items, screen.width)
+
+
+def render_attrition(rows: Sequence[AttritionRow], screen: Screen) -> list[str]:
+    """One line per round (the whole panel), its groups indented beneath."""
+    from hsvalidate.i18n.documents import group_label
+
+    table = _table([t("cli.col.round_group")])
+    table.columns[0].min_width = 18
+    for key in ("cli.col.invited", "cli.col.present", "cli.col.rating"):
+        _number_column(table, key)
+    for row in sorted(rows, key=lambda r: (r.round, r.group != ALL_GROUPS)):
+        if row.group == ALL_GROUPS:
+            label = _round_heading(row.round, screen)
+        else:
+            label = _indented(group_label(row.group, screen.lang), 1)
+        table.add_row(label, str(row.invited), str(row.present), str(row.rating))
+    return _render([table], screen.width)
+
+
+def _footer(ws: Workshop, screen: Screen, view: str | None) -> list[str]:
+    """The legend of the abbreviations, the rule and the percentile method, in words."""
+    from hsvalidate.consensus import band_text
+    from hsvalidate.exports import rule_text
+    from hsvalidate.i18n.documents import format_number
+
+    lines: list[str] = []
+    if view is None:
+        low, mid, high = ws.scale.bands
+        lines.append(
+            t("cli.results.legend", low=band_text(low), mid=band_text(mid), high=band_text(high))
+        )
+    elif view == "stability":
+        lines.append(
+            t("cli.results.stability_legend", pct=format_number(ws.rule.stability_pct, screen.lang))
+        )
+    if view in (None, "combined"):
+        lines.append(t("cli.results.rule", rule=rule_text(ws.rule, ws.scale, screen.lang)))
+    if view is None:
+        lines.append(t("cli.results.percentiles"))
+    return _render([_wrapped(line) for line in lines], screen.width)
+
+
+# -- the command -------------------------------------------------------------------------
+
+
+@command(help="help.results")
+@option(
     "--round",
     "round_no",
     type=click.IntRange(1),
     default=None,
-    help="Only this round (default: every round).",
+    metavar="meta.number",
+    help="help.opt.results_round",
 )
-@click.option("--by-group", is_flag=True, help="Add one row per stakeholder group.")
-@click.option(
+@option("--by-group", is_flag=True, help="help.opt.by_group")
+@option("--combined", "view", flag_value="combined", help="help.opt.combined")
+@option("--stability", "view", flag_value="stability", help="help.opt.stability_view")
+@option("--attrition", "view", flag_value="attrition", help="help.opt.attrition")
+@option(
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
-    help="table for the screen; csv or json (tidy, unrounded) for other tools.",
-)
-@click.option(
-    "--stability",
-    "view",
-    flag_value="stability",
-    help="Show band changes between consecutive rounds instead.",
-)
-@click.option(
-    "--attrition",
-    "view",
-    flag_value="attrition",
-    help="Show invited / present / rating participants per round and group instead.",
+    help="help.opt.results_format",
 )
 @session_options
 def results(
     round_no: int | None,
     by_group: bool,
-    fmt: str,
     view: str | None,
+    fmt: str,
     session_name: str | None,
     sessions_dir: Path | None,
 ) -> None:
-    """Show per indicator and criterion: n, median, IQR, band shares, disagreement, verdict.
-
-    "cj" counts "cannot judge" answers, which are left out of every figure.  With
-    --format csv or json, writes tidy rows with the columns listed in the README
-    (group "all" is the whole panel), figures unrounded, ready to redirect to a file.
-
-    Example: hsvalidate results --round 1 --by-group --format csv > resultats.csv
-    """
+    """Figures on screen in the session's words, or tidy unrounded rows for other tools."""
     with open_workshop(session_name, sessions_dir, writable=False) as ws:
         rows: list[ResultRow] = []
+        stability: list[StabilityRow] = []
+        attrition: list[AttritionRow] = []
+        combined: list[CombinedRow] = []
         columns: Sequence[str]
         if view == "stability":
             columns = STABILITY_COLUMNS
-            records = [
-                stability_record(r)
+            stability = [
+                r
                 for r in ws.stability()
                 if (round_no is None or r.round == round_no) and (by_group or r.group == ALL_GROUPS)
             ]
+            records = [stability_record(r) for r in stability]
         elif view == "attrition":
             columns = ATTRITION_COLUMNS
-            records = [
-                attrition_record(r)
+            attrition = [
+                r
                 for r in ws.attrition()
                 if (round_no is None or r.round == round_no) and (by_group or r.group == ALL_GROUPS)
             ]
+            records = [attrition_record(r) for r in attrition]
+        elif view == "combined":
+            columns = COMBINED_COLUMNS
+            panel = ws.results(round_no, by_group=False)
+            counts = {
+                number: Counter(b.indicator for b in ws.ballots(number))
+                for number in sorted({r.round for r in panel})
+            }
+            combined = combined_rows(panel, counts)
+            records = [combined_record(r) for r in combined]
         else:
             columns = RESULT_COLUMNS
             rows = ws.results(round_no, by_group=by_group)
@@ -153,15 +499,25 @@ def results(
             click.echo(json.dumps(records, ensure_ascii=False, indent=1))
             return
         if not records:
-            click.echo("Nothing to show yet: open a round and record ballots first.")
+            click.echo(t("cli.results.nothing"))
             return
-        lines = render_results(rows) if view is None else _plain_table(columns, records)
-        for line in lines:
+        lang = get_language()
+        screen = Screen(
+            lang=lang,
+            width=screen_width(),
+            criteria={c.code: c.label.get(lang) or c.code for c in ws.settings.criteria},
+            statuses={r.number: r.status for r in ws.rounds()},
+        )
+        if view == "stability":
+            lines = render_stability(stability, screen, by_group=by_group)
+        elif view == "attrition":
+            lines = render_attrition(attrition, screen)
+        elif view == "combined":
+            lines = render_combined(combined, screen)
+        else:
+            lines = render_results(rows, screen, by_group=by_group)
+        for line in [*lines, *_footer(ws, screen, view)]:
             click.echo(line)
-        from hsvalidate.exports import rule_text
-
-        click.echo(f"Rule: {rule_text(ws.rule, ws.scale, 'en')}.")
-        click.echo(f"Percentiles: {PERCENTILE_METHOD}.")
 
 
 @command(help="export.help")
