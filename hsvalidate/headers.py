@@ -17,6 +17,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from hsvalidate.i18n import fold
+
 __all__ = [
     "Column",
     "Field",
@@ -50,11 +52,6 @@ _SUB_VALUE = frozenset({("valeur",), ("value",)})
 _SUB_YEAR = frozenset({("annee",), ("year",), ("date",)})
 _PROBABLE_RATIO = 0.75
 """How alike (difflib ratio) a header with no word in common must be to suggest a field."""
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, no punctuation, single spaces: how names and values compare."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", _decompose(text)).split())
 
 
 def _decompose(text: str) -> str:

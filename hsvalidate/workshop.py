@@ -8,22 +8,19 @@ figures to ``consensus`` and layout to ``exports``.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hsvalidate import consensus, tally
 from hsvalidate.errors import (
     BallotError,
-    InputFileError,
-    Problem,
     RoundError,
     SessionError,
 )
 from hsvalidate.framework import Framework, Indicator, framework_from_dict, framework_to_dict
-from hsvalidate.i18n import LANGS, Message, Words
+from hsvalidate.i18n import LANGS, Message, Words, fold
 from hsvalidate.model import Ballot, Decision, Participant, Round, Settings
 from hsvalidate.report import (
     AttritionRow,
@@ -41,21 +38,6 @@ from hsvalidate.tally import Feedback
 if TYPE_CHECKING:
     from hsvalidate.store import LockHolder, SessionStore
 
-_CANNOT_JUDGE_WORDS = {"", "cj", "nsp", "na", "n/a", "?", "x", "cannot judge", "ne peut pas juger"}
-_SEX_WORDS = {
-    "f": "F",
-    "femme": "F",
-    "female": "F",
-    "feminin": "F",
-    "féminin": "F",
-    "w": "F",
-    "m": "M",
-    "h": "M",
-    "homme": "M",
-    "male": "M",
-    "masculin": "M",
-    "": "",
-}
 
 
 @dataclass(frozen=True)
@@ -68,6 +50,12 @@ class ImportSummary:
     """Ballots that replaced an earlier ballot by the same participant."""
     skipped: int = 0
     """Records already present and left as they were."""
+    columns: tuple[tuple[str, str], ...] = ()
+    """(field, header) of every column read, so the user can see how the file was understood."""
+    ignored: tuple[tuple[str, str | None], ...] = ()
+    """(header, probable field) of every column not read."""
+    missing: tuple[str, ...] = ()
+    """Optional fields the file has no column for (e.g. the group)."""
 
 
 class Workshop:
@@ -190,6 +178,8 @@ class Workshop:
 
     def add_participants(self, people: Sequence[tuple[str, str, str, str]]) -> list[Participant]:
         """Register several participants in one durable write; each gets the next code."""
+        from hsvalidate.readers import normalise_sex
+
         existing = self.participants()
         next_no = _next_code_number(existing)
         added: list[Participant] = []
@@ -197,7 +187,7 @@ class Workshop:
             name = " ".join(name.split())
             if not name:
                 raise BallotError(Message("participant.name_missing"))
-            sex_code = _SEX_WORDS.get(sex.strip().lower())
+            sex_code = normalise_sex(sex)  # the attendance sheet's words for F and M
             if sex_code is None:
                 raise BallotError(Message("participant.sex_unknown", sex=sex, name=name))
             added.append(
@@ -216,66 +206,26 @@ class Workshop:
     def import_participants(self, path: Path) -> tuple[list[Participant], ImportSummary]:
         """Register everyone on an attendance sheet (CSV/XLSX); people already registered are skipped.
 
-        The whole file is checked first and nothing is registered if any row is wrong,
-        so a corrected file can simply be imported again.
+        The whole file is checked first (``readers.read_attendance``) and nothing is
+        registered if any row is wrong, so a corrected file can simply be imported again.
         """
-        from hsvalidate.spreadsheet import read_tables
-        from hsvalidate.tabular import find_header
+        from hsvalidate.readers import read_attendance
 
-        tables = read_tables(path)
-        match = find_header(tables, aliases=_PARTICIPANT_HEADERS, required=("name",))
-        if match is None:
-            raise InputFileError(
-                f"No header row naming a 'name' (or 'nom') column was found in '{Path(path).name}'; "
-                "add a header row with name, organisation, group and sex columns.",
-                (Problem(str(path), "no header row with a name column"),),
-            )
-        known = {(_key(p.name), _key(p.organisation)) for p in self.participants()}
-        rows: list[tuple[str, str, str, str]] = []
-        problems: list[Problem] = []
-        skipped = 0
-        for index, row in enumerate(match.table.rows[match.row + 1 :], start=match.row + 2):
-            name = match.cell(row, "name")
-            if not any(cell.strip() for cell in row):
-                continue
-            place = functools.partial(
-                Problem,
-                file=str(path),
-                sheet=match.table.name if match.table.is_sheet else None,
-                row=index,
-            )
-            if not name:
-                problems.append(
-                    place(
-                        column=match.column_name("name"),
-                        message="the name is empty; fill it in or delete the row",
-                    )
-                )
-                continue
-            sex = match.cell(row, "sex")
-            if _SEX_WORDS.get(sex.lower()) is None:
-                problems.append(
-                    place(
-                        column=match.column_name("sex"),
-                        message=f"'{sex}' is not a sex the tool knows; write F, M or leave it empty",
-                    )
-                )
-                continue
-            organisation = match.cell(row, "organisation")
-            key = (_key(name), _key(organisation))
-            if key in known:
-                skipped += 1
-                continue
-            known.add(key)
-            rows.append((name, organisation, match.cell(row, "group"), sex))
-        if problems:
-            raise InputFileError(
-                f"{len(problems)} row(s) of '{Path(path).name}' need fixing before anyone is "
-                "registered; correct them and import the file again.",
-                tuple(problems),
-            )
+        sheet = read_attendance(path)
+        known = {(fold(p.name), fold(p.organisation)) for p in self.participants()}
+        rows = [
+            (person.name, person.organisation, person.group, person.sex)
+            for person in sheet.rows
+            if (fold(person.name), fold(person.organisation)) not in known
+        ]
         added = self.add_participants(rows) if rows else []
-        return added, ImportSummary(added=len(added), skipped=skipped)
+        return added, ImportSummary(
+            added=len(added),
+            skipped=len(sheet.rows) - len(rows),
+            columns=sheet.columns,
+            ignored=sheet.ignored,
+            missing=sheet.missing,
+        )
 
     # -- rounds --------------------------------------------------------------------------
 
@@ -480,116 +430,26 @@ class Workshop:
         """Record ballots from a tidy file: participant, indicator, criterion, score, comment.
 
         One rating per row; rows of the same participant and indicator form one ballot.
-        The whole file is checked first; if any row is wrong nothing is recorded and
-        every problem is reported with its row, so the file can be fixed and imported again.
+        The whole file is checked first (``readers.read_ballots``); if any row is wrong
+        nothing is recorded and every problem is reported with its row, so the file can be
+        fixed and imported again.
         """
-        from hsvalidate.spreadsheet import read_tables
-        from hsvalidate.tabular import find_header
+        from hsvalidate.readers import BallotContext, read_ballots
 
         rnd = self.open_round()
         if rnd is None:
-            raise RoundError(
-                "No round is open, so ballots cannot be imported; open one with 'hsvalidate round open'."
-            )
-        tables = read_tables(path)
-        match = find_header(
-            tables,
-            aliases=_BALLOT_HEADERS,
-            required=("participant", "indicator", "criterion", "score"),
-        )
-        if match is None:
-            raise InputFileError(
-                f"'{Path(path).name}' has no header row with the columns participant, indicator, "
-                "criterion, score (and optionally comment); add that header row and import again.",
-                (
-                    Problem(
-                        str(path), "no header row with participant, indicator, criterion, score"
-                    ),
-                ),
-            )
+            raise RoundError(Message("round.none_open_for_import"))
         codes = {p.code.upper(): p.code for p in self.participants()}
-        criteria = {c.code.lower(): c.code for c in self.settings.criteria}
-        for c in self.settings.criteria:
-            for label in (c.label.fr, c.label.en):
-                if label:
-                    criteria.setdefault(_key(label), c.code)
-        scale = self.scale
-        grouped: dict[tuple[str, str], dict[str, Any]] = {}
-        problems: list[Problem] = []
-        sheet = match.table.name if match.table.is_sheet else None
-        for index, row in enumerate(match.table.rows[match.row + 1 :], start=match.row + 2):
-            if not any(cell.strip() for cell in row):
-                continue
-
-            def problem(field: str, message: str, index: int = index) -> None:
-                problems.append(
-                    Problem(
-                        file=str(path),
-                        sheet=sheet,
-                        row=index,
-                        column=match.column_name(field),
-                        message=message,
-                    )
-                )
-
-            raw_participant = match.cell(row, "participant")
-            participant = codes.get(raw_participant.upper())
-            if participant is None:
-                problem("participant", f"no participant has the code '{raw_participant}'")
-            indicator = match.cell(row, "indicator")
-            if indicator not in rnd.indicators:
-                problem("indicator", f"indicator '{indicator}' is not rated in round {rnd.number}")
-            raw_criterion = match.cell(row, "criterion")
-            criterion = criteria.get(raw_criterion.lower()) or criteria.get(_key(raw_criterion))
-            if criterion is None:
-                problem(
-                    "criterion",
-                    f"'{raw_criterion}' is not a criterion of this session "
-                    f"(use {', '.join(c.code for c in self.settings.criteria)})",
-                )
-            score, error = _parse_score(match.cell(row, "score"), scale)
-            if error:
-                problem("score", error)
-            if participant is None or criterion is None or error or indicator not in rnd.indicators:
-                continue
-            entry = grouped.setdefault(
-                (participant, indicator), {"ratings": {}, "comments": [], "rows": {}}
-            )
-            if criterion in entry["ratings"]:
-                problem(
-                    "criterion",
-                    f"{participant} already rated {indicator} on {criterion} in row "
-                    f"{entry['rows'][criterion]}; keep one of the two rows",
-                )
-                continue
-            entry["ratings"][criterion] = score
-            entry["rows"][criterion] = index
-            comment = match.cell(row, "comment")
-            if comment and comment not in entry["comments"]:
-                entry["comments"].append(comment)
-        if problems:
-            raise InputFileError(
-                f"{len(problems)} problem(s) in '{Path(path).name}', so no ballot was recorded; "
-                "fix them and import the file again.",
-                tuple(problems),
-            )
-        if not grouped:
-            raise InputFileError(
-                f"'{Path(path).name}' holds no ratings under its header row; nothing was recorded.",
-                (Problem(str(path), "no data rows"),),
-            )
+        context = BallotContext(
+            round=rnd.number,
+            indicators=rnd.indicators,
+            participant_code=lambda text: codes.get(text.strip().upper()),
+            criterion_code=self.settings.criterion_code,
+            criteria_hint=self.criteria_words().render(),
+            scale=self.scale,
+        )
+        ballots = read_ballots(path, context, source=source)
         before = {(b.participant, b.indicator) for b in self.ballots(rnd.number)}
-        ballots = [
-            Ballot(
-                round=rnd.number,
-                participant=participant,
-                indicator=indicator,
-                ratings=entry["ratings"],
-                comment=" / ".join(entry["comments"]),
-                source=source,
-            )
-            for (participant, indicator), entry in grouped.items()
-        ]
         self.record_ballots(ballots)
         replaced = sum(1 for b in ballots if (b.participant, b.indicator) in before)
         return ImportSummary(added=len(ballots) - replaced, replaced=replaced)
@@ -638,73 +498,9 @@ class Workshop:
         )
 
 
-_PARTICIPANT_HEADERS: dict[str, tuple[str, ...]] = {
-    "name": (
-        "name",
-        "nom",
-        "nom et prenom",
-        "nom et prenoms",
-        "prenom et nom",
-        "full name",
-        "participant",
-    ),
-    "organisation": (
-        "organisation",
-        "organization",
-        "structure",
-        "institution",
-        "organisme",
-        "org",
-    ),
-    "group": (
-        "group",
-        "groupe",
-        "stakeholder group",
-        "groupe d acteurs",
-        "groupe de parties prenantes",
-        "categorie",
-        "category",
-        "collège",
-        "college",
-    ),
-    "sex": ("sex", "sexe", "genre", "gender", "h f", "m f"),
-}
 
-_BALLOT_HEADERS: dict[str, tuple[str, ...]] = {
-    "participant": ("participant", "code", "code participant", "participant code"),
-    "indicator": ("indicator", "indicateur", "code indicateur", "indicator code"),
-    "criterion": ("criterion", "critere", "criteria", "criteres"),
-    "score": ("score", "note", "rating", "vote"),
-    "comment": ("comment", "commentaire", "commentaires", "comments", "remarque"),
-}
-
-
-def _key(text: str) -> str:
-    from hsvalidate.tabular import normalise
-
-    return normalise(text)
 
 
 def _next_code_number(existing: Iterable[Participant]) -> int:
     numbers = [int(p.code[1:]) for p in existing if p.code[1:].isdigit()]
     return max(numbers, default=0) + 1
-
-
-def _parse_score(text: str, scale: consensus.Scale) -> tuple[int | None, str]:
-    """A score cell as an integer, None for "cannot judge", or an error message."""
-    cleaned = text.strip()
-    if cleaned.lower() in _CANNOT_JUDGE_WORDS:
-        return None, ""
-    try:
-        value = float(cleaned.replace(",", "."))
-    except ValueError:
-        return None, (
-            f"'{cleaned}' is not a score; write a whole number from {scale.low} to {scale.high}, "
-            "or leave it empty for 'cannot judge'"
-        )
-    if not value.is_integer() or not scale.contains(int(value)):
-        return None, (
-            f"the score {cleaned} is outside the scale {scale.low}–{scale.high}; "
-            "write a whole number in that range, or leave it empty for 'cannot judge'"
-        )
-    return int(value), ""

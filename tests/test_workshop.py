@@ -61,7 +61,7 @@ def test_codes_follow_registration_order(workshop: Workshop) -> None:
 
 def test_an_unknown_sex_is_refused(workshop: Workshop) -> None:
     with pytest.raises(BallotError, match="use F, M or leave it empty"):
-        workshop.add_participant(name="X", sex="?")
+        workshop.add_participant(name="X", sex="inconnu")
 
 
 def test_no_ballot_before_a_round_is_open(workshop: Workshop) -> None:

@@ -129,8 +129,9 @@ def fold(text: str) -> str:
     import unicodedata
 
     decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[^0-9a-z]+", " ", plain.casefold()).strip()
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    plain = plain.replace("œ", "oe").replace("æ", "ae")
+    return re.sub(r"[^0-9a-z]+", " ", plain).strip()
 
 
 def words_for(key: str) -> tuple[str, ...]:
