@@ -139,7 +139,9 @@ class Workshop:
     @property
     def exports_dir(self) -> Path:
         """Where documents go unless the facilitator names a folder: inside the session."""
-        return Path(self.store.folder) / "exports"
+        folder = self.store.folder
+        assert folder is not None, "a workshop is always opened from a session folder"
+        return Path(folder) / "exports"
 
     @property
     def recovered_from(self) -> LockHolder | None:

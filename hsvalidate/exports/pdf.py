@@ -28,10 +28,10 @@ from hsvalidate.consensus import (
     KEEP,
     NO_CONSENSUS,
     PERCENTILE_METHOD,
+    band_text,
     ipras_constants,
 )
 from hsvalidate.exports import (
-    band_text,
     groups_text,
     indicator_text,
     ipras_adaptation,

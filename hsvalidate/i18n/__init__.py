@@ -156,7 +156,7 @@ def codes_with_prefix(prefix: str) -> list[str]:
     Why: the command line offers the rules, channels and formats the catalogue has words
     for, without importing the modules that declare them; a test keeps both in step.
     """
-    catalogue = _catalogue("en")
+    catalogue: gettext.NullTranslations | None = _catalogue("en")
     keys: set[str] = set()
     while catalogue is not None:
         keys.update(k for k in getattr(catalogue, "_catalog", {}) if isinstance(k, str))
