@@ -129,10 +129,14 @@ def ask_ballot(view: IndicatorView, *, scale_min: int, scale_max: int, lang: str
         choices.append(
             questionary.Choice(title=_t("cannot_judge", lang), value="", shortcut_key="0")
         )
+        # The question is printed wrapped at word boundaries; questionary would let the
+        # terminal cut a long question mid-word, so its own line carries only the label.
+        click.echo("")
+        click.secho(_wrap(f"{criterion.label} — {criterion.question}"), bold=True)
         if criterion.feedback:
-            click.secho(criterion.feedback, fg="cyan")
+            click.secho(_wrap(criterion.feedback), fg="cyan")
         answer = questionary.select(
-            f"{criterion.label} — {criterion.question}",
+            criterion.label,
             choices=choices,
             use_shortcuts=True,
             instruction=_t("how_to_rate", lang),

@@ -10,6 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from hsvalidate.cli import cli
+from hsvalidate.i18n import t, tn
+from hsvalidate.i18n.documents import verdict_label
 from hsvalidate.workshop import Workshop
 
 PEOPLE = [
@@ -23,6 +25,24 @@ CRITERIA = ("relevance", "feasibility", "clarity")
 
 def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def en(key: str, n: int | None = None, **values: object) -> str:
+    """A command's sentence as the (English) test session prints it."""
+    return t(key, lang="en", **values) if n is None else tn(key, n, lang="en", **values)
+
+
+def status_line(output: str, code: str) -> str:
+    return next(li for li in output.splitlines() if li.strip().startswith(code))
+
+
+def result_cells(output: str, code: str, criterion: str) -> list[str]:
+    """The cells of an indicator × criterion line of the results table (code shown once)."""
+    lines = output.splitlines()
+    start = next(i for i, li in enumerate(lines) if li.startswith(code))
+    line = next(li for li in lines[start:] if criterion in li)
+    cells = line.split()
+    return cells[cells.index(criterion) + 1 :]
 
 
 def write_csv(
@@ -69,24 +89,25 @@ def ballots_file(
 
 
 def test_a_whole_workshop_from_session_to_documents(session: str, tmp_path: Path) -> None:
-    assert "Round 1 is open: 5 indicator(s)" in run("round", "open").output
+    assert en("cli.round.opened", 5, round=1) in run("round", "open").output
     high = {"D1.O1.I1": 8, "D1.O1.I2": 8, "D1.O2.I1": 2, "D2.O1.I1": 8, "D2.O1.I2": 8}
     split = dict(high, **{"D2.O1.I2": 1})
     votes = ballots_file(tmp_path, {"P01": high, "P02": high, "P03": split, "P04": split})
     result = run("ballots", "import", str(votes), "--source", "paper")
     assert result.exit_code == 0, result.output
-    assert "Recorded 20 new ballot(s)" in result.output
+    assert en("cli.ballots.imported", 20, file=votes) in result.output
 
     shown = run("results", "--round", "1")
     assert shown.exit_code == 0
-    line = next(li for li in shown.output.splitlines() if "D1.O2.I1" in li and "relevance" in li)
-    assert line.split()[4:7] == ["4", "0", "2"]  # n, cannot judge, median
-    assert line.rstrip().endswith("drop")
+    cells = result_cells(shown.output, "D1.O2.I1", "Relevance")
+    assert cells[:3] == ["4", "0", "2"]  # n, cannot judge, median
+    assert cells[-1] == verdict_label("drop", "en")
 
-    assert "Round 1 is closed: 4 participant(s) rated." in run("round", "close").output
+    closed = run("round", "close").output
+    assert en("cli.round.closed", 4, round=1) in closed
     # Round 2 re-rates only what round 1 left without consensus.
     opened = run("round", "open")
-    assert "Round 2 is open: 1 indicator(s)" in opened.output
+    assert en("cli.round.opened", 1, round=2) in opened.output
 
     out = tmp_path / "sortie finale"
     exported = run("export", "--out", str(out))
@@ -136,7 +157,7 @@ def test_a_bad_ballot_file_records_nothing_and_names_every_bad_row(
         (7, "score"),
     ]:
         assert f"row {row}, column '{column}'" in result.output
-    assert "0 / 4 ballots" in run("round", "status").output
+    assert en("cli.round.ballots_of", 4, got=0) in run("round", "status").output
 
 
 def test_reimporting_a_corrected_file_replaces_instead_of_counting_twice(
@@ -148,11 +169,9 @@ def test_reimporting_a_corrected_file_replaces_instead_of_counting_twice(
     again = run(
         "ballots", "import", str(ballots_file(tmp_path, {"P01": {"D1.O1.I1": 9}}, "v2.csv"))
     )
-    assert "replaced 1 earlier one(s)" in again.output
-    line = next(
-        li for li in run("results").output.splitlines() if "D1.O1.I1" in li and "relevance" in li
-    )
-    assert line.split()[4] == "1" and line.split()[6] == "9"
+    assert en("cli.ballots.replaced", 1) in again.output
+    cells = result_cells(run("results").output, "D1.O1.I1", "Relevance")
+    assert cells[0] == "1" and cells[2] == "9"  # n, median
 
 
 def test_out_of_range_paper_ballot_is_refused_with_the_scale(session: str) -> None:
@@ -173,7 +192,8 @@ def test_out_of_range_paper_ballot_is_refused_with_the_scale(session: str) -> No
         "--rating",
         "clarity=",
     )
-    assert ok.exit_code == 0 and "Recorded the ballot of P01" in ok.output
+    assert ok.exit_code == 0
+    assert en("cli.ballot.recorded", participant="P01", indicator="D1.O1.I1", round=1) in ok.output
 
 
 def test_ballot_without_a_terminal_names_the_way_out_and_exits_1(session: str) -> None:
@@ -200,7 +220,8 @@ def test_reimporting_the_attendance_sheet_skips_people_already_registered(
     session: str, attendance: Path
 ) -> None:
     result = run("participants", "import", str(attendance))
-    assert "Registered 0 participant(s); 4 already registered were skipped." in result.output
+    assert en("cli.participants.imported", 0) in result.output
+    assert en("cli.participants.skipped", 4) in result.output
 
 
 def test_a_second_window_on_the_same_session_is_refused(session: str, sessions_dir: Path) -> None:
@@ -240,7 +261,7 @@ def test_creating_the_same_session_twice_keeps_the_first(
 ) -> None:
     result = run("session", "new", "Atelier Bamako", "--framework", str(framework_file))
     assert result.exit_code == 1
-    assert "4 participant(s)" in run("participants", "list").output
+    assert en("cli.participants.total", 4, groups="") in run("participants", "list").output
 
 
 def test_framework_check_rejects_a_broken_file_with_places(tmp_path: Path) -> None:
@@ -268,7 +289,10 @@ def test_framework_check_accepts_both_shipped_templates() -> None:
     for name in ("mali-human-security.yaml", "mali-human-security.xlsx"):
         result = run("framework", "check", str(template_path(name)))
         assert result.exit_code == 0, result.output
-        assert "Indicators:  33" in result.output and "Dimensions:  7" in result.output
+        fields = dict(
+            li.strip().split(":", 1) for li in result.output.splitlines()[1:] if ":" in li
+        )
+        assert fields["Indicators"].strip() == "33" and fields["Dimensions"].strip() == "7"
 
 
 def _commands(
@@ -315,10 +339,10 @@ def test_a_full_disk_during_an_import_is_one_sentence_and_loses_nothing(
         result = run("ballots", "import", str(votes))
     assert result.exit_code == 1
     assert "The disk is full" in result.output and "Traceback" not in result.output
-    assert "D1.O1.I1         1 / 4 ballots" in run("round", "status").output
+    assert status_line(run("round", "status").output, "D1.O1.I1").split()[1:2] == ["1"]
     # Space freed: the same file goes in whole.
     assert run("ballots", "import", str(votes)).exit_code == 0
-    assert "D1.O1.I1         3 / 4 ballots" in run("round", "status").output
+    assert status_line(run("round", "status").output, "D1.O1.I1").split()[1:2] == ["3"]
 
 
 def test_after_a_crash_the_session_resumes_and_says_it_recovered(
@@ -356,7 +380,7 @@ def test_after_a_crash_the_session_resumes_and_says_it_recovered(
     resumed = run("round", "close")
     assert resumed.exit_code == 0, resumed.output
     assert "Recovered the session after an interruption" in resumed.output
-    assert "Round 1 is closed: 1 participant(s) rated." in resumed.output
+    assert en("cli.round.closed", 1, round=1) in resumed.output
 
 
 def test_help_starts_without_loading_the_heavy_libraries() -> None:

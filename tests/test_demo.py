@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from hsvalidate.cli import cli
 from hsvalidate.framework_io import load_framework
+from hsvalidate.i18n import t
 from hsvalidate.resources import DEMO_FRAMEWORK, template_path
 
 
@@ -23,7 +24,10 @@ def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "sortie démo"
     result = CliRunner().invoke(cli, ["demo", "--out", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "Workbook:" in result.output and "Minutes:" in result.output
+    # French, the working language, unless --lang says otherwise.
+    for key in ("cli.demo.workbook", "cli.demo.minutes"):
+        assert t("cli.field", lang="fr", label=t(key, lang="fr")) in result.output
+    assert t("cli.demo.title", lang="fr", title="") in result.output
     return out
 
 
@@ -71,12 +75,8 @@ def test_demo_is_reproducible_and_can_be_run_again(tmp_path: Path) -> None:
         cli, ["demo", "--out", str(out), "--participants", "12"], catch_exceptions=False
     )
     assert first.exit_code == second.exit_code == 0
-    summary = [
-        li for li in first.output.splitlines() if li.strip().startswith(("Round", "Plenary"))
-    ]
-    assert summary and summary == [
-        li for li in second.output.splitlines() if li.strip().startswith(("Round", "Plenary"))
-    ]
+    assert t("cli.show.round", lang="fr", round=2) in first.output
+    assert first.output == second.output
 
 
 @pytest.mark.skipif(
@@ -110,3 +110,16 @@ def test_python_dash_m_is_the_same_command(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert "validation workshop" in done.stdout
+
+
+def test_the_demo_in_english_speaks_english(tmp_path: Path) -> None:
+    out = tmp_path / "en"
+    result = CliRunner().invoke(
+        cli,
+        ["demo", "--out", str(out), "--participants", "8", "--lang", "en"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert t("cli.demo.title", lang="en", title="") in result.output
+    assert "Round 1:" in result.output and "Tour" not in result.output
+    assert len(list(out.glob("*-en-minutes.pdf"))) == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,17 +11,41 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from prompt_toolkit.application import create_app_session
+from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.output.vt100 import Vt100_Output
 
 from hsvalidate import prompts
 from hsvalidate.cli import cli
 from hsvalidate.framework_io import load_framework
+from hsvalidate.i18n import t
 from hsvalidate.model import Settings
 from hsvalidate.workshop import Workshop
 
 ENTER = "\r"
 DOWN = "\x1b[B"
+
+
+@contextmanager
+def screen(keys: str) -> Iterator[io.StringIO]:
+    """Like ``keyboard``, but the prompts draw on an 80×24 screen whose text the test reads."""
+    drawn = io.StringIO()
+    output = Vt100_Output(drawn, lambda: Size(rows=24, columns=80), term="xterm")
+    with create_pipe_input() as inp, create_app_session(input=inp, output=output):
+        inp.send_text(keys)
+        inp.close()
+        yield drawn
+
+
+def shown(drawn: io.StringIO) -> str:
+    """What a person would read: the drawn text without the terminal's control sequences."""
+    return plain(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn.getvalue()))
+
+
+def plain(text: str) -> str:
+    """Non-breaking spaces as plain ones (the screen draws both alike)."""
+    return text.replace("\xa0", " ")
 
 
 @contextmanager
@@ -139,7 +165,7 @@ def test_no_terminal_is_a_clear_error_not_a_hang(
     monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: False)
     result = ballot("--participant", "P01")
     assert result.exit_code == 1
-    assert "There is no terminal to ask questions in" in result.output
+    assert t("cli.no_terminal.ballot", lang="fr") in result.output
 
 
 def test_adding_a_participant_interactively(open_session: Path) -> None:
@@ -147,7 +173,45 @@ def test_adding_a_participant_interactively(open_session: Path) -> None:
     with keyboard(keys):
         result = CliRunner().invoke(cli, ["participants", "add"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "Registered Kɔrɔtimi Sissoko as P03." in result.output
+    assert t("cli.participants.added", lang="fr", name="Kɔrɔtimi Sissoko", code="P03") in (
+        result.output
+    )
     with Workshop.open(root=open_session, name="Atelier", writable=False) as ws:
         p = ws.participant("P03")
     assert (p.organisation, p.group, p.sex) == ("Radio Kayira", "société civile", "F")
+
+
+QUESTIONARY_ENGLISH = ("Use arrow keys", "Use shortcuts", "arrow keys", "Answered", "Invalid input")
+
+
+def test_the_french_ballot_screen_has_no_english_hint(open_session: Path) -> None:
+    # The participant picks themselves, rates one indicator, then stops (keys run out).
+    with screen(ENTER + rate("7", "0", "9", comment="ɛ ɔ")) as drawn:
+        result = ballot()
+    assert result.exit_code == 130
+    text = shown(drawn)
+    for key in ("ballot.who", "ballot.arrows", "ballot.how_to_rate", "ballot.cannot_judge"):
+        assert plain(t(key, lang="fr")) in text
+    assert [word for word in QUESTIONARY_ENGLISH if word in text] == []
+    assert t("cli.stopped", lang="fr") in result.output
+
+
+def test_the_english_ballot_screen_follows_lang_en(open_session: Path) -> None:
+    with screen(ENTER + rate("7", "0", "9")) as drawn:
+        result = ballot("--lang", "en")
+    assert result.exit_code == 130
+    text = shown(drawn)
+    assert t("ballot.who", lang="en") in text and t("ballot.arrows", lang="en") in text
+    assert "Use arrow keys" not in text
+    assert "Incidents reported" in result.output  # the indicator in English
+    assert t("ballot.recorded", lang="en", code="D1.O1.I1") in result.output
+
+
+def test_adding_a_participant_on_a_french_screen_has_no_english_hint(open_session: Path) -> None:
+    keys = "Kadi" + ENTER + ENTER + ENTER + ENTER
+    with screen(keys) as drawn:
+        result = CliRunner().invoke(cli, ["participants", "add"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    text = shown(drawn)
+    assert plain(t("ballot.sex", lang="fr")) in text
+    assert [word for word in QUESTIONARY_ENGLISH if word in text] == []

@@ -6,8 +6,14 @@ from pathlib import Path
 
 import click
 
-from hsvalidate.cli._common import command, echo_fields, echo_wrapped, option
-from hsvalidate.i18n import LANGS, get_language, t, tn
+from hsvalidate.cli._common import (
+    command,
+    echo_fields,
+    echo_wrapped,
+    follow_session_language,
+    option,
+)
+from hsvalidate.i18n import LANGS, t, tn
 
 
 @command(help="help.demo")
@@ -40,10 +46,11 @@ from hsvalidate.i18n import LANGS, get_language, t, tn
 @option(
     "--lang",
     type=click.Choice(LANGS),
-    default=None,
+    default="fr",
+    show_default=True,
     help="help.opt.demo_lang",
 )
-def demo(out_dir: Path, size: int, seed: int, lang: str | None) -> None:
+def demo(out_dir: Path, size: int, seed: int, lang: str) -> None:
     """Run a whole simulated workshop, so a facilitator can see every document before the day."""
     from hsvalidate.consensus import VERDICTS
     from hsvalidate.demo import run_demo
@@ -51,9 +58,9 @@ def demo(out_dir: Path, size: int, seed: int, lang: str | None) -> None:
     from hsvalidate.i18n.documents import verdict_label
     from hsvalidate.resources import DEMO_FRAMEWORK, template_path
 
-    # The root already chose the language from --lang, the setting or the system;
-    # the documents follow it unless --lang names one.
-    lang = lang or get_language()
+    # The demo session speaks French, the working language, unless --lang says otherwise;
+    # its summary here speaks like its documents.
+    follow_session_language(lang)
     framework = load_framework(template_path(DEMO_FRAMEWORK))
     result = run_demo(out_dir, framework=framework, size=size, seed=seed, lang=lang)
     echo_wrapped(t("cli.demo.title", title=framework.title.get(lang)))
