@@ -71,6 +71,19 @@ class LocalCommand(click.Command):
         with _help_in_language(self):
             return super().get_short_help_str(limit)
 
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """``--help``, described in the language in use.
+
+        Click keeps the option it made first, with the words of that moment; a process
+        that shows help in two languages (the tests) would otherwise keep the first.
+        """
+        found = super().get_help_option(ctx)
+        if found is not None:
+            from gettext import gettext  # click's own words, from click's catalogue
+
+            found.help = gettext("Show this message and exit.")
+        return found
+
 
 class LocalOption(click.Option):
     """An option whose help (and metavar) is a catalogue key."""

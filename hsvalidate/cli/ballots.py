@@ -12,6 +12,7 @@ from hsvalidate.cli._common import (
     argument,
     catalogue_word,
     command,
+    echo_wrapped,
     group,
     open_workshop,
     option,
@@ -134,7 +135,7 @@ def _interactive(ws: Workshop, participant: str | None, source: str) -> None:
     if participant is None:
         waiting = [p for p in ws.participants() if ws.pending(p.code)]
         if not waiting:
-            click.echo(t("cli.ballot.everyone_done"))
+            echo_wrapped(t("cli.ballot.everyone_done"))
             return
         participant = prompts.choose_participant(
             [(p.code, f"{p.code} — {p.name}") for p in waiting], lang=lang

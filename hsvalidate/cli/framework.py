@@ -22,6 +22,9 @@ from hsvalidate.i18n import LANGS, get_language, t, tn
 LANG_CHOICE = TermChoice({lang: catalogue_word(f"cli.lang.{lang}") for lang in LANGS})
 """A language typed as ``fr``/``en`` or as its name (``français``, ``English``)."""
 
+_MISSING = {"en": "cli.framework.missing_en", "fr": "cli.framework.missing_fr"}
+"""The sentence counting indicators without text in a language."""
+
 
 @group(help="help.framework")
 def framework() -> None:
@@ -62,7 +65,7 @@ def check(file: Path, working_lang: str | None) -> None:
     click.echo(t("cli.framework.valid", file=file))
     echo_fields(rows, indent="  ")
     if missing:
-        click.echo("  " + tn(f"cli.framework.missing_{other}", missing))
+        click.echo("  " + tn(_MISSING[other], missing))
     if summary.extra_columns:
         click.echo("  " + tn("cli.framework.extra_columns", summary.extra_columns))
 

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from hsvalidate.cli._common import argument, group, open_workshop, option, session_options
+from hsvalidate.cli._common import (
+    argument,
+    echo_wrapped,
+    group,
+    open_workshop,
+    option,
+    session_options,
+)
 from hsvalidate.i18n import Message, get_language, t, tn
 
 
@@ -76,7 +83,7 @@ def list_(show_names: bool, session_name: str | None, sessions_dir: Path | None)
     with open_workshop(session_name, sessions_dir, writable=False) as ws:
         people = ws.participants()
         if not people:
-            click.echo(t("cli.participants.none"))
+            echo_wrapped(t("cli.participants.none"))
             return
         lang = get_language()
         labels = {p.code: group_label(p.group, lang) for p in people}

@@ -21,6 +21,7 @@ import click
 
 from hsvalidate.cli._common import (
     command,
+    echo_wrapped,
     forced_language,
     open_workshop,
     option,
@@ -499,7 +500,7 @@ def results(
             click.echo(json.dumps(records, ensure_ascii=False, indent=1))
             return
         if not records:
-            click.echo(t("cli.results.nothing"))
+            echo_wrapped(t("cli.results.nothing"))
             return
         lang = get_language()
         screen = Screen(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from hsvalidate.cli._common import group, open_workshop, option, session_options
+from hsvalidate.cli._common import echo_wrapped, group, open_workshop, option, session_options
 from hsvalidate.i18n import get_language, t, tn
 
 
@@ -25,7 +25,7 @@ def open_(indicators: str | None, session_name: str | None, sessions_dir: Path |
         codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
         rnd = ws.start_round(codes)
         click.echo(tn("cli.round.opened", len(rnd.indicators), round=rnd.number))
-        click.echo(t("cli.round.collect"))
+        echo_wrapped(t("cli.round.collect"))
 
 
 @round_.command("close", help="help.round.close")
@@ -50,7 +50,7 @@ def close(session_name: str | None, sessions_dir: Path | None) -> None:
         ]
         if tally:
             click.echo("  " + ", ".join(tally))
-        click.echo(t("cli.round.see_results"))
+        echo_wrapped(t("cli.round.see_results"))
 
 
 @round_.command("status", help="help.round.status")
@@ -62,7 +62,7 @@ def status(session_name: str | None, sessions_dir: Path | None) -> None:
     with open_workshop(session_name, sessions_dir, writable=False) as ws:
         rnd = ws.open_round()
         if rnd is None:
-            click.echo(tn("cli.round.none_open", len(ws.rounds())))
+            echo_wrapped(tn("cli.round.none_open", len(ws.rounds())))
             return
         counts = Counter(b.indicator for b in ws.ballots(rnd.number))
         expected = sum(1 for p in ws.participants() if p.present)

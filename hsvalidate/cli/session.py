@@ -174,7 +174,7 @@ def new(
             ],
             indent="  ",
         )
-        click.echo(t("cli.session.next"))
+        echo_wrapped(t("cli.session.next"))
 
 
 @session.command("list", help="help.session.list")
@@ -186,7 +186,7 @@ def list_(sessions_dir: Path | None) -> None:
     root = sessions_root(sessions_dir)
     names = list_sessions(root)
     if not names:
-        click.echo(t("cli.session.none", root=root))
+        echo_wrapped(t("cli.session.none", root=root))
         return
     current = current_session_name(root)
     for name in names:
