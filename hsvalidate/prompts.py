@@ -89,8 +89,8 @@ def show_indicator(view: IndicatorView, lang: str) -> None:
     """Print the indicator in plain lines before its questions (click, so tests can read it)."""
     click.echo("")
     click.secho(_t("position", lang, i=view.position, n=view.total), dim=True)
-    click.secho(f"{_t('dimension', lang)} {view.dimension}", dim=True)
-    click.secho(f"{_t('outcome', lang)} {view.outcome}", dim=True)
+    click.secho(_wrap(f"{_t('dimension', lang)} {view.dimension}"), dim=True)
+    click.secho(_wrap(f"{_t('outcome', lang)} {view.outcome}"), dim=True)
     click.secho(_wrap(f"{view.code} — {view.text}"), bold=True)
     if view.definition:
         click.echo(_wrap(f"{_t('definition', lang)} {view.definition}"))

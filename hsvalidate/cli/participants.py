@@ -95,7 +95,7 @@ def list_(show_names: bool, session_name: str | None, sessions_dir: Path | None)
                 line += f"  {p.name} ({p.organisation or '-'})"
             click.echo(line.rstrip())
         groups = Counter(labels.values())
-        click.echo(
+        echo_wrapped(
             tn(
                 "cli.participants.total",
                 len(people),

@@ -186,11 +186,14 @@ def _number_column(table: Table, key: str) -> None:
 
 
 def _indented(text: str, depth: int) -> RenderableType:
-    """Text indented by ``depth`` steps, wrapped lines included."""
+    """Text indented by ``depth`` steps, wrapped lines included.
+
+    One more space on its right keeps a wrapped name from touching the first figure.
+    """
     from rich.padding import Padding
     from rich.text import Text
 
-    return Padding(Text(text), (0, 0, 0, 2 * depth)) if depth else Text(text)
+    return Padding(Text(text), (0, 1, 0, 2 * depth))
 
 
 def _verdict(verdict: str, lang: str, *, flagged: bool = False) -> RenderableType:
@@ -258,7 +261,8 @@ def render_results(rows: Sequence[ResultRow], screen: Screen, *, by_group: bool)
         for key in keys:
             _number_column(table, key)
         table.add_column(t("cli.col.verdict"), no_wrap=True)
-        flagged: list[str] = []
+        # (indicator, group) → criteria on which that group alone would keep it
+        flagged: dict[tuple[str, str], list[str]] = defaultdict(list)
         shown_indicator = ""
         for row in _panel_first(by_round[number]):
             s = row.stats
@@ -279,14 +283,7 @@ def render_results(rows: Sequence[ResultRow], screen: Screen, *, by_group: bool)
             criterion = screen.criteria.get(row.criterion, row.criterion)
             verdict = _verdict(row.verdict, lang, flagged=bool(row.important_to))
             if row.important_to:
-                flagged.append(
-                    t(
-                        "cli.results.important_item",
-                        indicator=row.indicator,
-                        criterion=criterion,
-                        group=group_label(row.important_to, lang),
-                    )
-                )
+                flagged[(row.indicator, group_label(row.important_to, lang))].append(criterion)
             if by_group:
                 if row.indicator != shown_indicator:
                     table.add_row(_heading(row.indicator))
@@ -302,7 +299,16 @@ def render_results(rows: Sequence[ResultRow], screen: Screen, *, by_group: bool)
                 table.add_row(code, criterion, *figures, verdict)
         items += [_round_heading(number, screen), table]
         if flagged:
-            items.append(_wrapped(t("cli.results.important", items="; ".join(flagged))))
+            listed = t("cli.results.separator").join(
+                t(
+                    "cli.results.important_item",
+                    indicator=code,
+                    criteria=", ".join(criteria),
+                    group=group,
+                )
+                for (code, group), criteria in flagged.items()
+            )
+            items.append(_wrapped(t("cli.results.important", items=listed)))
         items.append("")
     return _render(items, screen.width)
 
@@ -321,6 +327,8 @@ def _panel_first(rows: Sequence[ResultRow]) -> list[ResultRow]:
 
 def render_combined(rows: Sequence[CombinedRow], screen: Screen) -> list[str]:
     """Per round, one line per indicator: its verdict over every criterion, ballots, flag."""
+    from rich.padding import Padding
+
     from hsvalidate.i18n.documents import group_label
 
     lang = screen.lang
@@ -335,7 +343,9 @@ def render_combined(rows: Sequence[CombinedRow], screen: Screen) -> list[str]:
             if row.round != number:
                 continue
             groups = ", ".join(group_label(g, lang) for g in row.important_to)
-            table.add_row(row.indicator, str(row.n_ballots), _verdict(row.verdict, lang), groups)
+            # A space more after the verdict, so it never reads as one phrase with the group.
+            verdict = Padding(_verdict(row.verdict, lang), (0, 1, 0, 0))
+            table.add_row(row.indicator, str(row.n_ballots), verdict, groups)
         items += [_round_heading(number, screen), table, ""]
     return _render(items, screen.width)
 

@@ -49,7 +49,7 @@ def close(session_name: str | None, sessions_dir: Path | None) -> None:
             if counts[v]
         ]
         if tally:
-            click.echo("  " + ", ".join(tally))
+            echo_wrapped(", ".join(tally), indent="  ")
         echo_wrapped(t("cli.round.see_results"))
 
 
