@@ -251,12 +251,14 @@ def render_results(rows: Sequence[ResultRow], screen: Screen, *, by_group: bool)
         table.columns[0].min_width = 18 if by_group else None
         keys = ["cli.col.n", "cli.col.cj", "cli.col.median"]
         keys += ["cli.col.q1", "cli.col.q3", "cli.col.mean"] if wide else []
+        # Disagreement beside the IQR (both say how spread the ratings are), and not
+        # beside the verdict, where "no" would read as part of "no consensus".
         keys += [
             "cli.col.iqr",
+            "cli.col.disagreement",
             "cli.col.low",
             "cli.col.mid",
             "cli.col.high",
-            "cli.col.disagreement",
         ]
         for key in keys:
             _number_column(table, key)
@@ -275,10 +277,10 @@ def render_results(rows: Sequence[ResultRow], screen: Screen, *, by_group: bool)
                 ]
             figures += [
                 format_number(s.iqr, lang, digits=2),
+                "–" if s.disagreement is None else yes_no(s.disagreement, lang),
                 format_number(s.pct_low, lang, digits=0),
                 format_number(s.pct_mid, lang, digits=0),
                 format_number(s.pct_high, lang, digits=0),
-                "–" if s.disagreement is None else yes_no(s.disagreement, lang),
             ]
             criterion = screen.criteria.get(row.criterion, row.criterion)
             verdict = _verdict(row.verdict, lang, flagged=bool(row.important_to))
