@@ -169,8 +169,9 @@ def _latent(
 
 
 def _score(value: float, settings: Settings) -> int:
-    scaled = settings.scale_min + (value - 1) * (settings.scale_max - settings.scale_min) / 8
-    return int(min(settings.scale_max, max(settings.scale_min, round(scaled))))
+    low, high = settings.scale.low, settings.scale.high
+    scaled = low + (value - 1) * (high - low) / 8
+    return int(min(high, max(low, round(scaled))))
 
 
 def run_demo(

@@ -11,7 +11,7 @@ from typing import Any
 
 from hsvalidate.consensus import Rule, Scale
 from hsvalidate.framework import Text
-from hsvalidate.i18n import match_term, words_for
+from hsvalidate.i18n import Message, match_term, t, words_for
 
 GROUPS_DEFAULT = ("government", "civil society", "international", "regional")
 """Stakeholder groups offered when none are configured (Mali: state, CSOs, MINUSMA, ECOWAS)."""
@@ -54,84 +54,59 @@ class Criterion:
         )
 
 
-DEFAULT_CRITERIA = (
-    Criterion(
-        "relevance",
-        Text("Pertinence", "Relevance"),
-        Text(
-            "Cet indicateur mesure-t-il bien le résultat visé ?",
-            "Does this indicator measure the intended outcome?",
-        ),
-    ),
-    Criterion(
-        "feasibility",
-        Text("Faisabilité", "Feasibility"),
-        Text(
-            "Les données peuvent-elles être collectées à un coût acceptable ?",
-            "Can the data be collected at an acceptable cost?",
-        ),
-    ),
-    Criterion(
-        "clarity",
-        Text("Clarté", "Clarity"),
-        Text(
-            "L'indicateur est-il formulé clairement et sans ambiguïté ?",
-            "Is the indicator worded clearly and without ambiguity?",
-        ),
-    ),
-)
+DEFAULT_CRITERION_CODES = ("relevance", "feasibility", "clarity")
 """Relevance, feasibility, clarity: the default set (docs/method.md, "What participants rate")."""
+
+
+def catalogue_criterion(code: str) -> Criterion:
+    """A criterion whose label and question are the catalogue's (``criterion.label.<code>``).
+
+    Why from the catalogue: its words are reviewed with every other sentence, and the
+    command line can offer the criteria without importing this module.
+    """
+    return Criterion(
+        code,
+        Text(t(f"criterion.label.{code}", lang="fr"), t(f"criterion.label.{code}", lang="en")),
+        Text(
+            t(f"criterion.question.{code}", lang="fr"), t(f"criterion.question.{code}", lang="en")
+        ),
+    )
+
+
+DEFAULT_CRITERIA = tuple(catalogue_criterion(code) for code in DEFAULT_CRITERION_CODES)
+"""The criteria a session rates unless the facilitator chooses others."""
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Choices fixed when the session is created, printed in the minutes."""
+    """Choices fixed when the session is created, printed in the minutes.
 
-    scale_min: int = 1
-    """Lowest score on the rating scale."""
-    scale_max: int = 9
-    """Highest score (9 for RAND/UCLA, 5 for Likert)."""
-    rule: str = "ram"
-    """Consensus rule: ``ram`` (RAND/UCLA), ``percent`` (percent agreement) or ``likert`` (1–5)."""
-    agree_pct: float = 70.0
-    """Percent rule: share in the high (or low) band needed for consensus."""
-    veto_pct: float = 15.0
-    """Percent rule: share in the opposite band that blocks consensus."""
-    quorum: int = 1
-    """Minimum raters for a result to be classified."""
-    group_quorum: int = 0
-    """Minimum raters within every stakeholder group (0: no per-group quorum)."""
-    per_group: bool = False
-    """Require the rule within every stakeholder group, not only overall."""
-    likert_iqr: float = 1.0
-    """Likert rule: largest IQR that still counts as agreement."""
-    stability_pct: float = 15.0
-    """Between rounds: stable when fewer than this share (%) of participants changed band."""
+    The scale and the consensus rule are ``consensus`` values, held as they are: the
+    rule's thresholds are declared once, in ``consensus.Rule``.
+    """
+
+    scale: Scale = Scale()
+    """The rating scale (1–9 for RAND/UCLA, 1–5 for Likert)."""
+    rule: Rule = Rule()
+    """The consensus rule, its thresholds, quorum and group variants."""
     criteria: tuple[Criterion, ...] = DEFAULT_CRITERIA
     """Criteria rated for every indicator."""
     groups: tuple[str, ...] = GROUPS_DEFAULT
     """Stakeholder groups participants belong to."""
     lang: str = "fr"
-    """Language of prompts and documents."""
+    """Language of the session: its commands, ballots and documents."""
 
-    @property
-    def scale(self) -> Scale:
-        """The rating scale these settings choose."""
-        return Scale(self.scale_min, self.scale_max)
+    def __post_init__(self) -> None:
+        if not self.rule.spec.allows(self.scale):
+            from hsvalidate.errors import SessionError
 
-    @property
-    def consensus_rule(self) -> Rule:
-        """The consensus rule these settings choose, as ``consensus`` applies it."""
-        return Rule(
-            kind=self.rule,
-            agree_pct=self.agree_pct,
-            veto_pct=self.veto_pct,
-            quorum=self.quorum,
-            group_quorum=self.group_quorum,
-            per_group=self.per_group,
-            likert_iqr=self.likert_iqr,
-            stability_pct=self.stability_pct,
-        )
+            raise SessionError(
+                Message(
+                    "session.rule_scale",
+                    rule=Message(self.rule.spec.name_key),
+                    scales=", ".join(f"--scale {high}" for high in self.rule.spec.scales),
+                )
+            )
 
     def criterion_code(self, text: str) -> str | None:
         """The criterion a user named by code or by its label in either language.
@@ -142,21 +117,50 @@ class Settings:
         return match_term(text, {c.code: (c.label.fr, c.label.en) for c in self.criteria})
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        data = asdict(self)
-        data["criteria"] = [c.to_dict() for c in self.criteria]
-        data["groups"] = list(self.groups)
-        return data
+        """JSON-ready form, flat as sessions have always stored it."""
+        rule = self.rule
+        return {
+            "scale_min": self.scale.low,
+            "scale_max": self.scale.high,
+            "rule": rule.kind,
+            "agree_pct": rule.agree_pct,
+            "veto_pct": rule.veto_pct,
+            "quorum": rule.quorum,
+            "group_quorum": rule.group_quorum,
+            "per_group": rule.per_group,
+            "likert_iqr": rule.likert_iqr,
+            "stability_pct": rule.stability_pct,
+            "criteria": [c.to_dict() for c in self.criteria],
+            "groups": list(self.groups),
+            "lang": self.lang,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
         """Inverse of :meth:`to_dict`; unknown keys from newer minor versions are ignored."""
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        if "criteria" in known:
-            known["criteria"] = tuple(Criterion.from_dict(c) for c in known["criteria"])
-        if "groups" in known:
-            known["groups"] = tuple(known["groups"])
-        return cls(**known)
+        rule_fields = {k: data[k] for k in _RULE_FIELDS if k in data}
+        criteria = data.get("criteria")
+        return cls(
+            scale=Scale(int(data.get("scale_min", 1)), int(data.get("scale_max", 9))),
+            rule=Rule(kind=str(data.get("rule", "ram")), **rule_fields),
+            criteria=tuple(Criterion.from_dict(c) for c in criteria)
+            if criteria
+            else DEFAULT_CRITERIA,
+            groups=tuple(data.get("groups", GROUPS_DEFAULT)),
+            lang=str(data.get("lang", "fr")),
+        )
+
+
+_RULE_FIELDS = (
+    "agree_pct",
+    "veto_pct",
+    "quorum",
+    "group_quorum",
+    "per_group",
+    "likert_iqr",
+    "stability_pct",
+)
+"""The rule's settings as sessions store them, beside its kind (``rule``)."""
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ class Snapshot:
     @property
     def rule(self) -> consensus.Rule:
         """The session's consensus rule."""
-        return self.settings.consensus_rule
+        return self.settings.rule
 
     def round_ballots(self, number: int) -> tuple[Ballot, ...]:
         """The ballots that count in round ``number`` (none for an unknown round)."""

@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from hsvalidate.store import LockHolder, SessionStore
 
 
-
 @dataclass(frozen=True)
 class ImportSummary:
     """What an import did, for one line of feedback."""
@@ -90,7 +89,6 @@ class Workshop:
         name = check_session_name(name)
         if not framework.indicators():
             raise SessionError(Message("session.no_indicators"))
-        consensus.Scale(settings.scale_min, settings.scale_max)  # validates the scale
         store = create_store(
             root / name,
             meta={"name": name, "created_at": now_iso(), "settings": settings.to_dict()},
@@ -156,7 +154,7 @@ class Workshop:
     @property
     def rule(self) -> consensus.Rule:
         """The session's classification rule."""
-        return self.settings.consensus_rule
+        return self.settings.rule
 
     # -- participants --------------------------------------------------------------------
 
@@ -498,9 +496,6 @@ class Workshop:
             show_names=show_names,
             generated_at=now_iso(),
         )
-
-
-
 
 
 def _next_code_number(existing: Iterable[Participant]) -> int:

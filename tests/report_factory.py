@@ -318,20 +318,7 @@ def build_report(
         ),
         Decision("D2.O1.I2", "merge", "Fusionner avec D2.O1.I1.", 2, {}, "2026-11-27T11:40:00"),
     )
-    settings = Settings(
-        scale_min=scale.low,
-        scale_max=scale.high,
-        rule=rule.kind,
-        agree_pct=rule.agree_pct,
-        veto_pct=rule.veto_pct,
-        quorum=rule.quorum,
-        group_quorum=rule.group_quorum,
-        per_group=rule.per_group,
-        likert_iqr=rule.likert_iqr,
-        stability_pct=rule.stability_pct,
-        criteria=DEFAULT_CRITERIA,
-        lang=lang,
-    )
+    settings = Settings(scale=scale, rule=rule, criteria=DEFAULT_CRITERIA, lang=lang)
     snapshot = Snapshot(
         name="atelier-bamako-2026",
         settings=settings,

@@ -13,7 +13,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from hsvalidate import i18n
-from hsvalidate.i18n import DOMAINS, LOCALE_DIR, Message, t, tn
+from hsvalidate.i18n import DOMAINS, LOCALE_DIR, Message, t
 
 PACKAGE = Path(i18n.__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from hsvalidate.cli import cli
-from hsvalidate.cli.results import Screen, combined_rows, render_results
+from hsvalidate.cli.tables import Screen, combined_rows, render_results
 from hsvalidate.consensus import BELOW_QUORUM, DROP, KEEP, NO_CONSENSUS, Stats
 from hsvalidate.framework import Framework
 from hsvalidate.i18n import t

@@ -106,9 +106,7 @@ class _Root(LocalGroup):
 
 
 @click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]}, help="help.root")
-@click.version_option(
-    __version__, prog_name="hsvalidate", cls=LocalOption, help="help.opt.version"
-)
+@click.version_option(__version__, prog_name="hsvalidate", cls=LocalOption, help="help.opt.version")
 @lang_option
 def cli() -> None:
     """Run the validation workshop of an M&E framework, offline, on one laptop."""

@@ -151,7 +151,7 @@ def _interactive(ws: Workshop, participant: str | None, source: str) -> None:
         position = rnd.indicators.index(ind.code) + 1
         view = _view(ws, ind.code, position, len(rnd.indicators), feedback, lang)
         answer = prompts.ask_ballot(
-            view, scale_min=ws.settings.scale_min, scale_max=ws.settings.scale_max, lang=lang
+            view, scale_min=ws.scale.low, scale_max=ws.scale.high, lang=lang
         )
         ws.record_ballot(
             participant=person.code,

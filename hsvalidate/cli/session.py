@@ -22,18 +22,25 @@ from hsvalidate.cli._common import (
     session_options,
     sessions_dir_option,
 )
-from hsvalidate.consensus import RULES
-from hsvalidate.i18n import default_language, get_language, t, tn
-from hsvalidate.model import DEFAULT_CRITERIA
+from hsvalidate.i18n import codes_with_prefix, default_language, get_language, t, tn
 
 if TYPE_CHECKING:
     from hsvalidate.model import Settings
 
-RULE_CHOICE = TermChoice({code: catalogue_word(kind.name_key) for code, kind in RULES.items()})
-"""``--rule``: every registered rule, by code or by its name in either language."""
+RULE_CHOICE = TermChoice(
+    {code: catalogue_word(f"rule.name.{code}") for code in codes_with_prefix("rule.name")}
+)
+"""``--rule``: every rule the catalogue names (``consensus.RULES``, kept in step by a test),
+by code or by its name in either language; read from the catalogue so --help stays fast."""
 
-CRITERIA_CHOICE = TermChoice({c.code: c.label.get for c in DEFAULT_CRITERIA}, separator=",")
-"""``--criteria``: the default criteria, by code or by label in either language."""
+CRITERIA_CHOICE = TermChoice(
+    {
+        code: catalogue_word(f"criterion.label.{code}")
+        for code in codes_with_prefix("criterion.label")
+    },
+    separator=",",
+)
+"""``--criteria``: the criteria the catalogue names, by code or by label in either language."""
 
 
 @group(help="help.session")
@@ -58,9 +65,7 @@ def session() -> None:
     show_default=True,
     help="help.opt.scale",
 )
-@option(
-    "--rule", type=RULE_CHOICE, default=next(iter(RULES)), show_default=True, help="help.opt.rule"
-)
+@option("--rule", type=RULE_CHOICE, default="ram", show_default=True, help="help.opt.rule")
 @option(
     "--agree",
     type=DecimalRange(0, 100),
@@ -104,8 +109,7 @@ def session() -> None:
 @option(
     "--criteria",
     type=CRITERIA_CHOICE,
-    default=tuple(c.code for c in DEFAULT_CRITERIA),
-    show_default=True,
+    default=None,
     help="help.opt.criteria",
 )
 @sessions_dir_option
@@ -120,43 +124,34 @@ def new(
     group_quorum: int,
     per_group: bool,
     stability: float,
-    criteria: tuple[str, ...],
+    criteria: tuple[str, ...] | None,
     sessions_dir: Path | None,
 ) -> None:
     """Create a session; its settings are fixed now, before round 1, for the minutes."""
-    from hsvalidate.consensus import Scale
+    from hsvalidate.consensus import RULES, Rule, Scale
     from hsvalidate.exports import scale_text
     from hsvalidate.framework_io import load_framework
     from hsvalidate.i18n.documents import rule_name
-    from hsvalidate.model import Settings
+    from hsvalidate.model import DEFAULT_CRITERIA, Settings, catalogue_criterion
     from hsvalidate.sessions import sessions_root
     from hsvalidate.workshop import Workshop
 
     kind = RULES[rule]
-    if not kind.allows(Scale(1, int(scale))):
-        raise click.BadParameter(
-            t(
-                "cli.session.rule_scale",
-                rule=rule_name(rule, get_language()),
-                scales=", ".join(f"--scale {high}" for high in kind.scales),
-            ),
-            param_hint=["--rule"],
-        )
-    by_code = {c.code: c for c in DEFAULT_CRITERIA}
-    fw = load_framework(framework_file)
-    settings = Settings(
-        scale_min=1,
-        scale_max=int(scale),
-        rule=rule,
-        agree_pct=agree if agree is not None else kind.default_agree_pct,
-        veto_pct=veto,
-        quorum=quorum,
-        group_quorum=group_quorum,
-        per_group=per_group,
-        stability_pct=stability,
-        criteria=tuple(by_code[c] for c in criteria),
+    settings = Settings(  # refuses a rule on a scale it is not defined on
+        scale=Scale(1, int(scale)),
+        rule=Rule(
+            kind=rule,
+            agree_pct=agree if agree is not None else kind.default_agree_pct,
+            veto_pct=veto,
+            quorum=quorum,
+            group_quorum=group_quorum,
+            per_group=per_group,
+            stability_pct=stability,
+        ),
+        criteria=tuple(catalogue_criterion(c) for c in criteria) if criteria else DEFAULT_CRITERIA,
         lang=forced_language() or default_language(),
     )
+    fw = load_framework(framework_file)
     root = sessions_root(sessions_dir)
     workshop = Workshop.create(root=root, name=name, framework=fw, settings=settings)
     with workshop:

@@ -162,7 +162,9 @@ def codes_with_prefix(prefix: str) -> list[str]:
         keys.update(k for k in getattr(catalogue, "_catalog", {}) if isinstance(k, str))
         catalogue = getattr(catalogue, "_fallback", None)
     start = prefix + "."
-    return sorted(k[len(start) :] for k in keys if k.startswith(start) and "." not in k[len(start) :])
+    return sorted(
+        k[len(start) :] for k in keys if k.startswith(start) and "." not in k[len(start) :]
+    )
 
 
 def has(key: str, lang: str = "fr") -> bool:

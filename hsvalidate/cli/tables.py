@@ -1,0 +1,500 @@
+"""The tables ``hsvalidate results`` shows, and the rows it writes for other tools.
+
+Why apart from the command: laying tables out needs rich, the report model and the
+statistics, which ``hsvalidate results --help`` must not pay for.  The screen tables
+are laid out by rich: it wraps long group names under themselves instead of cutting
+them and measures the terminal.  Figures are rounded for reading only; ``--format
+csv|json`` gives them unrounded.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import click
+
+from hsvalidate.cli._common import (
+    echo_wrapped,
+    screen_width,
+)
+from hsvalidate.exports.tidy import write_csv
+from hsvalidate.i18n import get_language, t
+from hsvalidate.report import (
+    ALL_GROUPS,
+    ATTRITION_COLUMNS,
+    RESULT_COLUMNS,
+    STABILITY_COLUMNS,
+    AttritionRow,
+    Record,
+    ResultRow,
+    StabilityRow,
+    attrition_record,
+    result_record,
+    stability_record,
+)
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+
+    from hsvalidate.workshop import Workshop
+
+COMBINED_COLUMNS = ("round", "indicator", "verdict", "n_ballots", "important_to")
+"""Tidy combined verdicts: one row per round × indicator (whole panel, criteria combined)."""
+
+WIDE = 100
+"""From this many columns the results table also shows Q1, Q3 and the mean."""
+
+_VERDICT_STYLES = {
+    "keep": "green",
+    "drop": "red",
+    "no consensus": "yellow",
+    "below quorum": "dim",
+}
+"""Colours of the verdicts on a terminal that takes them (the words stay the same)."""
+
+_TRAILING = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)+$")
+_STYLE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass(frozen=True)
+class Screen:
+    """Where tables are shown: the language of their words and the columns available."""
+
+    lang: str
+    """``fr`` or ``en``."""
+    width: int
+    """Columns of the terminal."""
+    criteria: Mapping[str, str]
+    """Criterion code → label in ``lang``."""
+    statuses: Mapping[int, str]
+    """Round number → status code (``open``, ``closed``)."""
+
+
+@dataclass(frozen=True)
+class CombinedRow:
+    """One indicator's verdict over its criteria in one round, for ``--combined``."""
+
+    round: int
+    indicator: str
+    verdict: str
+    """``consensus.combine_verdicts`` of the whole-panel verdicts of its criteria."""
+    n_ballots: int
+    """Ballots that count for this indicator in this round."""
+    important_to: tuple[str, ...]
+    """Groups that alone reach consensus to keep on some criterion."""
+
+
+def combined_rows(
+    rows: Sequence[ResultRow], ballots: Mapping[int, Counter[str]]
+) -> list[CombinedRow]:
+    """Whole-panel result rows folded into one verdict per round and indicator.
+
+    ``ballots`` gives, per round, the number of ballots per indicator.
+    """
+    from hsvalidate.consensus import combine_verdicts
+
+    grouped: dict[tuple[int, str], list[ResultRow]] = defaultdict(list)
+    for row in rows:
+        if row.group == ALL_GROUPS:
+            grouped[(row.round, row.indicator)].append(row)
+    return [
+        CombinedRow(
+            round=rnd,
+            indicator=code,
+            verdict=combine_verdicts([r.verdict for r in panel]),
+            n_ballots=ballots.get(rnd, Counter())[code],
+            important_to=tuple(dict.fromkeys(r.important_to for r in panel if r.important_to)),
+        )
+        for (rnd, code), panel in grouped.items()
+    ]
+
+
+def combined_record(row: CombinedRow) -> Record:
+    """A combined verdict as a tidy row with exactly ``COMBINED_COLUMNS``."""
+    return {
+        "round": row.round,
+        "indicator": row.indicator,
+        "verdict": row.verdict,
+        "n_ballots": row.n_ballots,
+        "important_to": ", ".join(row.important_to),
+    }
+
+
+# -- the screen --------------------------------------------------------------------------
+
+
+def _render(items: Sequence[RenderableType], width: int) -> list[str]:
+    """Lines as rich lays them out at ``width``, styles kept (click drops them off a terminal)."""
+    from rich.console import Console
+
+    console = Console(
+        file=io.StringIO(),
+        width=width,
+        force_terminal=True,
+        color_system="standard",
+        legacy_windows=False,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+    for item in items:
+        console.print(item)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    return [_strip_end(line) for line in str(text).splitlines()]
+
+
+def _strip_end(line: str) -> str:
+    """The line without its trailing padding, its closing style codes kept."""
+    end = _TRAILING.search(line)
+    if end is None:
+        return line
+    return line[: end.start()] + "".join(_STYLE.findall(end.group()))
+
+
+def _table(label_headers: Sequence[str]) -> Table:
+    """A table with one space between columns and a rule under the headings."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=0,
+        header_style="bold",
+    )
+    for header in label_headers:
+        table.add_column(header, no_wrap=False)
+    return table
+
+
+def _number_column(table: Table, key: str) -> None:
+    """A right-aligned figure column; a heading of two words stands on two lines."""
+    table.add_column(t(key).replace(" ", "\n"), justify="right", no_wrap=True)
+
+
+def _indented(text: str, depth: int) -> RenderableType:
+    """Text indented by ``depth`` steps, wrapped lines included.
+
+    One more space on its right keeps a wrapped name from touching the first figure.
+    """
+    from rich.padding import Padding
+    from rich.text import Text
+
+    return Padding(Text(text), (0, 1, 0, 2 * depth))
+
+
+def _verdict(verdict: str, lang: str, *, flagged: bool = False) -> RenderableType:
+    from rich.text import Text
+
+    from hsvalidate.i18n.documents import verdict_label
+
+    label = verdict_label(verdict, lang) + (" *" if flagged else "")
+    return Text(label, style=_VERDICT_STYLES.get(verdict, ""))
+
+
+def _heading(text: str) -> RenderableType:
+    from rich.text import Text
+
+    return Text(text, style="bold")
+
+
+def _round_heading(number: int, screen: Screen) -> RenderableType:
+    from hsvalidate.i18n.documents import status_label
+
+    status = screen.statuses.get(number)
+    if status is None:
+        return _heading(t("cli.results.round_plain", round=number))
+    return _heading(t("cli.results.round", round=number, status=status_label(status, screen.lang)))
+
+
+def _wrapped(text: str) -> RenderableType:
+    from rich.text import Text
+
+    return Text(text)
+
+
+def render_results(rows: Sequence[ResultRow], screen: Screen, *, by_group: bool) -> list[str]:
+    """Per round, one line per indicator and criterion (and per group, indented beneath).
+
+    Why rounds as headings and the verdict in words: at 80 columns a round column and
+    internal codes would push every line past the edge of the screen.
+    """
+    from hsvalidate.i18n.documents import format_number, group_label, yes_no
+
+    lang = screen.lang
+    wide = screen.width >= WIDE
+    items: list[RenderableType] = []
+    by_round: dict[int, list[ResultRow]] = defaultdict(list)
+    for row in rows:
+        by_round[row.round].append(row)
+    for number in sorted(by_round):
+        table = _table(
+            [t("cli.col.criterion_group")]
+            if by_group
+            else [t("cli.col.indicator"), t("cli.col.criterion")]
+        )
+        if not by_group:
+            table.columns[0].no_wrap = True
+        table.columns[0].min_width = 18 if by_group else None
+        keys = ["cli.col.n", "cli.col.cj", "cli.col.median"]
+        keys += ["cli.col.q1", "cli.col.q3", "cli.col.mean"] if wide else []
+        # Disagreement beside the IQR (both say how spread the ratings are), and not
+        # beside the verdict, where "no" would read as part of "no consensus".
+        keys += [
+            "cli.col.iqr",
+            "cli.col.disagreement",
+            "cli.col.low",
+            "cli.col.mid",
+            "cli.col.high",
+        ]
+        for key in keys:
+            _number_column(table, key)
+        table.add_column(t("cli.col.verdict"), no_wrap=True)
+        # (indicator, group) → criteria on which that group alone would keep it
+        flagged: dict[tuple[str, str], list[str]] = defaultdict(list)
+        shown_indicator = ""
+        for row in _panel_first(by_round[number]):
+            s = row.stats
+            figures = [str(s.n), str(s.n_cannot_judge), format_number(s.median, lang)]
+            if wide:
+                figures += [
+                    format_number(s.q1, lang, digits=2),
+                    format_number(s.q3, lang, digits=2),
+                    format_number(s.mean, lang),
+                ]
+            figures += [
+                format_number(s.iqr, lang, digits=2),
+                "–" if s.disagreement is None else yes_no(s.disagreement, lang),
+                format_number(s.pct_low, lang, digits=0),
+                format_number(s.pct_mid, lang, digits=0),
+                format_number(s.pct_high, lang, digits=0),
+            ]
+            criterion = screen.criteria.get(row.criterion, row.criterion)
+            verdict = _verdict(row.verdict, lang, flagged=bool(row.important_to))
+            if row.important_to:
+                flagged[(row.indicator, group_label(row.important_to, lang))].append(criterion)
+            if by_group:
+                if row.indicator != shown_indicator:
+                    table.add_row(_heading(row.indicator))
+                    shown_indicator = row.indicator
+                if row.group == ALL_GROUPS:
+                    label = _indented(criterion, 1)
+                else:
+                    label = _indented(group_label(row.group, lang), 2)
+                table.add_row(label, *figures, verdict)
+            else:
+                code = row.indicator if row.indicator != shown_indicator else ""
+                shown_indicator = row.indicator
+                table.add_row(code, criterion, *figures, verdict)
+        items += [_round_heading(number, screen), table]
+        if flagged:
+            listed = t("cli.results.separator").join(
+                t(
+                    "cli.results.important_item",
+                    indicator=code,
+                    criteria=", ".join(criteria),
+                    group=group,
+                )
+                for (code, group), criteria in flagged.items()
+            )
+            items.append(_wrapped(t("cli.results.important", items=listed)))
+        items.append("")
+    return _render(items, screen.width)
+
+
+def _panel_first(rows: Sequence[ResultRow]) -> list[ResultRow]:
+    """Each indicator × criterion: the whole panel's row, then its groups in their order."""
+    order: dict[tuple[str, str], list[ResultRow]] = defaultdict(list)
+    for row in rows:
+        order[(row.indicator, row.criterion)].append(row)
+    return [
+        row
+        for block in order.values()
+        for row in sorted(block, key=lambda r: r.group != ALL_GROUPS)
+    ]
+
+
+def render_combined(rows: Sequence[CombinedRow], screen: Screen) -> list[str]:
+    """Per round, one line per indicator: its verdict over every criterion, ballots, flag."""
+    from rich.padding import Padding
+
+    from hsvalidate.i18n.documents import group_label
+
+    lang = screen.lang
+    items: list[RenderableType] = []
+    for number in sorted({r.round for r in rows}):
+        table = _table([t("cli.col.indicator")])
+        table.columns[0].no_wrap = True
+        _number_column(table, "cli.col.ballots")
+        table.add_column(t("cli.col.combined"), no_wrap=True)
+        table.add_column(t("cli.col.important_to"))
+        for row in rows:
+            if row.round != number:
+                continue
+            groups = ", ".join(group_label(g, lang) for g in row.important_to)
+            # A space more after the verdict, so it never reads as one phrase with the group.
+            verdict = Padding(_verdict(row.verdict, lang), (0, 1, 0, 0))
+            table.add_row(row.indicator, str(row.n_ballots), verdict, groups)
+        items += [_round_heading(number, screen), table, ""]
+    return _render(items, screen.width)
+
+
+def render_stability(rows: Sequence[StabilityRow], screen: Screen, *, by_group: bool) -> list[str]:
+    """Per pair of rounds, how many of the same participants changed band, and whether stable."""
+    from hsvalidate.i18n.documents import format_number, group_label, yes_no
+
+    lang = screen.lang
+    items: list[RenderableType] = []
+    for number, previous in sorted({(r.round, r.previous_round) for r in rows}):
+        table = _table(
+            [
+                t("cli.col.indicator"),
+                t("cli.col.criterion_group" if by_group else "cli.col.criterion"),
+            ]
+        )
+        table.columns[0].no_wrap = True
+        for key in ("cli.col.pairs", "cli.col.moved", "cli.col.pct_moved"):
+            _number_column(table, key)
+        table.add_column(t("cli.col.stable"), no_wrap=True)
+        shown = ("", "")
+        for row in rows:
+            if (row.round, row.previous_round) != (number, previous):
+                continue
+            s = row.stability
+            criterion = screen.criteria.get(row.criterion, row.criterion)
+            if row.group == ALL_GROUPS:
+                label = _indented(criterion, 0)
+            else:
+                label = _indented(group_label(row.group, lang), 1)
+            code = row.indicator if row.indicator != shown[0] else ""
+            shown = (row.indicator, row.criterion)
+            table.add_row(
+                code,
+                label,
+                str(s.n_pairs),
+                str(s.n_moved),
+                format_number(s.pct_moved, lang, digits=0),
+                "–" if s.stable is None else yes_no(s.stable, lang),
+            )
+        heading = t("cli.results.stability_round", round=number, previous=previous)
+        items += [_heading(heading), table, ""]
+    return _render(items, screen.width)
+
+
+def render_attrition(rows: Sequence[AttritionRow], screen: Screen) -> list[str]:
+    """One line per round (the whole panel), its groups indented beneath."""
+    from hsvalidate.i18n.documents import group_label
+
+    table = _table([t("cli.col.round_group")])
+    table.columns[0].min_width = 18
+    for key in ("cli.col.invited", "cli.col.present", "cli.col.rating"):
+        _number_column(table, key)
+    for row in sorted(rows, key=lambda r: (r.round, r.group != ALL_GROUPS)):
+        if row.group == ALL_GROUPS:
+            label = _round_heading(row.round, screen)
+        else:
+            label = _indented(group_label(row.group, screen.lang), 1)
+        table.add_row(label, str(row.invited), str(row.present), str(row.rating))
+    return _render([table], screen.width)
+
+
+def _footer(ws: Workshop, screen: Screen, view: str | None) -> list[str]:
+    """The legend of the abbreviations, the rule and the percentile method, in words."""
+    from hsvalidate.consensus import band_text
+    from hsvalidate.exports import rule_text
+    from hsvalidate.i18n.documents import format_number
+
+    lines: list[str] = []
+    if view is None:
+        low, mid, high = ws.scale.bands
+        lines.append(
+            t("cli.results.legend", low=band_text(low), mid=band_text(mid), high=band_text(high))
+        )
+    elif view == "stability":
+        lines.append(
+            t("cli.results.stability_legend", pct=format_number(ws.rule.stability_pct, screen.lang))
+        )
+    if view in (None, "combined"):
+        lines.append(t("cli.results.rule", rule=rule_text(ws.rule, ws.scale, screen.lang)))
+    if view is None:
+        lines.append(t("cli.results.percentiles"))
+    return _render([_wrapped(line) for line in lines], screen.width)
+
+
+# -- the command -------------------------------------------------------------------------
+
+
+def show_results(
+    ws: Workshop, *, round_no: int | None, by_group: bool, view: str | None, fmt: str
+) -> None:
+    """Figures on screen in the session's words, or tidy unrounded rows for other tools."""
+    rows: list[ResultRow] = []
+    stability: list[StabilityRow] = []
+    attrition: list[AttritionRow] = []
+    combined: list[CombinedRow] = []
+    columns: Sequence[str]
+    if view == "stability":
+        columns = STABILITY_COLUMNS
+        stability = [
+            r
+            for r in ws.stability()
+            if (round_no is None or r.round == round_no) and (by_group or r.group == ALL_GROUPS)
+        ]
+        records = [stability_record(r) for r in stability]
+    elif view == "attrition":
+        columns = ATTRITION_COLUMNS
+        attrition = [
+            r
+            for r in ws.attrition()
+            if (round_no is None or r.round == round_no) and (by_group or r.group == ALL_GROUPS)
+        ]
+        records = [attrition_record(r) for r in attrition]
+    elif view == "combined":
+        columns = COMBINED_COLUMNS
+        panel = ws.results(round_no, by_group=False)
+        counts = {
+            number: Counter(b.indicator for b in ws.ballots(number))
+            for number in sorted({r.round for r in panel})
+        }
+        combined = combined_rows(panel, counts)
+        records = [combined_record(r) for r in combined]
+    else:
+        columns = RESULT_COLUMNS
+        rows = ws.results(round_no, by_group=by_group)
+        records = [result_record(r) for r in rows]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        write_csv(columns, records, buffer)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=1))
+        return
+    if not records:
+        echo_wrapped(t("cli.results.nothing"))
+        return
+    lang = get_language()
+    screen = Screen(
+        lang=lang,
+        width=screen_width(),
+        criteria={c.code: c.label.get(lang) or c.code for c in ws.settings.criteria},
+        statuses={r.number: r.status for r in ws.rounds()},
+    )
+    if view == "stability":
+        lines = render_stability(stability, screen, by_group=by_group)
+    elif view == "attrition":
+        lines = render_attrition(attrition, screen)
+    elif view == "combined":
+        lines = render_combined(combined, screen)
+    else:
+        lines = render_results(rows, screen, by_group=by_group)
+    for line in [*lines, *_footer(ws, screen, view)]:
+        click.echo(line)
