@@ -397,3 +397,55 @@ def test_help_starts_without_loading_the_heavy_libraries() -> None:
         cwd=Path(__file__).resolve().parents[1],
     )
     assert done.stdout.strip() == "[]"
+
+
+COMMAND_LINES = [
+    (),
+    ("demo",),
+    ("framework", "check"),
+    ("session", "new"),
+    ("session", "show"),
+    ("participants", "import"),
+    ("round", "close"),
+    ("ballot",),
+    ("ballots", "import"),
+    ("results",),
+    ("export",),
+]
+
+
+@pytest.mark.parametrize("words", COMMAND_LINES, ids=lambda w: " ".join(w) or "hsvalidate")
+def test_every_help_is_shown_without_the_service_layer(words: tuple[str, ...]) -> None:
+    """--help must stay fast: no statistics, store, documents, tables or error family."""
+    import subprocess
+    import sys
+
+    service = (
+        "hsvalidate.workshop",
+        "hsvalidate.consensus",
+        "hsvalidate.framework",
+        "hsvalidate.model",
+        "hsvalidate.errors",
+        "hsvalidate.exports",
+        "rich",
+        "tinydb",
+        "questionary",
+        "openpyxl",
+        "reportlab",
+        "yaml",
+    )
+    code = (
+        "import sys\n"
+        "from hsvalidate.cli import main\n"
+        f"try:\n    main([*{list(words)!r}, '--help'])\n"
+        "except SystemExit:\n    pass\n"
+        f"print('LOADED', [m for m in {service!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert "LOADED []" in done.stderr, done.stderr

@@ -94,15 +94,19 @@ class _Root(LocalGroup):
 
     def invoke(self, ctx: click.Context) -> object:
         """Run the command; expected failures become a sentence, Ctrl-C a reassurance."""
-        from hsvalidate.errors import HsValidateError  # not needed for --help
-
         try:
             return super().invoke(ctx)
-        except HsValidateError as exc:
-            raise UserError(exc) from exc
         except (KeyboardInterrupt, EOFError):
             click.echo("\n" + t("cli.stopped"), err=True)
             ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException):
+            raise  # --help, --version and usage errors: click's own way out
+        except Exception as exc:
+            from hsvalidate.errors import HsValidateError  # not imported for --help
+
+            if isinstance(exc, HsValidateError):
+                raise UserError(exc) from exc
+            raise
 
 
 @click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]}, help="help.root")

@@ -8,9 +8,7 @@ are imported here, so ``COMMAND --help`` stays fast.
 
 from __future__ import annotations
 
-import json
 import shutil
-import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +24,20 @@ if TYPE_CHECKING:
     from hsvalidate.workshop import Workshop
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _textwrap() -> Any:
+    """textwrap, imported when a long sentence is first wrapped (never for --help)."""
+    import textwrap
+
+    return textwrap
+
+
+def _json() -> Any:
+    """json, imported when a session's language is first read (never for a bare --help)."""
+    import json
+
+    return json
 
 
 def _translated(text: str | None) -> str | None:
@@ -277,7 +289,7 @@ def echo_wrapped(text: str, *, indent: str = "", err: bool = False) -> None:
     """A paragraph wrapped at word boundaries to the screen, so no word is cut in two."""
     width = screen_width() - 1
     click.echo(
-        textwrap.fill(
+        _textwrap().fill(
             text,
             width=width,
             initial_indent=indent,
@@ -300,7 +312,7 @@ def echo_fields(rows: Sequence[tuple[str, str]], *, indent: str = "") -> None:
     for label, (_, value) in zip(labels, rows, strict=True):
         head = f"{indent}{label}".ljust(width)
         click.echo(
-            textwrap.fill(
+            _textwrap().fill(
                 value,
                 width=max(wrap, width + 20),
                 initial_indent=head,
@@ -360,7 +372,7 @@ def session_language(root: Path, name: str | None) -> str | None:
             return None
     try:
         with (root / name / SESSION_FILE).open(encoding="utf-8") as handle:
-            data = json.load(handle)
+            data = _json().load(handle)
         meta: dict[str, Any] = next(iter(data.get("meta", {}).values()), {})
         return i18n.normalise_lang(str(meta.get("settings", {}).get("lang", "")))
     except (OSError, ValueError, AttributeError, StopIteration):
