@@ -449,3 +449,63 @@ def test_every_help_is_shown_without_the_service_layer(words: tuple[str, ...]) -
         cwd=Path(__file__).resolve().parents[1],
     )
     assert "LOADED []" in done.stderr, done.stderr
+
+
+def test_an_attendance_sheet_without_a_group_column_is_named_not_silently_empty(
+    sessions_dir: Path, framework_file: Path, tmp_path: Path
+) -> None:
+    run("session", "new", "Atelier", "--framework", str(framework_file), "--lang", "fr")
+    sheet = write_csv(
+        tmp_path / "présence.csv",
+        [["Prénom et nom", "Institution", "Téléphone"], ["Awa Kɔnɛ", "WANEP-Mali", "7000"]],
+        delimiter=";",
+    )
+    result = run("participants", "import", str(sheet))
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.replace("\xa0", " ").split())
+    assert "nom : colonne « Prénom et nom »" in text
+    assert "organisation : colonne « Institution »" in text
+    assert "« Téléphone »" in text
+    assert "aucune colonne « groupe d'acteurs » n'a été trouvée" in text
+    assert "aucune colonne « sexe » n'a été trouvée" in text
+
+
+def test_a_francophone_group_header_is_understood(
+    sessions_dir: Path, framework_file: Path, tmp_path: Path
+) -> None:
+    run("session", "new", "Atelier", "--framework", str(framework_file), "--lang", "en")
+    sheet = write_csv(
+        tmp_path / "présence.csv",
+        [
+            ["Nom", "Structure", "Catégorie d'acteurs", "Sexe"],
+            ["Awa Kɔnɛ", "WANEP", "société civile", "F"],
+        ],
+    )
+    result = run("participants", "import", str(sheet))
+    assert "stakeholder group: column 'Catégorie d'acteurs'" in result.output
+    assert "Warning" not in result.output
+    listed = run("participants", "list")
+    assert "société civile" in listed.output
+
+
+def test_an_english_matrix_is_checked_as_an_english_framework(tmp_path: Path) -> None:
+    matrix = write_csv(
+        tmp_path / "ghana.csv",
+        [
+            ["Pillar", "Outcome", "Code", "Indicator", "Baseline (2024)", "Target 2028", "Resp."],
+            [
+                "Personal security",
+                "Violence decreases",
+                "D1.O1.I1",
+                "Incidents",
+                "12",
+                "6",
+                "Police",
+            ],
+        ],
+    )
+    result = run("framework", "check", str(matrix), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "Working language: English" in result.output
+    assert "without English" not in result.output
+    assert "'Resp.': is it the responsible column?" in " ".join(result.output.split())

@@ -464,3 +464,31 @@ def open_workshop(
         yield workshop
     finally:
         workshop.close()
+
+
+def echo_columns(
+    used: Sequence[tuple[str, str]],
+    ignored: Sequence[tuple[str, str | None]],
+    *,
+    heading: str = "cli.import.columns_ignored",
+) -> None:
+    """How a file's columns were understood: which header fed each field, which were left.
+
+    Why: a group column headed in a way the tool does not know would otherwise leave
+    every participant without a group, silently; the facilitator sees it at once.
+    """
+    if used:
+        click.echo(t("cli.import.columns_used"))
+        for field, header in used:
+            echo_wrapped(
+                t("cli.import.column_used", field=t(f"field.{field}"), header=header), indent="  "
+            )
+    if ignored:
+        click.echo(t(heading))
+        for header, probable in ignored:
+            sentence = (
+                t("cli.import.column_ignored_probable", header=header, field=t(f"field.{probable}"))
+                if probable
+                else t("cli.import.column_ignored", header=header)
+            )
+            echo_wrapped(sentence, indent="  ")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -12,6 +10,7 @@ from hsvalidate.cli._common import (
     TermChoice,
     argument,
     catalogue_word,
+    echo_columns,
     echo_fields,
     group,
     lang_option,
@@ -45,37 +44,26 @@ def check(file: Path, working_lang: str | None) -> None:
     """Count what a framework holds, or list every problem with its place (exit status 1)."""
     from hsvalidate.framework_io import check_framework
 
-    summary = check_framework(file, **_working_lang_argument(check_framework, working_lang))
+    summary = check_framework(file, working_lang=working_lang)
     lang = get_language()
     # Which text a partner would miss: the other language than the framework's own.
-    working = getattr(summary, "working_lang", None) or working_lang or "fr"
-    missing = getattr(summary, "indicators_missing_other_language", None)
-    if missing is None:
-        missing, working = summary.indicators_missing_english, "fr"
+    working = summary.lang
     other = next(code for code in LANGS if code != working)
     title = summary.title.get(lang)
     other_title = summary.title.get(other if lang == working else working)
     rows = [
         (t("cli.framework.title"), title),
         *([("", other_title)] if other_title and other_title != title else []),
+        (t("cli.framework.working_lang"), t(f"cli.lang.{working}")),
         (t("cli.framework.dimensions"), str(summary.dimensions)),
         (t("cli.framework.outcomes"), str(summary.outcomes)),
         (t("cli.show.indicators"), str(summary.indicators)),
     ]
     click.echo(t("cli.framework.valid", file=file))
     echo_fields(rows, indent="  ")
-    if missing:
-        click.echo("  " + tn(_MISSING[other], missing))
+    if summary.indicators_missing_other_language:
+        click.echo("  " + tn(_MISSING[other], summary.indicators_missing_other_language))
     if summary.extra_columns:
         click.echo("  " + tn("cli.framework.extra_columns", summary.extra_columns))
-
-
-def _working_lang_argument(func: Any, working_lang: str | None) -> dict[str, str]:
-    """``working_lang=…`` for a reader that takes it (framework_io gains it; older ones do not)."""
-    if working_lang is None:
-        return {}
-    parameters = inspect.signature(func).parameters
-    for name in ("working_lang", "lang"):
-        if name in parameters:
-            return {name: working_lang}
-    return {}
+    if summary.unrecognised_columns:
+        echo_columns((), summary.unrecognised_columns, heading="cli.framework.unrecognised")

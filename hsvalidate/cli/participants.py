@@ -9,6 +9,7 @@ import click
 
 from hsvalidate.cli._common import (
     argument,
+    echo_columns,
     echo_wrapped,
     group,
     open_workshop,
@@ -66,6 +67,12 @@ def import_(file: Path, session_name: str | None, sessions_dir: Path | None) -> 
     """Register everyone on an attendance sheet; a sheet imported again adds only newcomers."""
     with open_workshop(session_name, sessions_dir, purpose="hsvalidate participants import") as ws:
         added, summary = ws.import_participants(file)
+        echo_columns(summary.columns, summary.ignored)
+        for field in summary.missing:
+            word = t(f"field.{field}")
+            echo_wrapped(
+                t("cli.import.field_missing", field=word, example=word[:1].upper() + word[1:])
+            )
         click.echo(tn("cli.participants.imported", summary.added))
         if summary.skipped:
             click.echo(tn("cli.participants.skipped", summary.skipped))
