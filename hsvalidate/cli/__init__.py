@@ -17,7 +17,7 @@ import click
 
 from hsvalidate import __version__
 from hsvalidate.cli._common import LocalGroup, LocalOption, choose_language, lang_option
-from hsvalidate.i18n import t
+from hsvalidate.i18n import t, tn
 
 if TYPE_CHECKING:
     from hsvalidate.errors import HsValidateError
@@ -55,8 +55,32 @@ class UserError(click.ClickException):
         lines = [self.message]
         lines += [f"  - {problem}" for problem in self.problems[:MAX_PROBLEMS]]
         if len(self.problems) > MAX_PROBLEMS:
-            lines.append(t("cli.problems.more", n=len(self.problems) - MAX_PROBLEMS))
+            lines.append(tn("cli.problems.more", len(self.problems) - MAX_PROBLEMS))
         return "\n".join(lines)
+
+    def show(self, file: Any = None) -> None:
+        """``Erreur : …`` wrapped at words to the screen, never a word cut at the edge."""
+        import textwrap
+        from gettext import gettext  # click's own "Error: {message}", from click's catalogue
+
+        from hsvalidate.cli._common import screen_width
+
+        prefix = gettext("Error: {message}").format(message="")
+        width = screen_width() - 1
+        out: list[str] = []
+        for number, line in enumerate(self.format_message().splitlines()):
+            lead = prefix if number == 0 else ""
+            indent = "    " if line.startswith("  - ") else ""
+            out.append(
+                textwrap.fill(
+                    lead + line,
+                    width=width,
+                    subsequent_indent=indent,
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+            )
+        click.echo("\n".join(out), file=file, err=file is None)
 
 
 class _Root(LocalGroup):
