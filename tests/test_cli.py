@@ -509,3 +509,17 @@ def test_an_english_matrix_is_checked_as_an_english_framework(tmp_path: Path) ->
     assert "Working language: English" in result.output
     assert "without English" not in result.output
     assert "'Resp.': is it the responsible column?" in " ".join(result.output.split())
+
+
+def test_an_error_on_an_80_column_screen_is_wrapped_at_words(
+    sessions_dir: Path, framework_file: Path
+) -> None:
+    run("session", "new", "Atelier", "--framework", str(framework_file), "--lang", "fr")
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(
+        cli,
+        ["ballot", "--participant", "P01", "--indicator", "D1.O1.I1", "--rating", "pertinence=8"],
+    )
+    assert result.exit_code == 1
+    error = result.output[result.output.index("Erreur") :]
+    assert all(len(line) <= 80 for line in error.splitlines())
+    assert "ouvrez un tour" in " ".join(error.split())  # the word that was cut at the edge

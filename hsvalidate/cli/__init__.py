@@ -59,8 +59,16 @@ class UserError(click.ClickException):
         return "\n".join(lines)
 
     def show(self, file: Any = None) -> None:
-        """``Erreur : …`` wrapped at words to the screen, never a word cut at the edge."""
+        """``Erreur : …`` wrapped at words to the screen, never a word cut at the edge.
+
+        Only on a screen: a file or a pipe gets each sentence on one line, for grep.
+        """
+        import os
         import textwrap
+
+        if not (_isatty(sys.stderr) or os.environ.get("COLUMNS")):
+            super().show(file)
+            return
         from gettext import gettext  # click's own "Error: {message}", from click's catalogue
 
         from hsvalidate.cli._common import screen_width
@@ -153,6 +161,13 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(t("cli.bug"), err=True)
         traceback.print_exc()
         sys.exit(3)
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def _utf8_console() -> None:
