@@ -17,11 +17,12 @@ from openpyxl import load_workbook
 # tests/ is on sys.path in pytest's default import mode (no tests/__init__.py).
 from report_factory import CODES, NASTY_COMMENTS, build_report
 
-from hsvalidate.consensus import PERCENTILE_METHOD, Rule, Scale, Stability
+from hsvalidate.consensus import Rule, Scale, Stability
 from hsvalidate.errors import StorageError
 from hsvalidate.exports.pdf import write_minutes
 from hsvalidate.exports.xlsx import RESULT_COLUMNS, STABILITY_COLUMNS, write_consensus_workbook
 from hsvalidate.fileio import TEMP_PREFIX
+from hsvalidate.i18n import t
 from hsvalidate.report import Report
 
 pypdf = pytest.importorskip("pypdf")
@@ -360,7 +361,8 @@ def test_summary_gives_settings_and_latest_verdicts(tmp_path: Path) -> None:
     report = build_report()
     ws = load_workbook(_workbook(tmp_path, report))["Synthèse"]
     lines = [row[0] for row in ws.iter_rows(values_only=True) if row[0]]
-    assert any(PERCENTILE_METHOD in str(line) for line in lines)
+    method = t("percentile.method", lang=report.lang)
+    assert any(method in str(line) for line in lines)
     assert any("atelier-bamako-2026" in str(line) for line in lines)
     latest = report.latest_verdicts()
     rows = {row[0]: row for row in ws.iter_rows(values_only=True) if row[0] in latest}
@@ -420,7 +422,8 @@ def test_minutes_name_every_rated_indicator(tmp_path: Path, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_minutes_print_the_percentile_method(tmp_path: Path, lang: str) -> None:
-    assert PERCENTILE_METHOD in _minutes_text(tmp_path, build_report(lang=lang))
+    text = _minutes_text(tmp_path, build_report(lang=lang))
+    assert " ".join(t("percentile.method", lang=lang).split()) in text
 
 
 def test_minutes_print_bambara_letters_as_text(tmp_path: Path) -> None:
@@ -571,7 +574,7 @@ COMMON_METHOD = {
         "below quorum; otherwise no consensus.",
         "No significance test (Wilcoxon) is computed.",
         "flagged “important to one group”",
-        PERCENTILE_METHOD,
+        "Hyndman & Fan type 7",
     ],
     "fr": [
         "Verdict combiné d'un indicateur sur l'ensemble des critères : retenu seulement si tous "
@@ -579,7 +582,7 @@ COMMON_METHOD = {
         "atteint si un critère n'atteint pas le quorum ; sinon pas de consensus.",
         "Aucun test de significativité (Wilcoxon) n'est calculé.",
         "signalé « important pour un seul groupe »",
-        PERCENTILE_METHOD,
+        "Hyndman et Fan, type 7",
     ],
 }
 

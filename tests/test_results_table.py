@@ -136,7 +136,8 @@ def test_figures_use_the_language_decimal_sign(day: Path, lang: str) -> None:
 
 def test_the_footer_states_the_rule_and_the_percentile_method(day: Path, lang: str) -> None:
     output = " ".join(show().split())
-    assert " ".join(t("cli.results.percentiles", lang=lang).split()) in output
+    method = t("percentile.method", lang=lang)
+    assert " ".join(t("cli.results.percentiles", lang=lang, method=method).split()) in output
     assert " ".join(t("cli.results.rule", lang=lang, rule="").split()).rstrip(".") in output
 
 

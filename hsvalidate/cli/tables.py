@@ -425,7 +425,7 @@ def _footer(ws: Workshop, screen: Screen, view: str | None) -> list[str]:
     if view in (None, "combined"):
         lines.append(t("cli.results.rule", rule=rule_text(ws.rule, ws.scale, screen.lang)))
     if view is None:
-        lines.append(t("cli.results.percentiles"))
+        lines.append(t("cli.results.percentiles", method=t("percentile.method")))
     return _render([_wrapped(line) for line in lines], screen.width)
 
 

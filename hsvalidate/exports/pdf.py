@@ -348,7 +348,7 @@ def _method(report: Report, styles: _Styles, width: float) -> list[Flowable]:
     lang = report.lang
     base, slope = ipras_constants(report.scale)
     if report.percentile_method == PERCENTILE_METHOD:
-        percentiles = _t(report, "pdf.method.percentiles", method=report.percentile_method)
+        percentiles = _t(report, "pdf.method.percentiles", method=_t(report, "percentile.method"))
     else:  # a method we cannot describe in French: print it exactly as recorded
         percentiles = _t(report, "pdf.method.percentiles_other", method=report.percentile_method)
     criteria_rows: list[list[Flowable]] = [

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import fields
 from pathlib import Path
 
-from hsvalidate.consensus import ipras_constants
+from hsvalidate.consensus import PERCENTILE_METHOD, ipras_constants
 from hsvalidate.exports import (
     groups_text,
     indicator_text,
@@ -129,7 +129,13 @@ def _summary_sheet(report: Report) -> SheetSpec:
             centre=format_number(report.scale.centre, lang),
         ),
         *([adaptation] if (adaptation := ipras_adaptation(report.scale, lang)) else []),
-        _t(report, "wb.percentiles", method=report.percentile_method),
+        _t(
+            report,
+            "wb.percentiles",
+            method=_t(report, "percentile.method")
+            if report.percentile_method == PERCENTILE_METHOD
+            else report.percentile_method,
+        ),
         _t(
             report,
             "wb.counts",
