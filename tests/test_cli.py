@@ -523,3 +523,14 @@ def test_an_error_on_an_80_column_screen_is_wrapped_at_words(
     error = result.output[result.output.index("Erreur") :]
     assert all(len(line) <= 80 for line in error.splitlines())
     assert "ouvrez un tour" in " ".join(error.split())  # the word that was cut at the edge
+
+
+def test_commands_without_a_session_follow_the_setting_not_the_last_session(
+    sessions_dir: Path, framework_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("session", "new", "Atelier", "--framework", str(framework_file), "--lang", "fr")
+    monkeypatch.setenv("HSVALIDATE_LANG", "en")
+    checked = run("framework", "check", str(framework_file))
+    assert "valid framework" in checked.output
+    status = run("round", "status")
+    assert tn("cli.round.none_open", 0, lang="fr").split("(")[0].strip() in status.output

@@ -383,18 +383,30 @@ def choose_language(args: list[str]) -> str:
     """The language of a command line, before click parses it.
 
     ``--lang`` wins; then the chosen (or default) session's language; then
-    ``HSVALIDATE_LANG``; then the system's.  Click's own words follow it too.
+    ``HSVALIDATE_LANG``; then the system's.  Commands that work without a session
+    (``framework check``, ``session new``, ``demo``…) skip the session: checking a
+    partner's framework should not depend on which workshop was opened last.  Click's
+    own words follow the language too.
     """
     global _forced_lang
     _forced_lang = i18n.normalise_lang(_scan(args, "--lang"))
     lang = _forced_lang
-    if lang is None:
+    if lang is None and not _sessionless(args):
         root_text = _scan(args, "--sessions-dir")
         root = sessions_root(Path(root_text) if root_text else None)
         lang = session_language(root, _scan(args, "--session"))
     chosen = i18n.set_language(lang)
     i18n.install_click_translation(chosen)
     return chosen
+
+
+SESSIONLESS = (("demo",), ("framework",), ("session", "new"), ("session", "list"))
+"""Command paths that work without a session, so speak ``HSVALIDATE_LANG`` or the system's."""
+
+
+def _sessionless(args: list[str]) -> bool:
+    words = [a for a in args if not a.startswith("-")][:2]
+    return any(tuple(words[: len(path)]) == path for path in SESSIONLESS)
 
 
 def follow_session_language(lang: str) -> None:
