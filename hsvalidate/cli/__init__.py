@@ -116,7 +116,7 @@ class _Root(LocalGroup):
         """The command list, from the help keys alone: no command module is imported."""
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
         rows = [
-            (name, click.utils.make_default_short_help(t(key), limit))
+            (name, _short_help(t(key), limit))
             for name, (_, _, key) in COMMANDS.items()
         ]
         from gettext import gettext  # click's own word, from click's catalogue
@@ -161,6 +161,20 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(t("cli.bug"), err=True)
         traceback.print_exc()
         sys.exit(3)
+
+
+def _short_help(text: str, limit: int) -> str:
+    """The first sentence of a help text, cut at a word with "..." when longer than ``limit``."""
+    first = text.split("\n\n", 1)[0].replace("\n", " ")
+    sentence = first.split(". ", 1)[0].rstrip(".")
+    if len(sentence) <= limit:
+        return sentence
+    words: list[str] = []
+    for word in sentence.split():
+        if len(" ".join([*words, word])) + 3 > limit:
+            break
+        words.append(word)
+    return " ".join(words) + "..."
 
 
 def _isatty(stream: Any) -> bool:
