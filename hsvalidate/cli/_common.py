@@ -384,7 +384,7 @@ def choose_language(args: list[str]) -> str:
 
     ``--lang`` wins; then the chosen (or default) session's language; then
     ``HSVALIDATE_LANG``; then the system's.  Commands that work without a session
-    (``framework check``, ``session new``, ``demo``…) skip the session: checking a
+    (``framework check``, ``session new``, ``demo``) skip the session: checking a
     partner's framework should not depend on which workshop was opened last.  Click's
     own words follow the language too.
     """
@@ -400,7 +400,7 @@ def choose_language(args: list[str]) -> str:
     return chosen
 
 
-SESSIONLESS = (("demo",), ("framework",), ("session", "new"), ("session", "list"))
+SESSIONLESS = (("demo",), ("framework",), ("session", "new"))
 """Command paths that work without a session, so speak ``HSVALIDATE_LANG`` or the system's."""
 
 

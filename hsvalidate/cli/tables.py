@@ -479,7 +479,9 @@ def show_results(
         click.echo(json.dumps(records, ensure_ascii=False, indent=1))
         return
     if not records:
-        echo_wrapped(t("cli.results.nothing"))
+        echo_wrapped(
+            t("cli.results.no_stability" if view == "stability" else "cli.results.nothing")
+        )
         return
     lang = get_language()
     screen = Screen(
