@@ -50,11 +50,14 @@ def add(
             from hsvalidate import prompts
 
             prompts.require_terminal(Message("cli.no_terminal.participant"))
-            groups = sorted(
-                {p.group for p in ws.participants() if p.group} | set(ws.settings.groups)
-            )
+            from hsvalidate.i18n.documents import group_label
+
+            # The default groups offered in the session's words, beside those already used.
+            lang = get_language()
+            offered = {group_label(g, lang) for g in ws.settings.groups}
+            groups = sorted({p.group for p in ws.participants() if p.group} | offered)
             name, organisation, group, sex = prompts.ask_participant(
-                groups=groups, lang=get_language()
+                groups=groups, lang=lang
             )
         person = ws.add_participant(name=name, organisation=organisation, group=group, sex=sex)
         click.echo(t("cli.participants.added", name=person.name, code=person.code))
