@@ -115,10 +115,7 @@ class _Root(LocalGroup):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list, from the help keys alone: no command module is imported."""
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
-        rows = [
-            (name, _short_help(t(key), limit))
-            for name, (_, _, key) in COMMANDS.items()
-        ]
+        rows = [(name, _short_help(t(key), limit)) for name, (_, _, key) in COMMANDS.items()]
         from gettext import gettext  # click's own word, from click's catalogue
 
         with formatter.section(gettext("Commands")):

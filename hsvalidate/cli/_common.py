@@ -123,12 +123,7 @@ class LocalOption(click.Option):
 
     def make_metavar(self, *args: Any, **kwargs: Any) -> str:
         """``NOM``, ``FICHIER``…: the placeholder of a value, in the language in use."""
-        original = self.metavar
-        self.metavar = _translated(original)
-        try:
-            return super().make_metavar(*args, **kwargs)
-        finally:
-            self.metavar = original
+        return _metavar_in_language(self, super().make_metavar, *args, **kwargs)
 
 
 class LocalArgument(click.Argument):
@@ -136,12 +131,19 @@ class LocalArgument(click.Argument):
 
     def make_metavar(self, *args: Any, **kwargs: Any) -> str:
         """The placeholder of the argument, in the language in use."""
-        original = self.metavar
-        self.metavar = _translated(original)
-        try:
-            return super().make_metavar(*args, **kwargs)
-        finally:
-            self.metavar = original
+        return _metavar_in_language(self, super().make_metavar, *args, **kwargs)
+
+
+def _metavar_in_language(
+    param: click.Parameter, make: Callable[..., str], *args: Any, **kwargs: Any
+) -> str:
+    """Click's placeholder for ``param``, its catalogue key written out for the moment."""
+    original = param.metavar
+    param.metavar = _translated(original)
+    try:
+        return make(*args, **kwargs)
+    finally:
+        param.metavar = original
 
 
 class LocalGroup(LocalCommand, click.Group):

@@ -56,9 +56,7 @@ def add(
             lang = get_language()
             offered = {group_label(g, lang) for g in ws.settings.groups}
             groups = sorted({p.group for p in ws.participants() if p.group} | offered)
-            name, organisation, group, sex = prompts.ask_participant(
-                groups=groups, lang=lang
-            )
+            name, organisation, group, sex = prompts.ask_participant(groups=groups, lang=lang)
         person = ws.add_participant(name=name, organisation=organisation, group=group, sex=sex)
         click.echo(t("cli.participants.added", name=person.name, code=person.code))
 

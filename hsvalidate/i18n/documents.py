@@ -84,24 +84,26 @@ def format_date(iso: str, lang: str) -> str:
 
     Unparseable text is returned as is rather than failing the whole export.
     """
-    if not iso:
-        return ""
-    try:
-        when = datetime.fromisoformat(iso)
-    except ValueError:
+    when = _moment(iso)
+    if when is None:
         return iso
     months = _MONTHS_FR if lang == "fr" else _MONTHS_EN
     day = "1er" if lang == "fr" and when.day == 1 else str(when.day)
     return f"{day} {months[when.month - 1]} {when.year}"
 
 
+def _moment(iso: str) -> datetime | None:
+    """An ISO timestamp read, or None (empty or unreadable text is shown as it is)."""
+    try:
+        return datetime.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None
+
+
 def format_datetime(iso: str, lang: str) -> str:
     """An ISO timestamp as people say it: ``27 novembre 2026 à 15:57``, ``27 November 2026, 15:57``."""
-    if not iso:
-        return ""
-    try:
-        when = datetime.fromisoformat(iso)
-    except ValueError:
+    when = _moment(iso)
+    if when is None:
         return iso
     return t("date.at", lang=lang, date=format_date(iso, lang), time=f"{when:%H:%M}")
 
