@@ -1,9 +1,10 @@
-"""The service layer: sessions, participants, rounds, ballots, results, exports.
+"""The service layer: an open session, its participants, rounds, ballots and decisions.
 
 Every CLI command is one call here, so the whole workshop can also be run from Python
 (the demo and the tests do).  This module decides the rules of the room — who may rate
-what, when a round may close, which ballot counts — and leaves storage to ``store``,
-figures to ``consensus`` and layout to ``exports``.
+what, when a round may open or close, which ballot counts — and leaves storage to
+``store``, reading files to ``readers``, figures and the report to ``tally`` (over one
+``snapshot()`` of the store) and layout to ``exports``.
 """
 
 from __future__ import annotations
