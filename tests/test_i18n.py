@@ -153,3 +153,9 @@ def test_without_a_session_the_language_follows_the_setting_then_the_system(
     for var, value in env.items():
         monkeypatch.setenv(var, value)
     assert i18n.default_language() == expected
+
+
+def test_a_language_the_catalogue_lacks_falls_back_to_the_one_in_use() -> None:
+    i18n.set_language("fr")
+    assert t("problem.row", lang="de", n=2) == "ligne 2"
+    assert t("problem.row", lang="English", n=2) == "row 2"

@@ -167,6 +167,15 @@ def codes_with_prefix(prefix: str) -> list[str]:
     )
 
 
+def _known(lang: str | None) -> str:
+    """A language of the catalogue: ``lang`` when it is one, else the language in use.
+
+    A session file edited by hand may say ``de``; its documents then come out in the
+    language in use rather than as bare message keys.
+    """
+    return (normalise_lang(lang) if lang else None) or get_language()
+
+
 def has(key: str, lang: str = "fr") -> bool:
     """Whether the catalogue holds ``key`` (used for words that may be ours or a user's)."""
     return _catalogue(lang).gettext(key) != key
@@ -174,13 +183,13 @@ def has(key: str, lang: str = "fr") -> bool:
 
 def t(key: str, /, *, lang: str | None = None, **values: Any) -> str:
     """The sentence ``key`` in ``lang`` (default: the language in use), placeholders filled."""
-    chosen = lang or get_language()
+    chosen = _known(lang)
     return _fill(_template(key, chosen), values, chosen)
 
 
 def tn(key: str, n: int, /, *, lang: str | None = None, **values: Any) -> str:
     """Like :func:`t` for a sentence whose wording depends on a count ``n`` (also ``{n}``)."""
-    chosen = lang or get_language()
+    chosen = _known(lang)
     return _fill(_template(key, chosen, n), {"n": n, **values}, chosen)
 
 
