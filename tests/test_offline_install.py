@@ -131,4 +131,10 @@ def test_installs_and_runs_from_a_wheelhouse_without_an_index(tmp_path: Path) ->
     assert Path(where.strip()).resolve().is_relative_to(venv.resolve()), where
     version = run([str(hsvalidate), "--version"], env=env, cwd=tmp_path)
     assert str(info["version"]) in version, version
-    run([str(hsvalidate), "framework", "check", str(FRAMEWORK)], env=env, cwd=tmp_path)
+    checked = run(
+        [str(hsvalidate), "framework", "check", str(FRAMEWORK)],
+        env={**env, "HSVALIDATE_LANG": "fr"},
+        cwd=tmp_path,
+    )
+    # The compiled catalogues travel in the wheel: French words, not message keys.
+    assert "cadre valide" in checked and "cli.framework" not in checked, checked
