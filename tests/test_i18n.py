@@ -159,3 +159,20 @@ def test_a_language_the_catalogue_lacks_falls_back_to_the_one_in_use() -> None:
     i18n.set_language("fr")
     assert t("problem.row", lang="de", n=2) == "ligne 2"
     assert t("problem.row", lang="English", n=2) == "row 2"
+
+
+def test_on_windows_the_display_language_decides(monkeypatch: pytest.MonkeyPatch) -> None:
+    """French Windows (primary language 0x0C, e.g. fr-ML 0x340C) gives French; others English."""
+    import ctypes
+    import sys
+    import types
+
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(sys, "platform", "win32")
+    for langid, expected in ((0x040C, "fr"), (0x340C, "fr"), (0x0409, "en"), (0x0809, "en")):
+        kernel32 = types.SimpleNamespace(GetUserDefaultUILanguage=lambda langid=langid: langid)
+        monkeypatch.setattr(
+            ctypes, "windll", types.SimpleNamespace(kernel32=kernel32), raising=False
+        )
+        assert i18n.system_language() == expected

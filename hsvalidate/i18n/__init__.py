@@ -16,6 +16,7 @@ from __future__ import annotations
 import gettext
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,8 @@ def system_language() -> str:
         value = os.environ.get(var, "")
         if value and value not in ("C", "POSIX", "C.UTF-8"):
             return "fr" if value.lower().startswith("fr") else "en"
+    if sys.platform == "win32":
+        return _windows_language()
     try:
         import locale
 
@@ -66,6 +69,21 @@ def system_language() -> str:
     except (ValueError, AttributeError):  # pragma: no cover - unusual locales
         name = ""
     return "fr" if name.lower().startswith("fr") else "en"
+
+
+def _windows_language() -> str:  # pragma: no cover - exercised on Windows laptops
+    """The language of Windows' own menus: French when its primary language is French.
+
+    Why not the locale: Python on Windows may report the C locale until a program sets
+    one, while the user's display language is what a French-speaking facilitator sees.
+    """
+    try:
+        import ctypes
+
+        langid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return "en"
+    return "fr" if langid & 0x3FF == 0x0C else "en"  # 0x0C: LANG_FRENCH
 
 
 def default_language() -> str:
