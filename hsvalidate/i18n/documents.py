@@ -1,8 +1,9 @@
-"""French and English strings of the documents the secretariat takes home (workbook and minutes).
+"""Our own words (verdicts, rules, groups, channels…) and figures and dates, as each language writes them.
 
-Why a separate catalogue: the minutes are signed and archived, so their wording is
-reviewed by people who do not read code; keeping every sentence here lets a
-translator correct the French of the procès-verbal without touching the layout.
+Why here: the documents, the command line and the ballot screen must say ``retenu``,
+``7,5`` and ``27 novembre 2026`` the same way.  The sentences themselves live in the
+catalogue (``hsvalidate/locale/<lang>/LC_MESSAGES/documents.po`` for the workbook and
+the minutes), which a translator corrects without touching the layout.
 """
 
 from __future__ import annotations
