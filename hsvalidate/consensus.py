@@ -92,6 +92,9 @@ class Rule:
     """Y: the share (%) in the opposite band that blocks consensus (percent rule)."""
     quorum: int = 1
     """Minimum raters for the whole panel's result to be classified."""
+    quorum_share: float = 0.0
+    """Minimum share (%) of the participants present who must rate a result for it to be
+    classified; the quorum applied is the larger of this and ``quorum``."""
     group_quorum: int = 0
     """Minimum raters in every stakeholder group; 0 means no per-group quorum."""
     per_group: bool = False
@@ -109,6 +112,14 @@ class Rule:
     def spec(self) -> RuleKind:
         """The registered kind of this rule: how it classifies, on which scales, in what words."""
         return RULES[self.kind]
+
+    def for_panel(self, present: int) -> Rule:
+        """The rule with its quorum as it applies to a panel of ``present`` participants."""
+        return replace(self, quorum=self.panel_quorum(present))
+
+    def panel_quorum(self, present: int) -> int:
+        """Raters needed for a whole-panel result: ``quorum``, or the share of those present."""
+        return max(self.quorum, math.ceil(self.quorum_share * present / 100 - 1e-9))
 
     def for_groups(self) -> Rule:
         """The rule applied to one stakeholder group: its quorum is the per-group quorum."""

@@ -126,6 +126,7 @@ class Settings:
             "agree_pct": rule.agree_pct,
             "veto_pct": rule.veto_pct,
             "quorum": rule.quorum,
+            "quorum_share": rule.quorum_share,
             "group_quorum": rule.group_quorum,
             "per_group": rule.per_group,
             "likert_iqr": rule.likert_iqr,
@@ -152,6 +153,7 @@ class Settings:
 
 
 _RULE_FIELDS = (
+    "quorum_share",
     "agree_pct",
     "veto_pct",
     "quorum",

@@ -96,7 +96,7 @@ def results(
     group_of = {p.code: p.group for p in snap.participants}
     groups = snap.groups()
     members = {g: sum(1 for p in present if p.group == g) for g in groups}
-    scale, rule = snap.scale, snap.rule
+    scale, rule = snap.scale, snap.rule.for_panel(len(present))
     group_rule = rule.for_groups()
     rows: list[ResultRow] = []
     for rnd in rounds:

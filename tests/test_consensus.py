@@ -450,3 +450,15 @@ def test_percentiles_agree_with_an_independent_type7_computation(scores: list[in
     assert s.median == pytest.approx(quartiles[1])
     assert s.sd == pytest.approx(statistics.stdev(scores))
     assert s.mean == pytest.approx(statistics.mean(scores))
+
+
+@pytest.mark.parametrize(
+    ("quorum", "share", "present", "expected"),
+    [(1, 0.0, 40, 1), (1, 50.0, 40, 20), (1, 50.0, 7, 4), (25, 50.0, 40, 25), (3, 50.0, 2, 3)],
+)
+def test_the_quorum_is_the_larger_of_the_count_and_the_share_of_those_present(
+    quorum: int, share: float, present: int, expected: int
+) -> None:
+    rule = Rule(quorum=quorum, quorum_share=share)
+    assert rule.panel_quorum(present) == expected
+    assert rule.for_panel(present).quorum == expected

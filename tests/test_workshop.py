@@ -192,3 +192,30 @@ def test_attendance_sheet_in_excel_cp1252_with_semicolons(
         "gouvernement",
         "M",
     )
+
+
+def test_a_result_rated_by_fewer_than_the_share_of_the_panel_is_below_quorum(
+    tmp_path: Path, small_framework: Framework
+) -> None:
+    from hsvalidate.consensus import Rule
+
+    settings = Settings(rule=Rule(quorum_share=50.0))
+    with Workshop.create(
+        root=tmp_path, name="Q", framework=small_framework, settings=settings
+    ) as ws:
+        ws.add_participants([(f"Personne {i}", "", "", "") for i in range(6)])
+        ws.start_round()
+        for code in ("P01", "P02"):  # two of six: below half the panel
+            ws.record_ballot(participant=code, indicator="D1.O1.I1", ratings={"relevance": 9})
+        row = next(r for r in ws.results(1, by_group=False) if r.indicator == "D1.O1.I1")
+        assert row.criterion == "relevance" and row.verdict == "below quorum"
+        ws.record_ballot(participant="P03", indicator="D1.O1.I1", ratings={"relevance": 9})
+        row = next(r for r in ws.results(1, by_group=False) if r.indicator == "D1.O1.I1")
+        assert row.verdict == "keep"
+        assert Settings.from_dict(settings.to_dict()).rule.quorum_share == 50.0
+        assert (
+            Settings.from_dict(
+                {k: v for k, v in settings.to_dict().items() if k != "quorum_share"}
+            ).rule.quorum_share
+            == 0.0
+        )

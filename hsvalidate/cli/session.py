@@ -90,6 +90,14 @@ def session() -> None:
     help="help.opt.quorum",
 )
 @option(
+    "--quorum-share",
+    type=DecimalRange(0, 100),
+    default=50,
+    show_default=True,
+    metavar="meta.percent",
+    help="help.opt.quorum_share",
+)
+@option(
     "--group-quorum",
     type=click.IntRange(0),
     default=0,
@@ -121,6 +129,7 @@ def new(
     agree: float | None,
     veto: float,
     quorum: int,
+    quorum_share: float,
     group_quorum: int,
     per_group: bool,
     stability: float,
@@ -144,6 +153,7 @@ def new(
             agree_pct=agree if agree is not None else kind.default_agree_pct,
             veto_pct=veto,
             quorum=quorum,
+            quorum_share=quorum_share,
             group_quorum=group_quorum,
             per_group=per_group,
             stability_pct=stability,
@@ -239,7 +249,8 @@ def show(session_name: str | None, sessions_dir: Path | None) -> None:
             )
         echo_fields(rows)
         click.echo("")
-        for sentence in rule_details(ws.rule, ws.scale, lang):
+        present = sum(1 for p in ws.participants() if p.present)
+        for sentence in rule_details(ws.rule, ws.scale, lang, present=present):
             echo_wrapped(sentence)
 
 

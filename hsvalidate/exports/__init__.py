@@ -40,13 +40,27 @@ def rule_text(rule: Rule, scale: Scale, lang: str) -> str:
     return doc_text(spec.text_key, lang, **values)
 
 
-def rule_details(rule: Rule, scale: Scale, lang: str) -> list[str]:
+def rule_details(rule: Rule, scale: Scale, lang: str, *, present: int | None = None) -> list[str]:
     """Sentences completing ``rule_text``: quorum, group variant, stability, IPRAS on 1–5.
 
     Why a list shared by both documents: a reader who checks the minutes against the
     workbook must find the same settings in the same words.
     """
     sentences = [doc_text("rule.quorum", lang, quorum=rule.quorum)]
+    if rule.quorum_share > 0:
+        share = format_number(rule.quorum_share, lang)
+        if present is None:
+            sentences.append(doc_text("rule.quorum_share", lang, pct=share))
+        else:
+            sentences.append(
+                doc_text(
+                    "rule.quorum_share_panel",
+                    lang,
+                    pct=share,
+                    present=present,
+                    quorum=rule.panel_quorum(present),
+                )
+            )
     if rule.group_quorum > 0:
         sentences.append(doc_text("rule.group_quorum", lang, n=rule.group_quorum))
     else:
@@ -55,6 +69,11 @@ def rule_details(rule: Rule, scale: Scale, lang: str) -> list[str]:
     sentences.append(doc_text("rule.important", lang))
     sentences.append(doc_text("rule.stability", lang, pct=format_number(rule.stability_pct, lang)))
     return sentences
+
+
+def present_count(report: Report) -> int:
+    """Participants present: what a share-of-the-panel quorum is counted on."""
+    return sum(1 for p in report.participants if p.present)
 
 
 def ipras_adaptation(scale: Scale, lang: str) -> str:

@@ -35,6 +35,7 @@ from hsvalidate.exports import (
     groups_text,
     indicator_text,
     ipras_adaptation,
+    present_count,
     rated_codes,
     rule_details,
     rule_text,
@@ -371,7 +372,12 @@ def _method(report: Report, styles: _Styles, width: float) -> list[Flowable]:
             _t(report, "pdf.method.rule", rule=rule_text(report.rule, report.scale, lang)),
             styles.body,
         ),
-        *(_p(sentence, styles.body) for sentence in rule_details(report.rule, report.scale, lang)),
+        *(
+            _p(sentence, styles.body)
+            for sentence in rule_details(
+                report.rule, report.scale, lang, present=present_count(report)
+            )
+        ),
         _p(_t(report, "pdf.method.combined"), styles.body),
         _p(percentiles, styles.body),
         _p(

@@ -18,6 +18,7 @@ from hsvalidate.exports import (
     groups_text,
     indicator_text,
     ipras_adaptation,
+    present_count,
     rated_codes,
     rule_details,
     rule_text,
@@ -216,7 +217,7 @@ def _rule_lines(report: Report) -> list[str]:
         _t(report, "wb.rule.likert_iqr", iqr=format_number(rule.likert_iqr, lang, digits=2)),
         _t(report, "wb.rule.stability", pct=format_number(rule.stability_pct, lang)),
         _t(report, "wb.rule", rule=rule_text(rule, report.scale, lang)),
-        *rule_details(rule, report.scale, lang),
+        *rule_details(rule, report.scale, lang, present=present_count(report)),
     ]
 
 
