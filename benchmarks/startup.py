@@ -40,6 +40,8 @@ SUBCOMMANDS: tuple[tuple[str, ...], ...] = (
     ("ballot",),
     ("ballots", "import"),
     ("results",),
+    ("decision", "record"),
+    ("decision", "list"),
     ("export",),
 )
 """Every command and subcommand, written out: parsing ``--help`` output would be fragile."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from hsvalidate import consensus
 from hsvalidate.exports import write_exports
 from hsvalidate.framework import Framework
-from hsvalidate.model import Ballot, Decision, Settings
+from hsvalidate.model import Ballot, Settings
 from hsvalidate.workshop import Workshop
 
 DEMO_SESSION = "demo-bamako"
@@ -274,37 +274,37 @@ def run_demo(
 
 
 def _plenary(ws: Workshop, rng: random.Random) -> int:
-    """Record the plenary's decisions on what the rounds left open, as a facilitator would."""
+    """Record the plenary's decisions on what the rounds left open, as a facilitator would.
+
+    Through ``Workshop.record_decision``, the call ``hsvalidate decision`` makes, so the
+    demo's documents show decisions exactly as a real session's do, counts included.
+    """
     last = ws.rounds()[-1].number
     verdicts = ws.indicator_verdicts(last)
     count = 0
     for code, verdict in verdicts.items():
         if verdict == consensus.DROP:
             ws.record_decision(
-                Decision(
-                    indicator=code,
-                    action="drop",
-                    round=last,
-                    rationale="Écarté par consensus : données non disponibles.",
-                )
+                indicator=code,
+                action="drop",
+                round_no=last,
+                rationale="Écarté par consensus : données non disponibles.",
             )
         elif verdict in (consensus.NO_CONSENSUS, consensus.BELOW_QUORUM):
-            action = rng.choice(("reword", "defer", "keep"))
+            action = rng.choice(("reword", "defer", "adopt"))
             votes = {
-                "pour": rng.randint(18, 30),
-                "contre": rng.randint(2, 9),
-                "abstention": rng.randint(0, 4),
+                "for": rng.randint(18, 30),
+                "against": rng.randint(2, 9),
+                "abstain": rng.randint(0, 4),
             }
             rationale = {
                 "reword": "Reformuler pour préciser la population et la source ; "
                 "revoir lors du prochain cycle.",
                 "defer": "Reporté : consulter l'INSTAT sur la disponibilité des données.",
-                "keep": "Retenu en plénière malgré l'absence de consensus au vote.",
+                "adopt": "Retenu en plénière malgré l'absence de consensus au vote.",
             }[action]
             ws.record_decision(
-                Decision(
-                    indicator=code, action=action, round=last, rationale=rationale, votes=votes
-                )
+                indicator=code, action=action, round_no=last, rationale=rationale, votes=votes
             )
         else:
             continue

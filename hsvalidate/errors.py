@@ -92,3 +92,7 @@ class RoundError(HsValidateError):
 
 class InteractiveError(HsValidateError):
     """An interactive prompt was needed but there is no terminal, or the user cancelled."""
+
+
+class DecisionError(HsValidateError):
+    """A plenary decision does not fit the session (unknown indicator or action, bad count)."""

@@ -6,10 +6,11 @@ share them without copying; each has ``to_dict``/``from_dict`` for the session s
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from hsvalidate.consensus import Rule, Scale
+from hsvalidate.consensus import DROP, KEEP, Rule, Scale
 from hsvalidate.framework import Text
 from hsvalidate.i18n import Message, match_term, t, words_for
 
@@ -260,27 +261,127 @@ class Ballot:
 
 
 @dataclass(frozen=True)
+class DecisionAction:
+    """One thing the plenary may decide about an indicator; its words are ``action.<code>``.
+
+    Why a registry: the command line, the ballot-free interactive question, the check of
+    the service and the documents' "differs from the computed verdict" all read it, so
+    one more action is one declaration here and its words in both ``documents.po``.
+    """
+
+    code: str
+    """Stable code stored in sessions (``adopt``)."""
+    agrees_with: str | None
+    """The computed verdict this decision confirms (``consensus.KEEP`` or ``DROP``); None
+    for a decision that settles nothing yet (a deferral)."""
+    takes_into: bool = False
+    """Whether it may name the indicators it goes into (a merge)."""
+
+    def differs_from(self, verdict: str) -> bool:
+        """Whether taking this decision departs from the computed ``verdict``.
+
+        Where the rounds settled nothing (no consensus, below quorum, not rated), any
+        decision but a deferral is the plenary going beyond the figures.
+        """
+        if verdict in (KEEP, DROP):
+            return self.agrees_with != verdict
+        return self.agrees_with is not None
+
+
+DECISION_ACTIONS: dict[str, DecisionAction] = {
+    action.code: action
+    for action in (
+        DecisionAction("adopt", agrees_with=KEEP),
+        DecisionAction("reword", agrees_with=KEEP),
+        DecisionAction("merge", agrees_with=KEEP, takes_into=True),
+        DecisionAction("drop", agrees_with=DROP),
+        DecisionAction("defer", agrees_with=None),
+    )
+}
+"""What the plenary may decide for an indicator: adopted, adopted as reworded, merged,
+dropped, deferred."""
+
+LEGACY_ACTIONS = {"keep": "adopt"}
+"""Codes older sessions stored, and the action each now reads as."""
+
+VOTE_KEYS = ("for", "against", "abstain")
+"""The counts of a show of hands, stored under these fixed keys (words: ``vote.<key>``)."""
+
+LEGACY_VOTE_KEYS = {"pour": "for", "contre": "against", "abstention": "abstain"}
+"""French keys older sessions (and the first demo) stored counts under."""
+
+
+def decision_action_code(text: str) -> str | None:
+    """The action a facilitator named: code, older code, or word in either language."""
+    wanted = text.strip().lower()
+    if wanted in LEGACY_ACTIONS:
+        return LEGACY_ACTIONS[wanted]
+    return match_term(text, {code: words_for(f"action.{code}") for code in DECISION_ACTIONS})
+
+
+def decision_gap(action: str, verdict: str) -> Message | None:
+    """How a decision departs from the computed verdict, in words; None when it agrees.
+
+    The verdict is computed and the decision recorded; they are kept apart and only
+    compared here, for the documents to say where the plenary went its own way
+    (« adopté en plénière malgré l'absence de consensus »).
+    """
+    found = DECISION_ACTIONS.get(LEGACY_ACTIONS.get(action, action))
+    if found is None or not found.differs_from(verdict):
+        return None
+    return Message(f"decision.differs.{verdict}", decision=Message(f"decision.taken.{found.code}"))
+
+
+def current_decisions(decisions: Iterable[Decision]) -> list[Decision]:
+    """The decision that stands for each indicator: the latest, in the order they were taken.
+
+    Every decision stays stored; a later one on the same indicator replaces the earlier
+    in the documents.
+    """
+    latest: dict[str, Decision] = {}
+    for decision in decisions:
+        latest.pop(decision.indicator, None)
+        latest[decision.indicator] = decision
+    return list(latest.values())
+
+
+@dataclass(frozen=True)
 class Decision:
-    """A decision recorded by the facilitator about an indicator (keep, reword, merge, drop, defer)."""
+    """A plenary decision about an indicator (one of ``DECISION_ACTIONS``).
+
+    It is kept apart from the computed verdict: the rounds compute, the plenary decides.
+    """
 
     indicator: str
     """Indicator code."""
     action: str
-    """``keep``, ``reword``, ``merge``, ``drop`` or ``defer``."""
+    """``adopt``, ``reword``, ``merge``, ``drop`` or ``defer`` (stored ``keep`` reads as ``adopt``)."""
     rationale: str = ""
     """Why, as said in the room."""
     round: int | None = None
     """Round after which it was taken."""
     votes: dict[str, int] = field(default_factory=dict)
-    """Counts when a vote was taken (e.g. ``{"for": 21, "against": 4, "abstain": 3}``)."""
+    """Counts when the room voted by show of hands, under ``VOTE_KEYS`` (``{"for": 21, ...}``)."""
     recorded_at: str = ""
     """ISO timestamp."""
+    into: tuple[str, ...] = ()
+    """For a merge: the indicators it is merged into."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return asdict(self)
+        data = asdict(self)
+        data["into"] = list(self.into)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Decision:
-        """Inverse of :meth:`to_dict`."""
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+        """Inverse of :meth:`to_dict`; older sessions' ``keep`` and French vote keys are read too."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        action = str(known.get("action", ""))
+        known["action"] = LEGACY_ACTIONS.get(action, action)
+        known["votes"] = {
+            LEGACY_VOTE_KEYS.get(str(k), str(k)): v
+            for k, v in dict(known.get("votes") or {}).items()
+        }
+        known["into"] = tuple(known.get("into", ()))
+        return cls(**known)

@@ -188,3 +188,77 @@ def ask_participant(*, groups: Sequence[str], lang: str) -> tuple[str, str, str,
         instruction=_t("arrows", lang),
     ).unsafe_ask()
     return name, organisation or "", group or "", sex or ""
+
+
+@dataclass(frozen=True)
+class DecisionAnswer:
+    """The plenary's decision on one indicator, as the facilitator answered the questions."""
+
+    action: str
+    """Action code (``adopt``…)."""
+    into: tuple[str, ...]
+    """For a merge: the indicators it goes into."""
+    rationale: str
+    votes: dict[str, int]
+    """Counts under ``for``, ``against``, ``abstain``; empty when the room did not vote."""
+
+
+def ask_decision(
+    *,
+    indicator: str,
+    actions: Sequence[tuple[str, str]],
+    merge: str,
+    known: Sequence[str],
+    lang: str,
+) -> DecisionAnswer:
+    """Ask the action, the indicators a merge goes into, the rationale, then the counts.
+
+    ``actions`` are (code, word) in the registry's order; ``merge`` is the code whose
+    decision names indicators; ``known`` the framework's codes, so a mistyped code is
+    caught while the facilitator can still retype it.  Each question has its flag
+    (``hsvalidate decision --help``), so nothing here is needed without a terminal.
+    """
+    import questionary
+
+    def d(key: str, **values: object) -> str:
+        return t(f"decision.{key}", lang=lang, **values)
+
+    action = questionary.select(
+        d("ask.action", indicator=indicator),
+        choices=[questionary.Choice(title=word, value=code) for code, word in actions],
+        instruction=t("ballot.arrows", lang=lang),
+    ).unsafe_ask()
+    into: tuple[str, ...] = ()
+    if action == merge:
+        by_upper = {code.upper(): code for code in known}
+
+        def codes(text: str) -> list[str]:
+            return [c.strip() for c in text.split(",") if c.strip()]
+
+        def check_codes(text: str) -> bool | str:
+            unknown = [c for c in codes(text) if c.upper() not in by_upper]
+            return not unknown or d("ask.unknown_codes", codes=", ".join(unknown))
+
+        typed = questionary.text(d("ask.into"), validate=check_codes).unsafe_ask()
+        into = tuple(by_upper[c.upper()] for c in codes(typed or ""))
+    rationale = questionary.text(d("ask.rationale")).unsafe_ask()
+
+    def whole(text: str, *, empty_ok: bool) -> bool | str:
+        if (empty_ok and not text.strip()) or text.strip().isdigit():
+            return True
+        return d("ask.whole_number")
+
+    votes: dict[str, int] = {}
+    first = questionary.text(
+        d("ask.count.for"), validate=lambda v: whole(v, empty_ok=True)
+    ).unsafe_ask()
+    if (first or "").strip():
+        votes["for"] = int(first)
+        for key in ("against", "abstain"):
+            typed = questionary.text(
+                d(f"ask.count.{key}"), default="0", validate=lambda v: whole(v, empty_ok=False)
+            ).unsafe_ask()
+            votes[key] = int(typed)
+    return DecisionAnswer(
+        action=str(action), into=into, rationale=(rationale or "").strip(), votes=votes
+    )

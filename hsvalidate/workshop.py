@@ -9,7 +9,7 @@ what, when a round may open or close, which ballot counts — and leaves storage
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,12 +17,25 @@ from typing import TYPE_CHECKING
 from hsvalidate import consensus, tally
 from hsvalidate.errors import (
     BallotError,
+    DecisionError,
     RoundError,
     SessionError,
 )
 from hsvalidate.framework import Framework, Indicator, framework_from_dict, framework_to_dict
-from hsvalidate.i18n import LANGS, Message, Words, fold
-from hsvalidate.model import Ballot, Decision, Participant, Round, Settings
+from hsvalidate.i18n import LANGS, Message, Words, fold, t
+from hsvalidate.model import (
+    DECISION_ACTIONS,
+    LEGACY_VOTE_KEYS,
+    VOTE_KEYS,
+    Ballot,
+    Decision,
+    Participant,
+    Round,
+    Settings,
+    current_decisions,
+    decision_action_code,
+    decision_gap,
+)
 from hsvalidate.report import (
     AttritionRow,
     Report,
@@ -457,17 +470,114 @@ class Workshop:
 
     # -- decisions -----------------------------------------------------------------------
 
-    def record_decision(self, decision: Decision) -> Decision:
-        """Record a plenary decision as it is taken."""
-        if self.framework.indicator(decision.indicator) is None:
-            raise BallotError(Message("decision.unknown_indicator", indicator=decision.indicator))
-        stamped = replace(decision, recorded_at=decision.recorded_at or now_iso())
-        self.store.insert("decisions", stamped.to_dict())
-        return stamped
+    def record_decision(
+        self,
+        *,
+        indicator: str,
+        action: str,
+        rationale: str = "",
+        votes: Mapping[str, object] | None = None,
+        into: Sequence[str] = (),
+        round_no: int | None = None,
+    ) -> RecordedDecision:
+        """Record the plenary's decision on one indicator, as it is taken.
+
+        The command, the interactive questions and the demo all come here, so a decision
+        is checked the same way whoever records it.  A later decision on the same
+        indicator replaces the earlier one in the documents; both stay stored, and the
+        answer says which one was replaced so the facilitator can tell the room.
+        """
+        code = self.decision_indicator(indicator).code
+        found = decision_action_code(action)
+        if found is None:
+            raise DecisionError(
+                Message("decision.unknown_action", action=action, actions=_action_words())
+            )
+        kind = DECISION_ACTIONS[found]
+        counts = _checked_votes(votes or {})
+        targets: list[str] = []
+        for text in into:
+            if not text.strip():
+                continue
+            if not kind.takes_into:
+                merge = next(a for a in DECISION_ACTIONS.values() if a.takes_into)
+                raise DecisionError(
+                    Message("decision.into_needs_merge", merge=_words(f"action.{merge.code}"))
+                )
+            target = self._indicator_code(text)
+            if target is None:
+                raise DecisionError(Message("decision.unknown_into", indicator=code, into=text))
+            if target == code:
+                raise DecisionError(Message("decision.into_itself", indicator=code))
+            targets.append(target)
+        if round_no is None:
+            rounds = self.rounds()
+            round_no = rounds[-1].number if rounds else None
+        earlier = [d for d in self.decisions() if d.indicator == code]
+        decision = Decision(
+            indicator=code,
+            action=found,
+            rationale=" ".join(rationale.split()),
+            round=round_no,
+            votes=counts,
+            recorded_at=now_iso(),
+            into=tuple(dict.fromkeys(targets)),
+        )
+        self.store.insert("decisions", decision.to_dict())
+        return RecordedDecision(decision=decision, replaced=earlier[-1] if earlier else None)
 
     def decisions(self) -> list[Decision]:
-        """Decisions in the order they were taken."""
+        """Every decision in the order it was taken, replaced ones included."""
         return [Decision.from_dict(d) for d in self.store.all("decisions")]
+
+    def computed_verdicts(self) -> dict[str, tuple[int, str]]:
+        """(round, verdict) of the last round that rated each indicator: what the plenary starts from.
+
+        Read as the documents read it (``Report.latest_verdicts``): an indicator of a
+        round with no figure is below quorum.
+        """
+        snap = self.snapshot()
+        latest: dict[str, tuple[int, str]] = {}
+        for rnd in snap.rounds:
+            verdicts = tally.indicator_verdicts(snap, rnd.number)
+            for code in rnd.indicators:
+                latest[code] = (rnd.number, verdicts.get(code, consensus.BELOW_QUORUM))
+        return latest
+
+    def decision_rows(self) -> tuple[list[DecisionRow], int]:
+        """The decisions the documents show, beside the computed verdict, and how many were replaced."""
+        every = self.decisions()
+        standing = current_decisions(every)
+        verdicts = self.computed_verdicts()
+        rows = []
+        for d in standing:
+            round_no, verdict = verdicts.get(d.indicator, (None, NOT_RATED))
+            rows.append(
+                DecisionRow(
+                    decision=d,
+                    verdict=verdict,
+                    verdict_round=round_no,
+                    gap=decision_gap(d.action, verdict),
+                )
+            )
+        return rows, len(every) - len(standing)
+
+    def decision_indicator(self, text: str) -> Indicator:
+        """The indicator a decision is about, or a DecisionError naming the code typed.
+
+        Public so that the interactive command can refuse an unknown code before asking
+        its questions rather than after.
+        """
+        code = self._indicator_code(text)
+        found = self.framework.indicator(code) if code is not None else None
+        if found is None:
+            raise DecisionError(Message("decision.unknown_indicator", indicator=text))
+        return found
+
+    def _indicator_code(self, text: str) -> str | None:
+        """The framework's code for ``text``, compared without regard to case or spaces."""
+        wanted = text.strip().upper()
+        return next((i.code for i in self.framework.indicators() if i.code.upper() == wanted), None)
 
     # -- results -------------------------------------------------------------------------
 
@@ -502,3 +612,72 @@ class Workshop:
 def _next_code_number(existing: Iterable[Participant]) -> int:
     numbers = [int(p.code[1:]) for p in existing if p.code[1:].isdigit()]
     return max(numbers, default=0) + 1
+
+
+# -- what the decisions' operations answer -------------------------------------------------
+
+NOT_RATED = "not rated"
+"""The verdict of an indicator no round has rated (its words: ``verdict.not rated``)."""
+
+
+@dataclass(frozen=True)
+class RecordedDecision:
+    """A decision just stored, and the one it replaces in the documents, if any."""
+
+    decision: Decision
+    replaced: Decision | None = None
+    """The earlier decision on the same indicator; it stays stored."""
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """A standing decision beside the computed verdict it is kept apart from."""
+
+    decision: Decision
+    verdict: str
+    """Combined verdict of the indicator's last round (``not rated`` when none rated it)."""
+    verdict_round: int | None
+    """That round."""
+    gap: Message | None
+    """How the decision departs from the verdict, in words; None when it agrees."""
+
+
+def _words(key: str) -> Words:
+    """A catalogue word in every language, for a message shown later in either."""
+    return Words({lang: t(key, lang=lang) for lang in LANGS})
+
+
+def _action_words() -> Words:
+    """Every decision's word, in registry order, in every language."""
+    return Words(
+        {
+            lang: ", ".join(t(f"action.{code}", lang=lang) for code in DECISION_ACTIONS)
+            for lang in LANGS
+        }
+    )
+
+
+def _checked_votes(votes: Mapping[str, object]) -> dict[str, int]:
+    """Counts under the fixed keys, each a whole number of 0 or more, in ``VOTE_KEYS`` order."""
+    counts: dict[str, int] = {}
+    for key, count in votes.items():
+        fixed = LEGACY_VOTE_KEYS.get(key, key)
+        if fixed not in VOTE_KEYS:
+            raise DecisionError(
+                Message(
+                    "decision.unknown_vote",
+                    vote=key,
+                    votes=Words(
+                        {
+                            lang: ", ".join(_words(f"vote.{k}").render(lang) for k in VOTE_KEYS)
+                            for lang in LANGS
+                        }
+                    ),
+                )
+            )
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise DecisionError(
+                Message("decision.bad_count", vote=_words(f"vote.{fixed}"), count=count)
+            )
+        counts[fixed] = count
+    return {k: counts[k] for k in VOTE_KEYS if k in counts}

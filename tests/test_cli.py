@@ -410,6 +410,8 @@ COMMAND_LINES = [
     ("ballot",),
     ("ballots", "import"),
     ("results",),
+    ("decision",),
+    ("decision", "record"),
     ("export",),
 ]
 

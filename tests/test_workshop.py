@@ -10,7 +10,7 @@ import pytest
 from hsvalidate import consensus
 from hsvalidate.errors import BallotError, InputFileError, RoundError
 from hsvalidate.framework import Framework, framework_to_dict
-from hsvalidate.model import Ballot, Decision, Settings
+from hsvalidate.model import Ballot, Settings
 from hsvalidate.store import MemorySessionStore
 from hsvalidate.workshop import Workshop
 
@@ -156,11 +156,11 @@ def test_pending_is_what_a_participant_has_not_rated_yet(workshop: Workshop) -> 
 def test_report_keeps_codes_beside_ratings_and_counts_turnout(workshop: Workshop) -> None:
     workshop.start_round()
     rate_all(workshop, {"D1.O1.I1": [9, 8, 7, None]})
-    workshop.record_decision(Decision(indicator="D1.O1.I1", action="keep", rationale="Consensus."))
+    workshop.record_decision(indicator="D1.O1.I1", action="adopt", rationale="Consensus.")
     report = workshop.build_report()
     assert {b.participant for b in report.ballots} == {"P01", "P02", "P03", "P04"}
     assert report.rounds[0].n_rating == 4 and report.rounds[0].n_invited == 4
-    assert report.decisions[0].action == "keep"
+    assert report.decisions[0].action == "adopt"
     assert report.show_names is False
 
 

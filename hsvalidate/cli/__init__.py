@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "ballot": ("hsvalidate.cli.ballots", "ballot", "help.ballot"),
     "ballots": ("hsvalidate.cli.ballots", "ballots", "help.ballots"),
     "results": ("hsvalidate.cli.results", "results", "help.results"),
+    "decision": ("hsvalidate.cli.decisions", "decision", "help.decision"),
     "export": ("hsvalidate.cli.results", "export", "help.export"),
 }
 """Every command: its module, the click object in it, and its help key (for the list)."""

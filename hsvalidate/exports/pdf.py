@@ -54,6 +54,7 @@ from hsvalidate.i18n.documents import (
     vote_label,
     yes_no,
 )
+from hsvalidate.model import VOTE_KEYS, current_decisions, decision_gap
 from hsvalidate.report import ALL_GROUPS, Report, ResultRow
 from hsvalidate.resources import template_path
 
@@ -597,10 +598,17 @@ def _stability_sentence(report: Report, number: int, previous: int) -> str:
 
 
 def _votes_text(votes: dict[str, int], lang: str) -> str:
-    return " · ".join(f"{vote_label(k, lang)} {v}" for k, v in votes.items())
+    """``pour 21 · contre 4 · abstention 3``: the fixed counts in their order, then any other."""
+    order = [k for k in VOTE_KEYS if k in votes] + [k for k in votes if k not in VOTE_KEYS]
+    return " · ".join(f"{vote_label(k, lang)} {votes[k]}" for k in order)
 
 
 def _decisions(report: Report, styles: _Styles, width: float) -> list[Flowable]:
+    """The decision standing for each indicator, its counts, and where it departs from the verdict.
+
+    The verdict is computed and the decision taken by the room; both are shown, and a
+    departure is said in words (« adopté en plénière malgré l'absence de consensus »).
+    """
     lang = report.lang
     flow: list[Flowable] = [_p(_t(report, "pdf.h.decisions"), styles.h1)]
     if not report.decisions:
@@ -612,19 +620,38 @@ def _decisions(report: Report, styles: _Styles, width: float) -> list[Flowable]:
             for k in ("col.indicator", "col.decision", "col.rationale", "col.votes")
         ]
     ]
-    for d in report.decisions:
+    latest = report.latest_verdicts()
+    for d in current_decisions(report.decisions):
         action = _markup(action_label(d.action, lang))
         if d.round is not None:
             action += f"<br/>{_markup(_t(report, 'pdf.decisions.after_round', round=d.round))}"
+        if d.into:
+            action += f"<br/>{_markup(_t(report, 'decision.into', codes=', '.join(d.into)))}"
         indicator = f"<b>{_markup(d.indicator)}</b>"
         text = indicator_text(report, d.indicator)
         if text:
             indicator += f"<br/>{_markup(_shorten(text, 100))}"
+        item = latest.get(d.indicator)
+        computed = (
+            _t(
+                report,
+                "decision.computed",
+                round=item.round,
+                verdict=verdict_label(item.verdict, lang),
+            )
+            if item
+            else _t(report, "decision.computed_none")
+        )
+        rationale = _markup(d.rationale)
+        rationale += ("<br/>" if rationale else "") + f"<i>{_markup(computed)}</i>"
+        gap = decision_gap(d.action, item.verdict if item else "not rated")
+        if gap is not None:
+            rationale += f"<br/><b>{_markup(gap.render(lang))}</b>"
         rows.append(
             [
                 _para(indicator, styles.cell),
                 _para(action, styles.cell),
-                _p(d.rationale, styles.cell),
+                _para(rationale, styles.cell),
                 _p(_votes_text(d.votes, lang) or "–", styles.cell),
             ]
         )

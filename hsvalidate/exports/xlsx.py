@@ -39,6 +39,7 @@ from hsvalidate.i18n.documents import (
     vote_label,
     yes_no,
 )
+from hsvalidate.model import VOTE_KEYS, current_decisions, decision_gap
 from hsvalidate.report import RESULT_COLUMNS, STABILITY_COLUMNS, Report
 from hsvalidate.spreadsheet import CellValue, SheetSpec, write_workbook
 
@@ -51,7 +52,6 @@ _FIGURES = frozenset(
 _FIGURE_FORMAT = "0.00"
 _PERCENT_FORMAT = "0.0"
 _COUNT_FORMAT = "0"
-_STANDARD_VOTES = ("for", "against", "abstain")
 
 # Indicator fields in the order of a Performance Indicator Reference Sheet, with their header keys.
 _INDICATOR_FIELDS = (
@@ -472,11 +472,21 @@ def _attrition_sheet(report: Report) -> SheetSpec:
 
 
 def _decisions_sheet(report: Report) -> SheetSpec:
+    """The decision standing for each indicator, beside the computed verdict it may depart from.
+
+    Why both: the verdict is computed from the ratings and the decision taken by the
+    room; a reader sees where the plenary went its own way without comparing two sheets.
+    Earlier decisions replaced by a later one stay in the session, not in the documents.
+    """
     lang = report.lang
+    latest = report.latest_verdicts()
     rows: list[list[CellValue]] = []
-    for d in report.decisions:
+    for d in current_decisions(report.decisions):
+        item = latest.get(d.indicator)
+        verdict = item.verdict if item else "not rated"
+        gap = decision_gap(d.action, verdict)
         others = "; ".join(
-            f"{vote_label(k, lang)} {v}" for k, v in d.votes.items() if k not in _STANDARD_VOTES
+            f"{vote_label(k, lang)} {v}" for k, v in d.votes.items() if k not in VOTE_KEYS
         )
         rows.append(
             [
@@ -485,8 +495,11 @@ def _decisions_sheet(report: Report) -> SheetSpec:
                 action_label(d.action, lang),
                 d.round,
                 d.rationale,
-                *(d.votes.get(k) for k in _STANDARD_VOTES),
+                *(d.votes.get(k) for k in VOTE_KEYS),
                 others,
+                ", ".join(d.into),
+                verdict_label(verdict, lang),
+                gap.render(lang) if gap else "",
                 d.recorded_at,
             ]
         )
@@ -496,14 +509,17 @@ def _decisions_sheet(report: Report) -> SheetSpec:
         _t(report, "col.action"),
         _t(report, "col.round"),
         _t(report, "col.rationale"),
-        *(vote_label(k, lang) for k in _STANDARD_VOTES),
+        *(vote_label(k, lang) for k in VOTE_KEYS),
         _t(report, "col.other_votes"),
+        _t(report, "decision.col.into"),
+        _t(report, "decision.col.verdict"),
+        _t(report, "decision.col.differs"),
         _t(report, "col.recorded_at"),
     ]
     return SheetSpec(
         title=_t(report, "sheet.decisions"),
         header=header,
         rows=rows,
-        widths={1: 50, 4: 60},
-        wrap=frozenset({1, 4}),
+        widths={1: 50, 4: 60, 10: 22, 11: 45},
+        wrap=frozenset({1, 4, 11}),
     )
