@@ -239,7 +239,7 @@ def run_demo(
                         )
                     )
                 ws.record_ballots(batch)
-            ws.close_round()
+            ws.close_round(confirmed=True)  # those who left were not expected to vote
             previous = {
                 (b.participant, b.indicator, c): s
                 for b in ws.ballots(number)

@@ -207,11 +207,14 @@ class Round:
     """ISO timestamp."""
     closed_at: str = ""
     """ISO timestamp, empty while open."""
+    reopenings: tuple[tuple[str, str, str], ...] = ()
+    """Each time the round was reopened: (when, why, when it had been closed)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         data = asdict(self)
         data["indicators"] = list(self.indicators)
+        data["reopenings"] = [list(r) for r in self.reopenings]
         return data
 
     @classmethod
@@ -219,6 +222,9 @@ class Round:
         """Inverse of :meth:`to_dict`."""
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["indicators"] = tuple(known.get("indicators", ()))
+        known["reopenings"] = tuple(
+            (str(r[0]), str(r[1]), str(r[2])) for r in known.get("reopenings", ())
+        )
         return cls(**known)
 
 

@@ -71,6 +71,39 @@ class ImportSummary:
     """Optional fields the file has no column for (e.g. the group)."""
 
 
+@dataclass(frozen=True)
+class CloseCheck:
+    """What closing the open round now would leave behind, in figures."""
+
+    round: int
+    """The round to close."""
+    present: int
+    """Participants marked present."""
+    voted: int
+    """Of those, how many cast at least one ballot in the round."""
+    not_voted: tuple[str, ...]
+    """Codes of present participants with no ballot at all."""
+    indicators: int
+    """Indicators rated in the round."""
+    below_quorum: tuple[str, ...]
+    """Indicators whose combined verdict is below quorum."""
+    quorum: int
+    """Ratings a whole-panel result needs (``Rule.panel_quorum``)."""
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Whether closing now leaves voters out or results unclassified."""
+        return bool(self.not_voted or self.below_quorum)
+
+
+class ConfirmationRequired(RoundError):
+    """Closing the round now would leave voters out or results below quorum."""
+
+    def __init__(self, check: CloseCheck) -> None:
+        super().__init__(Message("round.close_needs_yes", round=check.round))
+        self.check = check
+
+
 class Workshop:
     """An open session: the operations a facilitator runs during the day."""
 
@@ -256,11 +289,19 @@ class Workshop:
                 return r
         return None
 
-    def start_round(self, indicators: Sequence[str] | None = None) -> Round:
+    def start_round(
+        self,
+        indicators: Sequence[str] | None = None,
+        *,
+        add: Sequence[str] = (),
+        remove: Sequence[str] = (),
+    ) -> Round:
         """Open the next round.
 
         Round 1 rates every indicator; a later round, by default, only those the previous
-        round left without consensus (the Delphi rule), unless codes are given.
+        round left without consensus (the Delphi rule).  ``indicators`` names the whole
+        list instead; ``add`` and ``remove`` adjust the default list, so the facilitator
+        can bring back one indicator the room wants to discuss, or set one aside.
         """
         current = self.open_round()
         if current is not None:
@@ -270,23 +311,59 @@ class Workshop:
         rounds = self.rounds()
         number = rounds[-1].number + 1 if rounds else 1
         all_codes = [i.code for i in self.framework.indicators()]
+        named = [c.strip() for c in (*(indicators or ()), *add, *remove) if c.strip()]
+        unknown = [c for c in named if c not in all_codes]
+        if unknown:
+            raise RoundError(Message("round.unknown_indicators", codes=", ".join(unknown)))
         if indicators:
             codes = [c.strip() for c in indicators if c.strip()]
-            unknown = [c for c in codes if c not in all_codes]
-            if unknown:
-                raise RoundError(Message("round.unknown_indicators", codes=", ".join(unknown)))
         elif number == 1:
             codes = all_codes
         else:
             codes = tally.carried_forward(self.snapshot(), rounds[-1].number)
-            if not codes:
+            if not codes and not add:
                 raise RoundError(Message("round.all_settled", number=rounds[-1].number))
+        wanted = (set(codes) | {c.strip() for c in add}) - {c.strip() for c in remove}
+        codes = [c for c in all_codes if c in wanted]
+        if not codes:
+            raise RoundError(Message("round.nothing_to_rate"))
         new = Round(number=number, indicators=tuple(codes), status="open", opened_at=now_iso())
         self.store.insert("rounds", new.to_dict())
         return new
 
-    def close_round(self) -> Round:
-        """Close the open round; its results are then final and feed the next round."""
+    def close_check(self) -> CloseCheck:
+        """What closing the open round now would leave behind, in figures."""
+        rnd = self.open_round()
+        if rnd is None:
+            raise RoundError(Message("round.none_open"))
+        snap = self.snapshot()
+        present = [p.code for p in snap.participants if p.present]
+        voters = {b.participant for b in snap.round_ballots(rnd.number)}
+        verdicts = tally.indicator_verdicts(snap, rnd.number)
+        return CloseCheck(
+            round=rnd.number,
+            present=len(present),
+            voted=sum(1 for code in present if code in voters),
+            not_voted=tuple(code for code in present if code not in voters),
+            indicators=len(rnd.indicators),
+            below_quorum=tuple(
+                code
+                for code in rnd.indicators
+                if verdicts.get(code, consensus.BELOW_QUORUM) == consensus.BELOW_QUORUM
+            ),
+            quorum=snap.rule.panel_quorum(len(present)),
+        )
+
+    def close_round(self, *, confirmed: bool = False) -> Round:
+        """Close the open round; its results are then final and feed the next round.
+
+        A round closed too early ruins the next one (it re-rates what nobody rated), so
+        closing with present participants who have not voted, or with indicators below
+        quorum, needs ``confirmed``; otherwise ``ConfirmationRequired`` carries the figures.
+        """
+        check = self.close_check()
+        if check.needs_confirmation and not confirmed:
+            raise ConfirmationRequired(check)
         for doc in self.store.all("rounds"):
             if doc.get("status") == "open":
                 closed_at = now_iso()
@@ -294,7 +371,31 @@ class Workshop:
                     "rounds", doc["_id"], {"status": "closed", "closed_at": closed_at}
                 )
                 return replace(Round.from_dict(doc), status="closed", closed_at=closed_at)
-        raise RoundError(Message("round.none_open"))
+        raise RoundError(Message("round.none_open"))  # pragma: no cover - checked above
+
+    def reopen_round(self, reason: str) -> Round:
+        """Open the last round again, keeping its ballots; the reason is recorded with it.
+
+        Only the last round, and only while no other is open: reopening an earlier round
+        would change what a later round was built on.
+        """
+        reason = " ".join(reason.split())
+        if not reason:
+            raise RoundError(Message("round.reopen_needs_reason"))
+        current = self.open_round()
+        if current is not None:
+            raise RoundError(Message("round.reopen_one_open", number=current.number))
+        docs = sorted(self.store.all("rounds"), key=lambda d: int(d.get("number", 0)))
+        if not docs:
+            raise RoundError(Message("round.none_yet"))
+        last = Round.from_dict(docs[-1])
+        reopenings = (*last.reopenings, (now_iso(), reason, last.closed_at))
+        self.store.update(
+            "rounds",
+            docs[-1]["_id"],
+            {"status": "open", "closed_at": "", "reopenings": [list(r) for r in reopenings]},
+        )
+        return replace(last, status="open", closed_at="", reopenings=reopenings)
 
     def _round(self, number: int | None) -> Round:
         rounds = self.rounds()

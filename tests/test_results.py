@@ -275,7 +275,7 @@ def test_stability_and_attrition_after_two_rounds(
             "--rating",
             f"relevance={score}",
         )
-    run("round", "close")
+    run("round", "close", "--yes")
     run("round", "open", "--indicators", "D1.O1.I1")
     for code, score in zip(("P01", "P02", "P03"), (7, 8, 8), strict=True):
         run(

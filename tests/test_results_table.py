@@ -61,7 +61,7 @@ def day(sessions_dir: Path, small_framework: Framework, lang: str) -> Path:
                 participant=person.code, indicator="D1.O1.I2", ratings=all_criteria(split)
             )
             ws.record_ballot(participant=person.code, indicator="D1.O2.I1", ratings=all_criteria(2))
-        ws.close_round()
+        ws.close_round(confirmed=True)  # two indicators of five were rated
         ws.start_round(["D1.O1.I2"])
         for i, person in enumerate(people[:4]):
             ws.record_ballot(

@@ -506,3 +506,16 @@ def echo_columns(
                 else t("cli.import.column_ignored", header=header)
             )
             echo_wrapped(sentence, indent="  ")
+
+
+def confirm(question: str) -> bool:
+    """Yes or no at the keyboard, in the language in use (``o``/``oui`` in French).
+
+    Why not click.confirm: it accepts only ``y``/``yes``, which a francophone
+    facilitator does not type; Enter alone keeps the safe answer, no.
+    """
+    yes = {i18n.fold(w) for w in (t("cli.yes_words"), "y", "yes") for w in w.split(",")}
+    answer = click.prompt(
+        f"{question} {t('cli.yes_no_hint')}", default="", show_default=False, prompt_suffix=" "
+    )
+    return i18n.fold(str(answer)) in yes

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from hsvalidate.cli._common import echo_wrapped, group, open_workshop, option, session_options
+from hsvalidate.cli._common import (
+    confirm,
+    echo_wrapped,
+    group,
+    open_workshop,
+    option,
+    session_options,
+)
 from hsvalidate.i18n import get_language, t, tn
+
+if TYPE_CHECKING:
+    from hsvalidate.workshop import CloseCheck
 
 
 @group("round", help="help.round")
@@ -20,23 +32,59 @@ def round_() -> None:
 @option("--indicators", default=None, metavar="meta.codes", help="help.opt.round_indicators")
 @session_options
 def open_(indicators: str | None, session_name: str | None, sessions_dir: Path | None) -> None:
-    """Open the next round; the service chooses the indicators unless they are named."""
+    """Open the next round and say which indicators it carries forward, and why."""
+    from hsvalidate.i18n.documents import verdict_label
+
+    items = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else []
+    add = [c[1:].strip() for c in items if c.startswith("+")]
+    remove = [c[1:].strip() for c in items if c.startswith("-")]
+    named = [c for c in items if not c.startswith(("+", "-"))]
     with open_workshop(session_name, sessions_dir, purpose="hsvalidate round open") as ws:
-        codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
-        rnd = ws.start_round(codes)
+        rnd = ws.start_round(named or None, add=add, remove=remove)
         click.echo(tn("cli.round.opened", len(rnd.indicators), round=rnd.number))
+        if rnd.number > 1 and not named:
+            previous = rnd.number - 1
+            verdicts = ws.indicator_verdicts(previous)
+            lang = get_language()
+            carried = [c for c in rnd.indicators if c not in add]
+            if carried:
+                click.echo(t("cli.round.carried", round=previous))
+                for code in carried:
+                    why = verdict_label(verdicts.get(code, "below quorum"), lang)
+                    click.echo(f"  {code:<14} {why}")
+        if add:
+            echo_wrapped(t("cli.round.added", codes=", ".join(add)))
+        if remove:
+            echo_wrapped(t("cli.round.removed", codes=", ".join(remove)))
         echo_wrapped(t("cli.round.collect"))
 
 
 @round_.command("close", help="help.round.close")
+@option("--yes", "confirmed", is_flag=True, help="help.opt.round_close_yes")
 @session_options
-def close(session_name: str | None, sessions_dir: Path | None) -> None:
-    """Close the open round and say, in the session's words, what it decided."""
+def close(confirmed: bool, session_name: str | None, sessions_dir: Path | None) -> None:
+    """Close the open round; when voters are missing, show the figures and ask first."""
     from hsvalidate.consensus import VERDICTS
     from hsvalidate.i18n.documents import verdict_label
+    from hsvalidate.workshop import ConfirmationRequired
 
     with open_workshop(session_name, sessions_dir, purpose="hsvalidate round close") as ws:
-        rnd = ws.close_round()
+        if confirmed:  # closed knowingly: the figures still go on record in the terminal
+            check = ws.close_check()
+            if check.needs_confirmation:
+                _show_check(check)
+        try:
+            rnd = ws.close_round(confirmed=confirmed)
+        except ConfirmationRequired as needed:
+            _show_check(needed.check)
+            from hsvalidate import prompts
+
+            if not prompts.stdin_is_terminal():
+                raise
+            if not confirm(t("cli.round.confirm_close", round=needed.check.round)):
+                echo_wrapped(t("cli.round.left_open", round=needed.check.round))
+                return
+            rnd = ws.close_round(confirmed=True)
         counts = Counter(ws.indicator_verdicts(rnd.number).values())
         raters = len({b.participant for b in ws.ballots(rnd.number)})
         lang = get_language()
@@ -51,6 +99,42 @@ def close(session_name: str | None, sessions_dir: Path | None) -> None:
         if tally:
             echo_wrapped(", ".join(tally), indent="  ")
         echo_wrapped(t("cli.round.see_results"))
+
+
+def _show_check(check: CloseCheck) -> None:
+    """The figures that make closing now a decision to take knowingly."""
+    echo_wrapped(tn("cli.round.check_voted", check.voted, present=check.present))
+    if check.not_voted:
+        echo_wrapped(t("cli.round.check_not_voted", codes=_codes(check.not_voted)), indent="  ")
+    if check.below_quorum:
+        echo_wrapped(
+            tn(
+                "cli.round.check_below_quorum",
+                len(check.below_quorum),
+                total=check.indicators,
+                quorum=check.quorum,
+                codes=_codes(check.below_quorum),
+            )
+        )
+
+
+def _codes(codes: Sequence[str], most: int = 12) -> str:
+    """A list of codes for one line; a long one is cut with its remaining count."""
+    shown = ", ".join(codes[:most])
+    return (
+        shown if len(codes) <= most else t("cli.round.codes_more", codes=shown, n=len(codes) - most)
+    )
+
+
+@round_.command("reopen", help="help.round.reopen")
+@option("--reason", default=None, help="help.opt.reopen_reason")
+@session_options
+def reopen(reason: str | None, session_name: str | None, sessions_dir: Path | None) -> None:
+    """Reopen the last round, keeping its ballots; the reason is recorded with it."""
+    with open_workshop(session_name, sessions_dir, purpose="hsvalidate round reopen") as ws:
+        rnd = ws.reopen_round(reason or "")
+        n = len({b.participant for b in ws.ballots(rnd.number)})
+        echo_wrapped(tn("cli.round.reopened", n, round=rnd.number))
 
 
 @round_.command("status", help="help.round.status")
