@@ -148,7 +148,7 @@ def _show_before_asking(ws: Workshop, indicator: str, lang: str) -> None:
     from hsvalidate.model import current_decisions
 
     found = ws.decision_indicator(indicator)
-    click.secho(f"{found.code} — {found.text.get(lang)}", bold=True)
+    echo_wrapped(f"{found.code} — {found.text.get(lang)}")  # wrapped at words, as projected
     latest = ws.computed_verdicts().get(found.code)
     sentence = (
         t("decision.computed", round=latest[0], verdict=verdict_label(latest[1], lang))
