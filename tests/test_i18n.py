@@ -79,7 +79,7 @@ def test_compiled_catalogues_match_their_sources(domain: str, lang: str) -> None
         compiled = _messages(gettext.GNUTranslations(handle))
     assert compiled == expected, (
         f"{domain}.mo ({lang}) is stale; run: pybabel compile -d hsvalidate/locale "
-        '-D "cli service files ballot documents plenary click"'
+        '-D "cli service files ballot documents plenary attendance criteria click"'
     )
 
 
