@@ -12,7 +12,7 @@ from typing import Any
 
 from hsvalidate.consensus import DROP, KEEP, Rule, Scale
 from hsvalidate.framework import Text
-from hsvalidate.i18n import Message, match_term, t, words_for
+from hsvalidate.i18n import Message, has, match_term, t, words_for
 
 GROUPS_DEFAULT = ("government", "civil society", "international", "regional")
 """Stakeholder groups offered when none are configured (Mali: state, CSOs, MINUSMA, ECOWAS)."""
@@ -30,6 +30,10 @@ def source_code(text: str) -> str | None:
     return match_term(text, {code: words_for(f"source.{code}") for code in SOURCES})
 
 
+ANCHORS = ("low", "middle", "high")
+"""The points of the scale a criterion may name in its own words: lowest, middle, highest."""
+
+
 @dataclass(frozen=True)
 class Criterion:
     """One criterion each indicator is rated on."""
@@ -40,18 +44,62 @@ class Criterion:
     """Name shown to participants."""
     question: Text = Text()
     """The question asked, e.g. 'Is this indicator relevant to the outcome?'."""
+    low: Text = Text()
+    """Words for the lowest score ("aucune échéance"); empty: the generic "pas du tout"."""
+    middle: Text = Text()
+    """Words for the middle of the scale; empty: the generic "moyennement"."""
+    high: Text = Text()
+    """Words for the highest score; empty: the generic "tout à fait"."""
+
+    def anchor(self, point: str, lang: str) -> str:
+        """This criterion's words at ``point`` (one of ``ANCHORS``), empty when it has none.
+
+        Why empty rather than the generic words: the ballot screen and the documents
+        each know which generic words they show, and say them in their own language.
+        """
+        text: Text = getattr(self, point)
+        return text.get(lang)
+
+    def anchors_text(self, lang: str) -> str:
+        """The words at the low, middle and high points, the generic ones where it has none.
+
+        Why in one line: the minutes and the workbook print, beside the question, exactly
+        the words participants saw on the ballot screen.
+        """
+        return t(
+            "criteria_set.anchors",
+            lang=lang,
+            **{
+                point: self.anchor(point, lang) or t(f"ballot.{point}", lang=lang)
+                for point in ANCHORS
+            },
+        )
+
+    @property
+    def has_anchors(self) -> bool:
+        """Whether any point of the scale has this criterion's own words."""
+        return any(getattr(self, point).fr or getattr(self, point).en for point in ANCHORS)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {"code": self.code, "label": asdict(self.label), "question": asdict(self.question)}
+        """JSON-ready form; anchors only when there are some, so older readers see no change."""
+        data: dict[str, Any] = {
+            "code": self.code,
+            "label": asdict(self.label),
+            "question": asdict(self.question),
+        }
+        if self.has_anchors:
+            data["anchors"] = {point: asdict(getattr(self, point)) for point in ANCHORS}
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Criterion:
-        """Inverse of :meth:`to_dict`."""
+        """Inverse of :meth:`to_dict`; a session stored before anchors reads without them."""
+        anchors = data.get("anchors") or {}
         return cls(
             code=data["code"],
             label=Text(**data.get("label", {})),
             question=Text(**data.get("question", {})),
+            **{point: Text(**anchors.get(point, {})) for point in ANCHORS},
         )
 
 
@@ -59,23 +107,96 @@ DEFAULT_CRITERION_CODES = ("relevance", "feasibility", "clarity")
 """Relevance, feasibility, clarity: the default set (docs/method.md, "What participants rate")."""
 
 
-def catalogue_criterion(code: str) -> Criterion:
-    """A criterion whose label and question are the catalogue's (``criterion.label.<code>``).
+def _catalogue_text(key: str) -> Text:
+    """A catalogue entry in both languages, or an empty text when the catalogue has none."""
+    if not has(key, "fr"):
+        return Text()
+    return Text(t(key, lang="fr"), t(key, lang="en"))
 
+
+def catalogue_criterion(code: str) -> Criterion:
+    """A criterion whose label, question and anchors are the catalogue's.
+
+    Keys: ``criterion.label.<code>``, ``criterion.question.<code>`` and, when the
+    criterion has its own words for the scale, ``criterion.anchor.<point>.<code>``.
     Why from the catalogue: its words are reviewed with every other sentence, and the
     command line can offer the criteria without importing this module.
     """
     return Criterion(
         code,
-        Text(t(f"criterion.label.{code}", lang="fr"), t(f"criterion.label.{code}", lang="en")),
-        Text(
-            t(f"criterion.question.{code}", lang="fr"), t(f"criterion.question.{code}", lang="en")
-        ),
+        _catalogue_text(f"criterion.label.{code}"),
+        _catalogue_text(f"criterion.question.{code}"),
+        **{point: _catalogue_text(f"criterion.anchor.{point}.{code}") for point in ANCHORS},
     )
 
 
 DEFAULT_CRITERIA = tuple(catalogue_criterion(code) for code in DEFAULT_CRITERION_CODES)
 """The criteria a session rates unless the facilitator chooses others."""
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    """A named set of criteria a session may rate on; its name is ``criteria_set.name.<code>``.
+
+    Why a registry: ``session new --criteria-set`` offers the sets the catalogue names,
+    and the documents name the set a session's criteria come from, so one more set is
+    one declaration here and its words in both ``criteria.po``.
+    """
+
+    code: str
+    """Stable code (``smart``)."""
+    criteria: tuple[str, ...]
+    """Codes of its criteria, in the order they are asked; a criterion with the same
+    meaning in several sets (relevance) has one code."""
+
+    @property
+    def name_key(self) -> str:
+        """Catalogue key of its name (SMART, RACER, « par défaut »)."""
+        return f"criteria_set.name.{self.code}"
+
+    def build(self, only: Iterable[str] = ()) -> tuple[Criterion, ...]:
+        """Its criteria with their catalogue words; ``only`` keeps those codes, in set order."""
+        wanted = set(only)
+        return tuple(
+            catalogue_criterion(code) for code in self.criteria if not wanted or code in wanted
+        )
+
+
+DEFAULT_CRITERIA_SET = "default"
+"""The set a session rates on when the facilitator names none."""
+
+CRITERIA_SETS: dict[str, CriteriaSet] = {
+    kind.code: kind
+    for kind in (
+        CriteriaSet(DEFAULT_CRITERIA_SET, DEFAULT_CRITERION_CODES),
+        CriteriaSet("smart", ("specific", "measurable", "achievable", "relevance", "time_bound")),
+        CriteriaSet("racer", ("relevance", "accepted", "credible", "easy", "robust")),
+        CriteriaSet("cream", ("clarity", "relevance", "economic", "adequate", "monitorable")),
+    )
+}
+"""The named sets (docs/method.md, "What participants rate"): SMART; RACER (EU Better
+Regulation); CREAM (Kusek & Rist 2004); and relevance, feasibility, clarity."""
+
+
+def criteria_set_of(criteria: Iterable[Criterion]) -> str | None:
+    """The named set these criteria were taken from, None for a session's own criteria.
+
+    Why worked out rather than stored: sessions have stored their criteria whole since
+    the first version; a criterion whose code and label are those of a set (some of the
+    set, as ``--criteria`` picks) comes from it, so older sessions are named too.
+    """
+    chosen = tuple(criteria)
+    for kind in CRITERIA_SETS.values():
+        known = {code: catalogue_criterion(code).label for code in kind.criteria}
+        if chosen and all(known.get(c.code) == c.label for c in chosen):
+            return kind.code
+    return None
+
+
+def criteria_set_name(criteria: Iterable[Criterion], lang: str) -> str:
+    """The name of the set these criteria come from (« SMART »), or « critères propres »."""
+    code = criteria_set_of(criteria)
+    return t(f"criteria_set.name.{code}" if code else "criteria_set.own", lang=lang)
 
 
 @dataclass(frozen=True)

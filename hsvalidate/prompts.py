@@ -47,6 +47,12 @@ class CriterionView:
     question: str
     feedback: str = ""
     """One line: the group's distribution and the participant's own previous rating."""
+    low: str = ""
+    """The criterion's own words for the lowest score; empty: the generic "pas du tout"."""
+    middle: str = ""
+    """Its words for the middle of the scale; empty: the generic "moyennement"."""
+    high: str = ""
+    """Its words for the highest score; empty: the generic "tout à fait"."""
 
 
 @dataclass(frozen=True)
@@ -112,10 +118,11 @@ def ask_ballot(view: IndicatorView, *, scale_min: int, scale_max: int, lang: str
     ratings: dict[str, int | None] = {}
     for criterion in view.criteria:
         middle = (scale_min + scale_max) // 2
+        # A criterion's own words ("aucune échéance") say more than the generic ones.
         words = {
-            scale_min: _t("low", lang),
-            middle: _t("middle", lang),
-            scale_max: _t("high", lang),
+            scale_min: criterion.low or _t("low", lang),
+            middle: criterion.middle or _t("middle", lang),
+            scale_max: criterion.high or _t("high", lang),
         }
         # The title repeats the score because questionary echoes the title as the answer.
         choices = [

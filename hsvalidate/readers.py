@@ -13,17 +13,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hsvalidate.consensus import Scale
 from hsvalidate.errors import InputFileError, Problem
+from hsvalidate.framework import Text
 from hsvalidate.headers import Field, HeaderRow, Vocabulary, find_header, fold
 from hsvalidate.i18n import Message
-from hsvalidate.model import Ballot
+from hsvalidate.model import Ballot, Criterion
 from hsvalidate.spreadsheet import Table, read_tables
 
 __all__ = [
     "ATTENDANCE_VOCABULARY",
     "BALLOT_VOCABULARY",
+    "CRITERIA_VOCABULARY",
     "AttendanceRow",
     "AttendanceSheet",
     "BallotContext",
@@ -31,6 +34,7 @@ __all__ = [
     "parse_score",
     "read_attendance",
     "read_ballots",
+    "read_criteria",
 ]
 
 ATTENDANCE_VOCABULARY = Vocabulary(
@@ -373,3 +377,254 @@ class _Places:
     def raise_if_any(self, summary: Message) -> None:
         if self.problems:
             raise InputFileError(summary, tuple(self.problems))
+
+
+# --- a session's own criteria -----------------------------------------------------------
+
+CRITERIA_VOCABULARY = Vocabulary(
+    {
+        "code": Field(fr=("code", "code du critère"), en=("code", "criterion code")),
+        "label": Field(
+            fr=("libellé", "critère", "nom du critère"),
+            en=("label", "criterion", "criterion name"),
+            translatable=True,
+        ),
+        "question": Field(fr=("question",), en=("question",), translatable=True),
+        "low": Field(
+            fr=("ancrage bas", "mot bas", "bas de l'échelle"),
+            en=("low anchor", "anchor low", "low end"),
+            translatable=True,
+        ),
+        "middle": Field(
+            fr=("ancrage milieu", "mot milieu", "milieu de l'échelle"),
+            en=("middle anchor", "anchor middle", "middle point"),
+            translatable=True,
+        ),
+        "high": Field(
+            fr=("ancrage haut", "mot haut", "haut de l'échelle"),
+            en=("high anchor", "anchor high", "high end"),
+            translatable=True,
+        ),
+    }
+)
+"""Headers of a criteria table; ``Libellé (EN)`` and the like hold the other language."""
+
+MAX_CRITERIA = 5
+"""A workshop rates on 1 to 5 criteria (docs/method.md, "What participants rate")."""
+
+_CRITERIA_SUFFIXES_YAML = (".yaml", ".yml")
+_CRITERION_KEYS = ("code", "label", "question", "anchors")
+_ANCHOR_POINTS = ("low", "middle", "high")
+
+
+@dataclass(frozen=True)
+class _CriterionEntry:
+    """One criterion as the file gives it, with the row or line it starts on."""
+
+    row: int | None
+    code: str
+    texts: dict[str, Text]
+    """``label``, ``question``, ``low``, ``middle``, ``high``."""
+    where: str
+    """How to name its place: the code column's header, or the item's number in YAML."""
+
+
+def read_criteria(path: Path, *, lang: str = "fr") -> tuple[Criterion, ...]:
+    """A session's own criteria from YAML, CSV or XLSX, or InputFileError naming every problem.
+
+    Why the same care as for frameworks: the file is written by hand the evening before
+    the workshop; every mistake is reported with its line at once, never a traceback.
+    ``lang`` is the session's language: each label must at least be written in it.
+    """
+    path = Path(path)
+    if path.suffix.lower() in _CRITERIA_SUFFIXES_YAML:
+        entries, problems = _criteria_from_yaml(path, lang)
+    else:
+        entries, problems = _criteria_from_table(path)
+    problems += _check_criteria(path, entries, lang)
+    if problems:
+        raise InputFileError(
+            Message("criteria_file.invalid", len(problems), file=path.name), tuple(problems)
+        )
+    return tuple(
+        Criterion(
+            code=e.code,
+            label=e.texts["label"],
+            question=e.texts.get("question", Text()),
+            low=e.texts.get("low", Text()),
+            middle=e.texts.get("middle", Text()),
+            high=e.texts.get("high", Text()),
+        )
+        for e in entries
+    )
+
+
+def _check_criteria(path: Path, entries: Sequence[_CriterionEntry], lang: str) -> list[Problem]:
+    """1 to 5 criteria, each with its own code and a label in the session's language."""
+    problems: list[Problem] = []
+    if not entries:
+        return [Problem(str(path), Message("criteria_file.none"))]
+    seen: dict[str, int | None] = {}
+    for entry in entries:
+        if not entry.code:
+            problems.append(Problem(str(path), Message("criteria_file.code_empty"), row=entry.row))
+        elif fold(entry.code) in seen:
+            first = seen[fold(entry.code)]
+            problems.append(
+                Problem(
+                    str(path),
+                    Message("criteria_file.code_duplicate", code=entry.code, first=first),
+                    row=entry.row,
+                    column=entry.where,
+                )
+            )
+        else:
+            seen[fold(entry.code)] = entry.row
+        if not getattr(entry.texts.get("label", Text()), lang, ""):
+            language = Message(f"criteria_file.language.{lang}")
+            message = Message("criteria_file.label_missing", code=entry.code, language=language)
+            problems.append(Problem(str(path), message, row=entry.row))
+    if len(entries) > MAX_CRITERIA:
+        extra = entries[MAX_CRITERIA]
+        problems.append(
+            Problem(
+                str(path),
+                Message("criteria_file.too_many", len(entries) - MAX_CRITERIA),
+                row=extra.row,
+            )
+        )
+    return problems
+
+
+def _criteria_from_table(path: Path) -> tuple[list[_CriterionEntry], list[Problem]]:
+    """Criteria from the first table whose header names a code and a label."""
+    if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
+        message = Message("criteria_file.unsupported", file=path.name)
+        raise InputFileError(message, (Problem(str(path), message),))
+    tables = read_tables(path)
+    for table in tables:
+        header = find_header(table.rows, CRITERIA_VOCABULARY, required=("code", "label"))
+        if header is not None:
+            break
+    else:
+        message = Message("criteria_file.no_header", file=path.name)
+        problem = Problem(str(path), Message("criteria_file.no_header_here"))
+        raise InputFileError(message, (problem,))
+    where = header.header_of("code") or "code"
+    entries = [
+        _CriterionEntry(
+            row=number,
+            code=header.cell(values, "code"),
+            texts={
+                name: Text(header.cell(values, name, "fr"), header.cell(values, name, "en"))
+                for name in ("label", "question", *_ANCHOR_POINTS)
+            },
+            where=where,
+        )
+        for number, values in _data_rows(table, header)
+    ]
+    return entries, []
+
+
+def _criteria_from_yaml(path: Path, lang: str) -> tuple[list[_CriterionEntry], list[Problem]]:
+    """Criteria from a YAML list; a problem names the line of the item it is in."""
+    import yaml
+
+    def fail(message: Message, line: int | None = None) -> InputFileError:
+        return InputFileError(
+            Message("criteria_file.invalid", 1, file=path.name),
+            (Problem(str(path), message, row=line),),
+        )
+
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise fail(Message("file.not_found")) from None
+    except OSError as exc:
+        raise fail(Message("file.unreadable", reason=exc.strerror or str(exc))) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise fail(Message("framework.yaml_not_utf8"), raw.count(b"\n", 0, exc.start) + 1) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        detail = ", ".join(part for part in (exc.context, exc.problem) if part)
+        message = (
+            Message("framework.yaml_syntax", detail=detail)
+            if detail
+            else Message("framework.yaml_syntax_plain")
+        )
+        raise fail(message, mark.line + 1 if mark is not None else None) from None
+    except (yaml.YAMLError, RecursionError):
+        raise fail(Message("framework.yaml_control_character")) from None
+    if isinstance(data, dict) and isinstance(data.get("criteria"), list):
+        data = data["criteria"]  # ``criteria:`` above the list, as a framework file has it
+        assert isinstance(root, yaml.MappingNode)
+        root = next(v for k, v in root.value if k.value == "criteria")
+    if not isinstance(data, list):
+        line = root.start_mark.line + 1 if root is not None else None
+        raise fail(Message("criteria_file.not_list", found=_yaml_kind(data)), line)
+    assert isinstance(root, yaml.SequenceNode)
+    entries: list[_CriterionEntry] = []
+    problems: list[Problem] = []
+    for i, (item, node) in enumerate(zip(data, root.value, strict=True)):
+        line = node.start_mark.line + 1
+
+        def add(message: Message, line: int = line) -> None:
+            problems.append(Problem(str(path), message, row=line))
+
+        if not isinstance(item, dict):
+            add(Message("criteria_file.not_mapping"))
+            continue
+        for key in item:
+            if key not in _CRITERION_KEYS:
+                add(Message("criteria_file.unknown_key", key=str(key)))
+        texts: dict[str, Text] = {}
+        for name in ("label", "question"):
+            texts[name] = _yaml_text(item.get(name), lang, add)
+        anchors = item.get("anchors") or {}
+        if not isinstance(anchors, dict):
+            add(Message("criteria_file.not_text", found=_yaml_kind(anchors)))
+            anchors = {}
+        for point in _ANCHOR_POINTS:
+            texts[point] = _yaml_text(anchors.get(point), lang, add)
+        code = item.get("code")
+        entries.append(
+            _CriterionEntry(
+                row=line,
+                code=str(code).strip() if code is not None else "",
+                texts=texts,
+                where=f"[{i + 1}]",
+            )
+        )
+    return entries, problems
+
+
+def _yaml_text(value: Any, lang: str, add: Callable[[Message], None]) -> Text:
+    """``{fr: …, en: …}``, or a plain text written in the session's language."""
+    if value is None:
+        return Text()
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return Text(**{lang: str(value).strip()})
+    if isinstance(value, dict) and all(k in ("fr", "en") for k in value):
+        parts = {k: v for k, v in value.items() if v is not None}
+        if all(isinstance(v, str) for v in parts.values()):
+            return Text(**{k: v.strip() for k, v in parts.items()})
+    add(Message("criteria_file.not_text", found=_yaml_kind(value)))
+    return Text()
+
+
+def _yaml_kind(value: Any) -> Message:
+    """What a YAML value is, in the words frameworks' messages use."""
+    if isinstance(value, list):
+        return Message("framework.yaml_kind.list")
+    if isinstance(value, dict):
+        return Message("framework.yaml_kind.mapping")
+    if value is None:
+        return Message("framework.yaml_kind.nothing")
+    if isinstance(value, bool):
+        return Message("framework.yaml_kind.yes_no")
+    return Message("framework.yaml_kind.value", value=str(value))

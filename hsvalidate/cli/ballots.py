@@ -210,6 +210,9 @@ def _view(
                 feedback=_feedback_line(previous.stats[c.code], previous.own.get(c.code), lang)
                 if previous is not None and c.code in previous.stats
                 else "",
+                low=c.anchor("low", lang),
+                middle=c.anchor("middle", lang),
+                high=c.anchor("high", lang),
             )
             for c in ws.settings.criteria
         ),

@@ -42,6 +42,15 @@ CRITERIA_CHOICE = TermChoice(
 )
 """``--criteria``: the criteria the catalogue names, by code or by label in either language."""
 
+CRITERIA_SET_CHOICE = TermChoice(
+    {
+        code: catalogue_word(f"criteria_set.name.{code}")
+        for code in codes_with_prefix("criteria_set.name")
+    }
+)
+"""``--criteria-set``: every set the catalogue names (``model.CRITERIA_SETS``, kept in step
+by a test), by code or by its name in either language."""
+
 
 @group(help="help.session")
 def session() -> None:
@@ -120,6 +129,22 @@ def session() -> None:
     default=None,
     help="help.opt.criteria",
 )
+@option(
+    "--criteria-set",
+    "criteria_set",
+    type=CRITERIA_SET_CHOICE,
+    default="default",
+    show_default=True,
+    help="help.opt.criteria_set",
+)
+@option(
+    "--criteria-file",
+    "criteria_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="meta.file",
+    help="help.opt.criteria_file",
+)
 @sessions_dir_option
 def new(
     name: str,
@@ -134,6 +159,8 @@ def new(
     per_group: bool,
     stability: float,
     criteria: tuple[str, ...] | None,
+    criteria_set: str,
+    criteria_file: Path | None,
     sessions_dir: Path | None,
 ) -> None:
     """Create a session; its settings are fixed now, before round 1, for the minutes."""
@@ -141,11 +168,31 @@ def new(
     from hsvalidate.exports import scale_text
     from hsvalidate.framework_io import load_framework
     from hsvalidate.i18n.documents import rule_name
-    from hsvalidate.model import DEFAULT_CRITERIA, Settings, catalogue_criterion
+    from hsvalidate.model import CRITERIA_SETS, Settings
+    from hsvalidate.readers import read_criteria
     from hsvalidate.sessions import sessions_root
     from hsvalidate.workshop import Workshop
 
     kind = RULES[rule]
+    lang = forced_language() or default_language()
+    if criteria_file is not None:
+        chosen = read_criteria(criteria_file, lang=lang)
+    else:
+        chosen = CRITERIA_SETS[criteria_set].build(criteria or ())
+    if criteria and criteria_file is not None:
+        raise click.UsageError(t("criteria_set.file_and_pick"))
+    if criteria:
+        outside = [c for c in criteria if c not in CRITERIA_SETS[criteria_set].criteria]
+        if outside:
+            raise click.BadParameter(
+                t(
+                    "criteria_set.not_in_set",
+                    criteria=CRITERIA_CHOICE.describe(outside),
+                    set=CRITERIA_SET_CHOICE.describe(criteria_set),
+                    choices=CRITERIA_CHOICE.describe(CRITERIA_SETS[criteria_set].criteria),
+                ),
+                param_hint=["--criteria"],
+            )
     settings = Settings(  # refuses a rule on a scale it is not defined on
         scale=Scale(1, int(scale)),
         rule=Rule(
@@ -158,8 +205,8 @@ def new(
             per_group=per_group,
             stability_pct=stability,
         ),
-        criteria=tuple(catalogue_criterion(c) for c in criteria) if criteria else DEFAULT_CRITERIA,
-        lang=forced_language() or default_language(),
+        criteria=chosen,
+        lang=lang,
     )
     fw = load_framework(framework_file)
     root = sessions_root(sessions_dir)
@@ -174,7 +221,7 @@ def new(
                 (t("cli.show.indicators"), str(len(fw.indicators()))),
                 (t("cli.show.scale"), scale_text(settings.scale, lang)),
                 (t("cli.show.rule"), rule_name(rule, lang)),
-                (t("cli.show.criteria"), _criteria_words(settings, lang)),
+                (t("cli.show.criteria"), _set_and_criteria(settings, lang)),
                 (t("cli.show.lang"), t(f"cli.lang.{settings.lang}")),
             ],
             indent="  ",
@@ -257,3 +304,15 @@ def show(session_name: str | None, sessions_dir: Path | None) -> None:
 def _criteria_words(settings: Settings, lang: str) -> str:
     """The session's criteria as participants read them on the ballot screen."""
     return ", ".join(c.label.get(lang) or c.code for c in settings.criteria)
+
+
+def _set_and_criteria(settings: Settings, lang: str) -> str:
+    """The set the criteria come from and the criteria, so the facilitator sees what was chosen."""
+    from hsvalidate.model import criteria_set_of
+
+    named = criteria_set_of(settings.criteria)
+    return t(
+        "criteria_set.words",
+        name=t(f"criteria_set.name.{named}") if named else t("criteria_set.own"),
+        criteria=_criteria_words(settings, lang),
+    )

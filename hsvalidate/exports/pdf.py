@@ -54,7 +54,7 @@ from hsvalidate.i18n.documents import (
     vote_label,
     yes_no,
 )
-from hsvalidate.model import VOTE_KEYS, current_decisions, decision_gap
+from hsvalidate.model import VOTE_KEYS, criteria_set_name, current_decisions, decision_gap
 from hsvalidate.report import ALL_GROUPS, Report, ResultRow
 from hsvalidate.resources import template_path
 
@@ -353,22 +353,39 @@ def _method(report: Report, styles: _Styles, width: float) -> list[Flowable]:
         percentiles = _t(report, "pdf.method.percentiles", method=_t(report, "percentile.method"))
     else:  # a method we cannot describe in French: print it exactly as recorded
         percentiles = _t(report, "pdf.method.percentiles_other", method=report.percentile_method)
+    # The scale's words get a column only when some criterion has its own, so the minutes
+    # of a session on the generic words read as they always have.
+    anchored = any(c.has_anchors for c in report.criteria)
     criteria_rows: list[list[Flowable]] = [
         [
             _p(_t(report, "col.criterion"), styles.header),
             _p(_t(report, "col.question"), styles.header),
+            *([_p(_t(report, "criteria_set.col.anchors"), styles.header)] if anchored else []),
         ]
     ]
     for c in report.criteria:
         criteria_rows.append(
-            [_p(c.label.get(lang) or c.code, styles.cell), _p(c.question.get(lang), styles.cell)]
+            [
+                _p(c.label.get(lang) or c.code, styles.cell),
+                _p(c.question.get(lang), styles.cell),
+                *([_p(c.anchors_text(lang), styles.cell)] if anchored else []),
+            ]
         )
+    label_width = 40 * _MM
+    anchors_width = 50 * _MM if anchored else 0
+    criteria_widths = [label_width, width - label_width - anchors_width]
+    if anchored:
+        criteria_widths.append(anchors_width)
     return [
         _p(_t(report, "pdf.h.method"), styles.h1),
         _p(_t(report, "pdf.method.intro"), styles.body),
         _p(_t(report, "pdf.method.scale", scale=scale_text(report.scale, lang)), styles.body),
         _p(_t(report, "pdf.method.criteria"), styles.body),
-        _table(criteria_rows, widths=[40 * _MM, width - 40 * _MM]),
+        _p(
+            _t(report, "criteria_set.method", name=criteria_set_name(report.criteria, lang)),
+            styles.body,
+        ),
+        _table(criteria_rows, widths=criteria_widths),
         _p(
             _t(report, "pdf.method.rule", rule=rule_text(report.rule, report.scale, lang)),
             styles.body,

@@ -39,7 +39,7 @@ from hsvalidate.i18n.documents import (
     vote_label,
     yes_no,
 )
-from hsvalidate.model import VOTE_KEYS, current_decisions, decision_gap
+from hsvalidate.model import VOTE_KEYS, criteria_set_name, current_decisions, decision_gap
 from hsvalidate.report import RESULT_COLUMNS, STABILITY_COLUMNS, Report
 from hsvalidate.spreadsheet import CellValue, SheetSpec, write_workbook
 
@@ -121,6 +121,7 @@ def _summary_sheet(report: Report) -> SheetSpec:
         _t(report, "wb.dates", dates=session_dates(report)),
         _t(report, "wb.generated", when=format_date(report.generated_at, lang)),
         _t(report, "wb.scale", scale=scale_text(report.scale, lang)),
+        *_criteria_lines(report),
         *_rule_lines(report),
         _t(
             report,
@@ -192,6 +193,38 @@ def _summary_sheet(report: Report) -> SheetSpec:
         widths={0: 12, 1: 70, 4: 24},
         wrap=frozenset({1, 4}),
     )
+
+
+def _criteria_lines(report: Report) -> list[str]:
+    """The set's name and each criterion with its question and, when it has some, its words.
+
+    Why in the summary: whoever reopens the workbook learns what the scores answered.
+    """
+    lang = report.lang
+    names = ", ".join(c.label.get(lang) or c.code for c in report.criteria)
+    lines = [
+        _t(
+            report,
+            "criteria_set.line",
+            name=criteria_set_name(report.criteria, lang),
+            criteria=names,
+        )
+    ]
+    for c in report.criteria:
+        label, question = c.label.get(lang) or c.code, c.question.get(lang)
+        if c.has_anchors:
+            lines.append(
+                _t(
+                    report,
+                    "criteria_set.criterion_line_anchored",
+                    label=label,
+                    question=question,
+                    anchors=c.anchors_text(lang),
+                )
+            )
+        else:
+            lines.append(_t(report, "criteria_set.criterion_line", label=label, question=question))
+    return lines
 
 
 def _rule_lines(report: Report) -> list[str]:
