@@ -287,6 +287,26 @@ _RULE_FIELDS = (
 """The rule's settings as sessions store them, beside its kind (``rule``)."""
 
 
+PRESENCE: dict[str, bool] = {
+    "present": True,
+    "absent": False,
+    "left-early": True,
+    "arrived-late": True,
+}
+"""How a participant attended one round (words: ``presence.status.<code>``), and whether
+that counts as present.
+
+Why "left early" and "arrived late" count: the person was in the room for part of the
+round, could vote and may have, so they belong to its quorum and to its expected raters;
+only "absent" takes someone out of a round's figures.
+"""
+
+
+def presence_code(text: str) -> str | None:
+    """The presence a facilitator named, in either language (``parti plus tôt`` → ``left-early``)."""
+    return match_term(text, {code: words_for(f"presence.status.{code}") for code in PRESENCE})
+
+
 @dataclass(frozen=True)
 class Participant:
     """A registered participant; the code, not the name, appears beside ratings."""
@@ -302,16 +322,44 @@ class Participant:
     sex: str = ""
     """``F``, ``M`` or empty when not given."""
     present: bool = True
-    """Whether the participant attends (invited but absent participants can be registered)."""
+    """Whether the participant is registered as attending the session (invited but absent
+    participants can be registered); a round's own entry in ``presence`` wins over it."""
+    presence: dict[int, str] = field(default_factory=dict)
+    """Round number → how they attended it (a ``PRESENCE`` code), where the facilitator said."""
+    withdrawn_from: int | None = None
+    """First round they are no longer expected in, once withdrawn; their ballots still count."""
+
+    @property
+    def withdrawn(self) -> bool:
+        """Whether the participant has withdrawn from the workshop."""
+        return self.withdrawn_from is not None
+
+    def presence_in(self, round_no: int) -> str:
+        """How they attended ``round_no``: its entry, else what the ``present`` flag says.
+
+        Why the flag as fallback: sessions written before presence per round still read
+        as they did, everyone registered as attending present in every round.
+        """
+        return self.presence.get(round_no, "present" if self.present else "absent")
+
+    def attends(self, round_no: int) -> bool:
+        """Whether they count as present in ``round_no`` (for its quorum and expected raters)."""
+        if self.withdrawn_from is not None and round_no >= self.withdrawn_from:
+            return False
+        return PRESENCE.get(self.presence_in(round_no), True)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
+        """JSON-ready form; rounds become text keys, as JSON objects need."""
+        data = asdict(self)
+        data["presence"] = {str(k): v for k, v in self.presence.items()}
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Participant:
-        """Inverse of :meth:`to_dict`."""
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+        """Inverse of :meth:`to_dict`; older sessions without presence per round read as before."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["presence"] = {int(k): str(v) for k, v in dict(known.get("presence") or {}).items()}
+        return cls(**known)
 
 
 @dataclass(frozen=True)

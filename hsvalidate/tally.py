@@ -67,8 +67,20 @@ class Snapshot:
         return next((r for r in self.rounds if r.status == "open"), None)
 
     def groups(self) -> list[str]:
-        """Stakeholder groups of the present participants, in a stable order."""
+        """Stakeholder groups of the participants registered as attending, in a stable order.
+
+        The same groups in every round, so that tables line up even when a group's only
+        member was absent from one round.
+        """
         return sorted({p.group for p in self.participants if p.present and p.group})
+
+    def present_in(self, round_no: int) -> list[Participant]:
+        """Participants counted present in a round: its quorum and its expected raters.
+
+        Absent and withdrawn participants are left out; those who left early or arrived
+        late are in (``model.PRESENCE``).
+        """
+        return [p for p in self.participants if p.attends(round_no)]
 
 
 def latest_ballots(ballots: Iterable[Ballot]) -> tuple[Ballot, ...]:
@@ -92,14 +104,17 @@ def results(
     ``by_group`` only chooses whether their rows are returned.
     """
     rounds = [r for r in snap.rounds if round_no is None or r.number == round_no]
-    present = [p for p in snap.participants if p.present]
     group_of = {p.code: p.group for p in snap.participants}
     groups = snap.groups()
-    members = {g: sum(1 for p in present if p.group == g) for g in groups}
-    scale, rule = snap.scale, snap.rule.for_panel(len(present))
-    group_rule = rule.for_groups()
+    scale = snap.scale
     rows: list[ResultRow] = []
     for rnd in rounds:
+        # Who was in the room differs from round to round: each round's quorum and
+        # expected raters are those of its own participants present.
+        present = snap.present_in(rnd.number)
+        members = {g: sum(1 for p in present if p.group == g) for g in groups}
+        rule = snap.rule.for_panel(len(present))
+        group_rule = rule.for_groups()
         by_indicator: dict[str, list[Ballot]] = defaultdict(list)
         for ballot in snap.round_ballots(rnd.number):
             by_indicator[ballot.indicator].append(ballot)
@@ -203,12 +218,17 @@ def stability(snap: Snapshot) -> list[StabilityRow]:
 
 
 def attrition(snap: Snapshot) -> list[AttritionRow]:
-    """Invited, present and rating participants per round, overall and per group."""
+    """Invited, present and rating participants per round, overall and per group.
+
+    Present is that round's presence (``Snapshot.present_in``), so a participant absent
+    from round 2 or withdrawn after round 1 shows as the attrition it is.
+    """
     people = snap.participants
     groups = sorted({p.group for p in people if p.group})
     rows: list[AttritionRow] = []
     for rnd in snap.rounds:
         raters = {b.participant for b in snap.round_ballots(rnd.number)}
+        present = {p.code for p in snap.present_in(rnd.number)}
         for g in [ALL_GROUPS, *groups]:
             members = [p for p in people if g == ALL_GROUPS or p.group == g]
             rows.append(
@@ -216,7 +236,7 @@ def attrition(snap: Snapshot) -> list[AttritionRow]:
                     round=rnd.number,
                     group=g,
                     invited=len(members),
-                    present=sum(1 for p in members if p.present),
+                    present=sum(1 for p in members if p.code in present),
                     rating=sum(1 for p in members if p.code in raters),
                 )
             )
@@ -249,11 +269,13 @@ def carried_forward(snap: Snapshot, round_no: int) -> list[str]:
 def pending(snap: Snapshot, participant: str) -> list[Indicator]:
     """Indicators of the open round this participant has not rated yet, in framework order.
 
-    This is what makes an interrupted ballot resume where it stopped.
+    This is what makes an interrupted ballot resume where it stopped.  Empty for a
+    withdrawn participant, so the ballot screen no longer offers them.
     """
     rnd = snap.open_round()
-    if rnd is None:
-        return []
+    person = next((p for p in snap.participants if p.code == participant), None)
+    if rnd is None or (person is not None and person.withdrawn):
+        return []  # a withdrawn participant is no longer expected to vote
     done = {b.indicator for b in snap.round_ballots(rnd.number) if b.participant == participant}
     return [
         ind
@@ -322,7 +344,7 @@ def build_report(
             RoundSummary(
                 round=rnd,
                 n_invited=len(participants),
-                n_present=sum(1 for p in participants if p.present),
+                n_present=len(snap.present_in(rnd.number)),
                 n_rating=len({b.participant for b in ballots}),
                 n_ballots=len(ballots),
             )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hsvalidate import consensus, tally
 from hsvalidate.errors import (
@@ -26,6 +26,7 @@ from hsvalidate.i18n import LANGS, Message, Words, fold, t
 from hsvalidate.model import (
     DECISION_ACTIONS,
     LEGACY_VOTE_KEYS,
+    PRESENCE,
     VOTE_KEYS,
     Ballot,
     Decision,
@@ -35,6 +36,7 @@ from hsvalidate.model import (
     current_decisions,
     decision_action_code,
     decision_gap,
+    presence_code,
 )
 from hsvalidate.report import (
     AttritionRow,
@@ -206,8 +208,10 @@ class Workshop:
     # -- participants --------------------------------------------------------------------
 
     def participants(self) -> list[Participant]:
-        """Registered participants in code order."""
-        return [Participant.from_dict(d) for d in self.store.all("participants")]
+        """Registered participants in code order (those removed as mistakes left out)."""
+        return [
+            Participant.from_dict(d) for d in self.store.all("participants") if not d.get("removed")
+        ]
 
     def participant(self, code: str) -> Participant:
         """A participant by code (case-insensitive), or a BallotError naming the known codes."""
@@ -227,8 +231,10 @@ class Workshop:
         """Register several participants in one durable write; each gets the next code."""
         from hsvalidate.readers import normalise_sex
 
-        existing = self.participants()
-        next_no = _next_code_number(existing)
+        # Removed participants stay in the table, marked, so their codes are never given again.
+        next_no = _next_code_number(
+            Participant.from_dict(d) for d in self.store.all("participants")
+        )
         added: list[Participant] = []
         for name, organisation, group, sex in people:
             name = " ".join(name.split())
@@ -249,6 +255,135 @@ class Workshop:
             next_no += 1
         self.store.insert_many("participants", [p.to_dict() for p in added])
         return added
+
+    def edit_participant(
+        self,
+        code: str,
+        *,
+        name: str | None = None,
+        organisation: str | None = None,
+        group: str | None = None,
+        sex: str | None = None,
+    ) -> Participant:
+        """Correct a participant's details; only the fields given change, the code never.
+
+        Why the code stays: it is what stands beside their ratings in every round.
+        """
+        from hsvalidate.readers import normalise_sex
+
+        doc = self._participant_doc(code)
+        person = Participant.from_dict(doc)
+        if name is None and organisation is None and group is None and sex is None:
+            raise BallotError(Message("participant.edit_nothing", code=person.code))
+        fields: dict[str, str] = {}
+        if name is not None:
+            fields["name"] = " ".join(name.split())
+            if not fields["name"]:
+                raise BallotError(Message("participant.name_missing"))
+        if organisation is not None:
+            fields["organisation"] = " ".join(organisation.split())
+        if group is not None:
+            fields["group"] = " ".join(group.split())
+        if sex is not None:
+            sex_code = normalise_sex(sex)
+            if sex_code is None:
+                raise BallotError(
+                    Message(
+                        "participant.sex_unknown", sex=sex, name=fields.get("name", person.name)
+                    )
+                )
+            fields["sex"] = sex_code
+        self.store.update("participants", doc["_id"], fields)
+        return Participant.from_dict({**doc, **fields})
+
+    def remove_participant(self, code: str) -> Participant:
+        """Take back a registration made by mistake; refused once they have a ballot.
+
+        Why refused: a ballot is part of the record.  Someone who voted and then left is
+        withdrawn instead (``withdraw_participant``).  The entry stays in the store,
+        marked removed, so the code is never given to anyone else.
+        """
+        doc = self._participant_doc(code)
+        person = Participant.from_dict(doc)
+        if self._has_ballots(person.code):
+            raise BallotError(Message("participant.remove_has_ballots", code=person.code))
+        self.store.update("participants", doc["_id"], {"removed": True, "removed_at": now_iso()})
+        return person
+
+    def withdraw_participant(self, code: str) -> Participant:
+        """Mark a participant as having left the workshop; their ballots keep counting.
+
+        From the round they leave in, they are no longer expected to vote, offered on
+        the ballot screen or counted present.  A round they already voted in keeps them
+        as present (they were in the room for part of it), so it starts after that one.
+        """
+        doc = self._participant_doc(code)
+        person = Participant.from_dict(doc)
+        if person.withdrawn_from is not None:
+            raise BallotError(
+                Message(
+                    "participant.already_withdrawn", code=person.code, round=person.withdrawn_from
+                )
+            )
+        rounds = self.rounds()
+        current = self.open_round()
+        if current is None:
+            start = rounds[-1].number + 1 if rounds else 1
+        elif any(b.participant == person.code for b in self.ballots(current.number)):
+            start = current.number + 1
+        else:
+            start = current.number
+        self.store.update("participants", doc["_id"], {"withdrawn_from": start})
+        return replace(person, withdrawn_from=start)
+
+    def set_presence(self, code: str, *, status: str, round_no: int | None = None) -> PresenceSet:
+        """Record how a participant attended one round (default: the open round, else the last).
+
+        ``status`` is a ``model.PRESENCE`` code or its word in either language.  It
+        changes that round's quorum, expected raters and attrition, and nothing else.
+        """
+        found = presence_code(status)
+        if found is None:
+            raise BallotError(
+                Message("presence.unknown_status", status=status, statuses=_presence_words())
+            )
+        doc = self._participant_doc(code)
+        person = Participant.from_dict(doc)
+        if round_no is None:
+            current = self.open_round()
+            rnd = current if current is not None else self._round(None)
+        else:
+            rnd = self._round(round_no)
+        if person.withdrawn_from is not None and rnd.number >= person.withdrawn_from:
+            raise BallotError(
+                Message("presence.withdrawn", code=person.code, round=person.withdrawn_from)
+            )
+        presence = {**person.presence, rnd.number: found}
+        self.store.update(
+            "participants", doc["_id"], {"presence": {str(k): v for k, v in presence.items()}}
+        )
+        return PresenceSet(participant=replace(person, presence=presence), round=rnd.number)
+
+    def present_in(self, round_no: int) -> list[Participant]:
+        """Participants counted present in a round; an unknown round is an error, not nobody."""
+        self._round(round_no)
+        return self.snapshot().present_in(round_no)
+
+    def _participant_doc(self, code: str) -> dict[str, Any]:
+        """The stored entry of a registered participant, or the error naming the code typed."""
+        wanted = code.strip().upper()
+        for doc in self.store.all("participants"):
+            if not doc.get("removed") and str(doc.get("code", "")).upper() == wanted:
+                return doc
+        raise BallotError(Message("participant.unknown_code", code=code))
+
+    def _has_ballots(self, code: str) -> bool:
+        """Whether any ballot of any round, replaced ones included, is theirs."""
+        return any(
+            str(b.get("participant", "")).upper() == code.upper()
+            for round_no in self.store.ballot_rounds()
+            for b in self.store.ballots(round_no)
+        )
 
     def import_participants(self, path: Path) -> tuple[list[Participant], ImportSummary]:
         """Register everyone on an attendance sheet (CSV/XLSX); people already registered are skipped.
@@ -337,7 +472,7 @@ class Workshop:
         if rnd is None:
             raise RoundError(Message("round.none_open"))
         snap = self.snapshot()
-        present = [p.code for p in snap.participants if p.present]
+        present = [p.code for p in snap.present_in(rnd.number)]
         voters = {b.participant for b in snap.round_ballots(rnd.number)}
         verdicts = tally.indicator_verdicts(snap, rnd.number)
         return CloseCheck(
@@ -534,7 +669,10 @@ class Workshop:
         )
 
     def pending(self, participant: str) -> list[Indicator]:
-        """Indicators of the open round this participant has not rated yet, in framework order."""
+        """Indicators of the open round this participant has not rated yet, in framework order.
+
+        None for a withdrawn participant: they are no longer expected to vote.
+        """
         return tally.pending(self.snapshot(), self.participant(participant).code)
 
     def feedback(self, participant: str) -> dict[str, Feedback]:
@@ -708,6 +846,25 @@ class Workshop:
             show_names=show_names,
             generated_at=now_iso(),
         )
+
+
+@dataclass(frozen=True)
+class PresenceSet:
+    """A presence just recorded: the participant as now stored and the round it is for."""
+
+    participant: Participant
+    round: int
+    """The round whose presence was set (the open one, else the last, unless named)."""
+
+
+def _presence_words() -> Words:
+    """Every presence word, in registry order, in every language, for an error message."""
+    return Words(
+        {
+            lang: ", ".join(t(f"presence.status.{code}", lang=lang) for code in PRESENCE)
+            for lang in LANGS
+        }
+    )
 
 
 def _next_code_number(existing: Iterable[Participant]) -> int:

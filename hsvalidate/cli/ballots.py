@@ -133,13 +133,11 @@ def _interactive(ws: Workshop, participant: str | None, source: str) -> None:
     if rnd is None:
         raise RoundError(Message("round.none_open"))
     if participant is None:
-        waiting = [p for p in ws.participants() if ws.pending(p.code)]
+        waiting = offered_participants(ws)
         if not waiting:
             echo_wrapped(t("cli.ballot.everyone_done"))
             return
-        participant = prompts.choose_participant(
-            [(p.code, f"{p.code} — {p.name}") for p in waiting], lang=lang
-        )
+        participant = prompts.choose_participant(waiting, lang=lang)
     person = ws.participant(participant)
     todo = ws.pending(person.code)
     if not todo:
@@ -162,6 +160,15 @@ def _interactive(ws: Workshop, participant: str | None, source: str) -> None:
         )
         prompts.say_recorded(ind.code, lang)
     prompts.say_done(lang)
+
+
+def offered_participants(ws: Workshop) -> list[tuple[str, str]]:
+    """(code, label) of the participants the ballot screen offers: those with something left.
+
+    Withdrawn participants are not offered (``Workshop.pending`` is empty for them: they
+    are no longer expected to vote), though their earlier ballots keep counting.
+    """
+    return [(p.code, f"{p.code} — {p.name}") for p in ws.participants() if ws.pending(p.code)]
 
 
 def _feedback_line(stats: Stats, own: int | None, lang: str) -> str:
