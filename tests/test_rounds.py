@@ -151,3 +151,10 @@ def test_round_open_says_what_it_carries_forward_and_why(cli_session: None) -> N
     assert "quorum non atteint" in text
     assert "Ajoutés à la demande : D1.O1.I1." in text
     assert "Retirés à la demande : D2.O1.I2." in text
+
+
+def test_round_status_expects_only_those_present_in_the_round(cli_session: None) -> None:
+    assert "1 / 4" in run("round", "status").output.replace("\xa0", " ")
+    marked = run("participants", "presence", "P02", "--status", "absent")
+    assert marked.exit_code == 0, marked.output
+    assert "1 / 3" in run("round", "status").output.replace("\xa0", " ")

@@ -149,7 +149,7 @@ def status(session_name: str | None, sessions_dir: Path | None) -> None:
             echo_wrapped(tn("cli.round.none_open", len(ws.rounds())))
             return
         counts = Counter(b.indicator for b in ws.ballots(rnd.number))
-        expected = sum(1 for p in ws.participants() if p.present)
+        expected = len(ws.present_in(rnd.number))  # absent and withdrawn are not expected
         when = format_datetime(rnd.opened_at, get_language())
         click.echo(t("cli.round.open_since", round=rnd.number, when=when))
         for code in rnd.indicators:
