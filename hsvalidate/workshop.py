@@ -541,7 +541,10 @@ class Workshop:
         for r in rounds:
             if r.number == number:
                 return r
-        raise RoundError(Message("round.unknown", number=number, last=rounds[-1].number))
+        last = rounds[-1].number
+        if last == 1:
+            raise RoundError(Message("round.unknown_only_one", number=number))
+        raise RoundError(Message("round.unknown", number=number, last=last))
 
     # -- ballots -------------------------------------------------------------------------
 

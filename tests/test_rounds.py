@@ -158,3 +158,9 @@ def test_round_status_expects_only_those_present_in_the_round(cli_session: None)
     marked = run("participants", "presence", "P02", "--status", "absent")
     assert marked.exit_code == 0, marked.output
     assert "1 / 3" in run("round", "status").output.replace("\xa0", " ")
+
+
+def test_an_unknown_round_is_named_with_what_exists(ws: Workshop) -> None:
+    ws.start_round()
+    with pytest.raises(RoundError, match="only round 1"):
+        ws.results(3)
