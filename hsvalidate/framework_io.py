@@ -9,9 +9,11 @@ here and nowhere else; spreadsheets go through :mod:`hsvalidate.spreadsheet`.
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 from collections.abc import Sequence
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,7 @@ __all__ = [
     "check_framework",
     "load_framework",
     "save_framework",
+    "save_framework_csv",
     "save_framework_xlsx",
     "save_framework_yaml",
 ]
@@ -1048,12 +1051,19 @@ def _indicator_cells(
     return values
 
 
-def save_framework_xlsx(fw: Framework, path: Path) -> None:
-    """Write ``fw`` as the indicator matrix M&E teams use; loading it gives back ``fw``.
+@dataclass(frozen=True)
+class _Matrix:
+    """The indicator matrix of a framework, as both spreadsheet writers lay it out."""
 
-    Dimension and outcome cells are merged over their indicators as teams lay them out,
-    and their codes get columns too, so the codes survive a round trip through Excel.
-    """
+    header: list[str]
+    rows: list[list[spreadsheet.CellValue]]
+    merges: list[tuple[int, int, int, int]]
+    """(first row, first column, last row, last column) of the cells merged in a workbook."""
+    preface: list[str]
+    """The labelled title block above the header (see :func:`_title_block`)."""
+
+
+def _matrix(fw: Framework) -> _Matrix:
     lang, other = fw.lang, _OTHER[fw.lang]
     columns = _xlsx_columns(lang)
     extras = extra_headers(fw)
@@ -1094,18 +1104,46 @@ def save_framework_xlsx(fw: Framework, path: Path) -> None:
         preface.append(f"{_NOTES_LABELS[lang]}{getattr(fw.notes, lang)}")
     if getattr(fw.notes, other):
         preface.append(f"Notes ({marker}): {getattr(fw.notes, other)}")
+    return _Matrix(header=header, rows=rows, merges=merges, preface=preface)
+
+
+def save_framework_xlsx(fw: Framework, path: Path) -> None:
+    """Write ``fw`` as the indicator matrix M&E teams use; loading it gives back ``fw``.
+
+    Dimension and outcome cells are merged over their indicators as teams lay them out,
+    and their codes get columns too, so the codes survive a round trip through Excel.
+    """
+    matrix = _matrix(fw)
     widths = {i: 40.0 for i in _WIDE}
     widths.update({0: 10.0, 3: 10.0, 6: 12.0})
     spec = spreadsheet.SheetSpec(
-        title=_SHEET_TITLES[lang],
-        header=header,
-        rows=rows,
-        preface=preface,
+        title=_SHEET_TITLES[fw.lang],
+        header=matrix.header,
+        rows=matrix.rows,
+        preface=matrix.preface,
         widths=widths,
         wrap=_WIDE,
-        merges=merges,
+        merges=matrix.merges,
     )
-    spreadsheet.write_workbook(Path(path), [spec], title=getattr(fw.title, lang))
+    spreadsheet.write_workbook(Path(path), [spec], title=getattr(fw.title, fw.lang))
+
+
+def save_framework_csv(fw: Framework, path: Path) -> None:
+    """Write ``fw`` as the matrix of :func:`save_framework_xlsx`, as French Excel opens a CSV.
+
+    UTF-8 with a byte-order mark (without it Excel reads accents and Bambara letters as
+    Windows-1252) and ``;`` between cells; dimension and outcome cells are repeated on
+    every row, since a CSV file cannot merge cells.  Loading it gives back ``fw``.
+    """
+    matrix = _matrix(fw)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for line in matrix.preface:
+        writer.writerow([line])
+    writer.writerow(matrix.header)
+    for row in matrix.rows:
+        writer.writerow(["" if value is None else value for value in row])
+    write_atomic(Path(path), buffer.getvalue().encode("utf-8-sig"))
 
 
 def save_framework(fw: Framework, path: Path) -> None:
@@ -1115,5 +1153,7 @@ def save_framework(fw: Framework, path: Path) -> None:
         save_framework_yaml(fw, path)
     elif suffix in (".xlsx", ".xlsm"):
         save_framework_xlsx(fw, path)
+    elif suffix == ".csv":
+        save_framework_csv(fw, path)
     else:
         raise FrameworkError(Message("framework.cannot_write", file=Path(path).name), ())

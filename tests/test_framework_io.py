@@ -672,11 +672,19 @@ def test_template_xlsx_round_trip_through_yaml(tmp_path: Path) -> None:
     assert unsourced(load_framework(tmp_path / "t.xlsx")) == unsourced(fw)
 
 
-def test_save_framework_refuses_csv(tmp_path: Path) -> None:
+def test_save_framework_refuses_a_type_it_cannot_write(tmp_path: Path) -> None:
     with pytest.raises(FrameworkError) as info:
-        save_framework(rich_framework(), tmp_path / "x.csv")
+        save_framework(rich_framework(), tmp_path / "x.json")
     assert one_sentence(str(info.value))
-    assert not (tmp_path / "x.csv").exists()
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_csv_round_trip_as_french_excel_opens_it(tmp_path: Path) -> None:
+    fw = rich_framework()
+    save_framework(fw, tmp_path / "x.csv")
+    raw = (tmp_path / "x.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b";" in raw.splitlines()[-1]
+    assert unsourced(load_framework(tmp_path / "x.csv")) == unsourced(fw)
 
 
 def test_framework_yaml_is_stable() -> None:

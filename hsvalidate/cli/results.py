@@ -74,11 +74,13 @@ def results(
     help="export.help.format",
 )
 @option("--show-names", is_flag=True, help="export.help.show_names")
+@option("--keep-dropped", is_flag=True, help="export.help.keep_dropped")
 @session_options
 def export(
     out_dir: Path | None,
     formats: tuple[str, ...],
     show_names: bool,
+    keep_dropped: bool,
     session_name: str | None,
     sessions_dir: Path | None,
 ) -> None:
@@ -89,5 +91,5 @@ def export(
         report = ws.build_report(lang=forced_language(), show_names=show_names)
         target = out_dir if out_dir is not None else ws.exports_dir
         chosen = list(dict.fromkeys(formats)) or default_formats()
-        for exporter, path in write_exports(report, target, chosen):
+        for exporter, path in write_exports(report, target, chosen, keep_dropped=keep_dropped):
             click.echo(t("export.written", what=t(exporter.label_key), path=path))

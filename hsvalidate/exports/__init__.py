@@ -145,16 +145,19 @@ class Exporter:
     ``--help`` never loads openpyxl or reportlab."""
     default: bool = True
     """Written by a plain ``hsvalidate export``."""
+    options: tuple[str, ...] = ()
+    """Keyword options the writer takes (``keep_dropped``); the others are not passed."""
 
     @property
     def label_key(self) -> str:
         """Catalogue key of what the file is (« Classeur de consensus »)."""
         return f"export.format.{self.name}"
 
-    def write(self, report: Report, path: Path) -> None:
-        """Write the report in this format to ``path``."""
+    def write(self, report: Report, path: Path, **options: object) -> None:
+        """Write the report in this format to ``path``, with the options it takes."""
         module, function = self.target.split(":")
-        getattr(importlib.import_module(module), function)(report, path)
+        mine = {name: value for name, value in options.items() if name in self.options}
+        getattr(importlib.import_module(module), function)(report, path, **mine)
 
 
 EXPORTERS: dict[str, Exporter] = {
@@ -165,6 +168,16 @@ EXPORTERS: dict[str, Exporter] = {
         Exporter("csv", "-results.csv", "hsvalidate.exports.tidy:write_results_csv", default=False),
         Exporter(
             "json", "-results.json", "hsvalidate.exports.tidy:write_results_json", default=False
+        ),
+        *(
+            Exporter(
+                f"framework-{kind}",
+                f"-framework.{kind}",
+                f"hsvalidate.exports.framework:write_framework_{kind}",
+                default=False,
+                options=("keep_dropped",),
+            )
+            for kind in ("xlsx", "yaml", "csv")
         ),
     )
 }
@@ -187,9 +200,12 @@ def export_path(report: Report, exporter: Exporter, out_dir: Path) -> Path:
 
 
 def write_exports(
-    report: Report, out_dir: Path, formats: Sequence[str]
+    report: Report, out_dir: Path, formats: Sequence[str], **options: object
 ) -> list[tuple[Exporter, Path]]:
-    """Write the report in each format asked for; returns what was written where."""
+    """Write the report in each format asked for; returns what was written where.
+
+    ``options`` (``keep_dropped=True``) go to the formats that take them.
+    """
     unknown = [f for f in formats if f not in EXPORTERS]
     if unknown:
         raise HsValidateError(
@@ -199,6 +215,6 @@ def write_exports(
     for name in formats:
         exporter = EXPORTERS[name]
         path = export_path(report, exporter, out_dir)
-        exporter.write(report, path)
+        exporter.write(report, path, **options)
         written.append((exporter, path))
     return written
