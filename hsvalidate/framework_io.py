@@ -1139,10 +1139,12 @@ def save_framework_csv(fw: Framework, path: Path) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     for line in matrix.preface:
-        writer.writerow([line])
-    writer.writerow(matrix.header)
+        writer.writerow([spreadsheet.formula_safe(line)])
+    writer.writerow([spreadsheet.formula_safe(h) for h in matrix.header])
     for row in matrix.rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(
+            ["" if value is None else spreadsheet.formula_safe(str(value)) for value in row]
+        )
     write_atomic(Path(path), buffer.getvalue().encode("utf-8-sig"))
 
 

@@ -107,7 +107,7 @@ def _read_csv(path: Path) -> Table:
         )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_guess_delimiter(text))
     try:
-        rows = [[cell.strip() for cell in row] for row in reader]
+        rows = [[unquote_formula(cell.strip()) for cell in row] for row in reader]
     except csv.Error as exc:  # e.g. an unclosed quote swallowing the rest of the file
         line = reader.line_num
         raise InputFileError(
@@ -115,6 +115,20 @@ def _read_csv(path: Path) -> Table:
             (Problem(str(path), Message("file.csv_malformed_here", detail=str(exc)), row=line),),
         ) from exc
     return Table(name=path.name, rows=rows, is_sheet=False)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet run a cell as a formula."""
+
+
+def formula_safe(text: str) -> str:
+    """Text for a CSV cell that Excel shows as text instead of running it (OWASP: prefix ``'``)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def unquote_formula(text: str) -> str:
+    """The inverse of :func:`formula_safe`, so a CSV hsvalidate wrote reads back as written."""
+    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_START else text
 
 
 def _guess_delimiter(text: str) -> str:

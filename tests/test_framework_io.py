@@ -899,3 +899,36 @@ def test_an_english_framework_needs_english_text_not_french(tmp_path: Path) -> N
         "This indicator has a statement in French but none in English; write the statement "
         "in English too, because English is the working language."
     )
+
+
+def test_a_csv_framework_cell_that_looks_like_a_formula_is_written_safe_and_reads_back(
+    tmp_path: Path,
+) -> None:
+    from hsvalidate.framework import Dimension, Framework, Indicator, Outcome, Text
+    from hsvalidate.framework_io import load_framework, save_framework_csv
+
+    risky = Indicator(
+        code="D1.O1.I1",
+        text=Text('=HYPERLINK("http://x") nombre de réunions', ""),
+        target="+20 %",
+        baseline="-5 %",
+    )
+    fw = Framework(
+        title=Text("Cadre", ""),
+        dimensions=(
+            Dimension(
+                "D1",
+                Text("Sécurité", ""),
+                (Outcome("D1.O1", Text("Moins de violences", ""), (risky,)),),
+            ),
+        ),
+    )
+    path = tmp_path / "cadre validé.csv"
+    save_framework_csv(fw, path)
+    raw = path.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in raw and "'+20 %" in raw and "'-5 %" in raw
+    back = load_framework(path).indicator("D1.O1.I1")
+    assert back is not None
+    assert (
+        back.text.fr.startswith("=HYPERLINK") and back.target == "+20 %" and back.baseline == "-5 %"
+    )

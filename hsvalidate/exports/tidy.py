@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from hsvalidate.report import RESULT_COLUMNS, Record, Report, result_record
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make a spreadsheet run a cell as a formula."""
+from hsvalidate.spreadsheet import formula_safe
 
 
 def write_csv(columns: Sequence[str], records: Sequence[Record], stream: TextIO) -> None:
@@ -37,7 +35,7 @@ def write_csv(columns: Sequence[str], records: Sequence[Record], stream: TextIO)
             elif isinstance(value, bool):
                 row.append("true" if value else "false")
             elif isinstance(value, str):
-                row.append("'" + value if value.startswith(FORMULA_START) else value)
+                row.append(formula_safe(value))
             else:
                 row.append(repr(value))
         writer.writerow(row)
