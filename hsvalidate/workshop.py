@@ -678,6 +678,15 @@ class Workshop:
         """
         return tally.pending(self.snapshot(), self.participant(participant).code)
 
+    def waiting(self) -> list[Participant]:
+        """Participants with something left to rate in the open round, from one reading.
+
+        Why not ``pending`` per person: each call reads the whole session, and the ballot
+        screen asks for everyone at once.
+        """
+        snap = self.snapshot()
+        return [p for p in snap.participants if tally.pending(snap, p.code)]
+
     def feedback(self, participant: str) -> dict[str, Feedback]:
         """Last round's figures, own ratings and comments for the open round's indicators."""
         return tally.feedback(self.snapshot(), self.participant(participant).code)

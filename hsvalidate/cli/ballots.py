@@ -168,7 +168,7 @@ def offered_participants(ws: Workshop) -> list[tuple[str, str]]:
     Withdrawn participants are not offered (``Workshop.pending`` is empty for them: they
     are no longer expected to vote), though their earlier ballots keep counting.
     """
-    return [(p.code, f"{p.code} — {p.name}") for p in ws.participants() if ws.pending(p.code)]
+    return [(p.code, f"{p.code} — {p.name}") for p in ws.waiting()]
 
 
 def _feedback_line(stats: Stats, own: int | None, lang: str) -> str:
