@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
@@ -152,21 +152,28 @@ def _path_text(path: YamlPath) -> str:
     return out
 
 
-def _read_yaml_text(path: Path) -> str:
+def read_yaml_text(
+    path: Path, *, fail: Callable[[Path, Sequence[Problem]], InputFileError] = _fail
+) -> str:
+    """The text of a YAML file people typed: UTF-8 (with or without BOM) or UTF-16 with a BOM.
+
+    Every failure (missing, a folder, unreadable, not UTF-8 with the line) is a located
+    problem raised through ``fail``, so frameworks and criteria files report alike.
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise _fail(
+        raise fail(
             path,
             [Problem(str(path), Message("file.not_found"))],
         ) from None
     except IsADirectoryError:
-        raise _fail(
+        raise fail(
             path,
             [Problem(str(path), Message("file.is_folder"))],
         ) from None
     except OSError as exc:
-        raise _fail(
+        raise fail(
             path,
             [Problem(str(path), Message("file.unreadable", reason=exc.strerror or str(exc)))],
         ) from exc
@@ -179,7 +186,7 @@ def _read_yaml_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise _fail(
+        raise fail(
             path,
             [Problem(str(path), Message("framework.yaml_not_utf8"), row=line)],
         ) from None
@@ -287,7 +294,7 @@ class _YamlReader:
         """``value`` as a dict of known keys; ``what`` names its level in the messages."""
         if not isinstance(value, dict):
             keys = ", ".join(allowed[:3])
-            self.add(where, Message(_NOT_MAPPING[what], keys=keys, found=_kind(value)))
+            self.add(where, Message(_NOT_MAPPING[what], keys=keys, found=yaml_kind(value)))
             return None
         out: dict[str, Any] = {}
         for key, item in value.items():
@@ -311,7 +318,9 @@ class _YamlReader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.add(where, Message("framework.yaml_not_list", key=where[-1], found=_kind(value)))
+            self.add(
+                where, Message("framework.yaml_not_list", key=where[-1], found=yaml_kind(value))
+            )
             return []
         return value
 
@@ -327,7 +336,7 @@ class _YamlReader:
             return str(value)
         if isinstance(value, date):
             return value.isoformat()
-        self.add(where, Message("framework.yaml_not_text", found=_kind(value)))
+        self.add(where, Message("framework.yaml_not_text", found=yaml_kind(value)))
         return ""
 
     def text(self, value: Any, where: YamlPath) -> Text:
@@ -358,7 +367,7 @@ class _YamlReader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float | str):
-            self.add(where, Message("framework.yaml_year_kind", found=_kind(value)))
+            self.add(where, Message("framework.yaml_year_kind", found=yaml_kind(value)))
             return None
         if isinstance(value, float) and not value.is_integer():
             self.add(where, Message("framework.year_invalid", value=str(value)))
@@ -410,7 +419,7 @@ class _YamlReader:
         return Indicator(**kwargs), outcome
 
 
-def _kind(value: Any) -> Message:
+def yaml_kind(value: Any) -> Message:
     """What a YAML value is, as a noun phrase for messages ("a list", "'Cadre'")."""
     if isinstance(value, list):
         return Message("framework.yaml_kind.list")
@@ -441,7 +450,7 @@ def _quoted(names: Sequence[str]) -> str:
 
 
 def _load_yaml(path: Path, working_lang: str | None) -> Framework:
-    text = _read_yaml_text(path)
+    text = read_yaml_text(path)
     data, root = _parse_yaml(path, text)
     lines: dict[YamlPath, int] = {(): 1}
     duplicates: list[YamlPath] = []

@@ -530,22 +530,20 @@ def _criteria_from_yaml(path: Path, lang: str) -> tuple[list[_CriterionEntry], l
     """Criteria from a YAML list; a problem names the line of the item it is in."""
     import yaml
 
+    from hsvalidate.framework_io import read_yaml_text, yaml_kind  # PyYAML only when needed
+
     def fail(message: Message, line: int | None = None) -> InputFileError:
         return InputFileError(
             Message("criteria_file.invalid", 1, file=path.name),
             (Problem(str(path), message, row=line),),
         )
 
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise fail(Message("file.not_found")) from None
-    except OSError as exc:
-        raise fail(Message("file.unreadable", reason=exc.strerror or str(exc))) from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise fail(Message("framework.yaml_not_utf8"), raw.count(b"\n", 0, exc.start) + 1) from None
+    text = read_yaml_text(
+        path,
+        fail=lambda p, problems: InputFileError(
+            Message("criteria_file.invalid", len(problems), file=p.name), tuple(problems)
+        ),
+    )
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -566,7 +564,7 @@ def _criteria_from_yaml(path: Path, lang: str) -> tuple[list[_CriterionEntry], l
         root = next(v for k, v in root.value if k.value == "criteria")
     if not isinstance(data, list):
         line = root.start_mark.line + 1 if root is not None else None
-        raise fail(Message("criteria_file.not_list", found=_yaml_kind(data)), line)
+        raise fail(Message("criteria_file.not_list", found=yaml_kind(data)), line)
     assert isinstance(root, yaml.SequenceNode)
     entries: list[_CriterionEntry] = []
     problems: list[Problem] = []
@@ -587,7 +585,7 @@ def _criteria_from_yaml(path: Path, lang: str) -> tuple[list[_CriterionEntry], l
             texts[name] = _yaml_text(item.get(name), lang, add)
         anchors = item.get("anchors") or {}
         if not isinstance(anchors, dict):
-            add(Message("criteria_file.not_text", found=_yaml_kind(anchors)))
+            add(Message("criteria_file.not_text", found=yaml_kind(anchors)))
             anchors = {}
         for point in _ANCHOR_POINTS:
             texts[point] = _yaml_text(anchors.get(point), lang, add)
@@ -605,6 +603,8 @@ def _criteria_from_yaml(path: Path, lang: str) -> tuple[list[_CriterionEntry], l
 
 def _yaml_text(value: Any, lang: str, add: Callable[[Message], None]) -> Text:
     """``{fr: …, en: …}``, or a plain text written in the session's language."""
+    from hsvalidate.framework_io import yaml_kind
+
     if value is None:
         return Text()
     if isinstance(value, str | int | float) and not isinstance(value, bool):
@@ -613,18 +613,5 @@ def _yaml_text(value: Any, lang: str, add: Callable[[Message], None]) -> Text:
         parts = {k: v for k, v in value.items() if v is not None}
         if all(isinstance(v, str) for v in parts.values()):
             return Text(**{k: v.strip() for k, v in parts.items()})
-    add(Message("criteria_file.not_text", found=_yaml_kind(value)))
+    add(Message("criteria_file.not_text", found=yaml_kind(value)))
     return Text()
-
-
-def _yaml_kind(value: Any) -> Message:
-    """What a YAML value is, in the words frameworks' messages use."""
-    if isinstance(value, list):
-        return Message("framework.yaml_kind.list")
-    if isinstance(value, dict):
-        return Message("framework.yaml_kind.mapping")
-    if value is None:
-        return Message("framework.yaml_kind.nothing")
-    if isinstance(value, bool):
-        return Message("framework.yaml_kind.yes_no")
-    return Message("framework.yaml_kind.value", value=str(value))
