@@ -498,7 +498,10 @@ def test_kill_while_appending_loses_no_acknowledged_ballot(folder: Path) -> None
         assert line.startswith("ack "), line + child.stderr.read()  # type: ignore[union-attr]
         acked.append(int(line.split()[1]))
     child.kill()
-    rest, _ = child.communicate(timeout=30)
+    # Read the rest through the same buffered reader: communicate() would read the raw pipe
+    # and miss acknowledgements readline() had already buffered.
+    rest = child.stdout.read()
+    child.wait(timeout=30)
     acked += [int(line.split()[1]) for line in rest.splitlines() if line.startswith("ack ")]
 
     with open_store(folder) as store:
