@@ -303,8 +303,26 @@ only "absent" takes someone out of a round's figures.
 
 
 def presence_code(text: str) -> str | None:
-    """The presence a facilitator named, in either language (``parti plus tôt`` → ``left-early``)."""
-    return match_term(text, {code: words_for(f"presence.status.{code}") for code in PRESENCE})
+    """The presence a facilitator named, in either language (``parti plus tôt`` → ``left-early``).
+
+    Why the other forms (``presence.forms.<code>``): a facilitator writes the word agreed
+    with the person, ``présente`` for a woman, ``partis plus tôt`` in a note for several;
+    each is the same presence, and refusing it only makes them retype the masculine.
+    """
+    return match_term(
+        text,
+        {code: (*words_for(f"presence.status.{code}"), *_forms(code)) for code in PRESENCE},
+    )
+
+
+def _forms(code: str) -> tuple[str, ...]:
+    """The feminine and plural words of a presence, in every language (comma-separated)."""
+    return tuple(
+        form.strip()
+        for forms in words_for(f"presence.forms.{code}")
+        for form in forms.split(",")
+        if form.strip()
+    )
 
 
 @dataclass(frozen=True)

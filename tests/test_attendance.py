@@ -13,7 +13,7 @@ from hsvalidate.cli.ballots import offered_participants
 from hsvalidate.cli.participants import PRESENCE_CODES
 from hsvalidate.consensus import BELOW_QUORUM
 from hsvalidate.i18n import t, tn
-from hsvalidate.model import PRESENCE, Participant
+from hsvalidate.model import PRESENCE, Participant, presence_code
 from hsvalidate.report import ALL_GROUPS
 from hsvalidate.workshop import Workshop
 
@@ -227,6 +227,43 @@ def test_absent_in_round_2_lowers_that_round_s_expected_raters_quorum_and_presen
     assert early.exit_code == 0, early.output
     assert panel_row(session, 2) == (3, BELOW_QUORUM)
     assert present_in_attrition(session) == {1: 5, 2: 5}
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("présente", "present"),
+        ("Présentes", "present"),
+        ("presents", "present"),
+        ("absente", "absent"),
+        ("absentes", "absent"),
+        ("partie plus tôt", "left-early"),
+        ("partis plus tot", "left-early"),
+        ("arrivée en retard", "arrived-late"),
+        ("arrivés en retard", "arrived-late"),
+        ("arrivees en retard", "arrived-late"),
+    ],
+)
+def test_feminine_and_plural_presence_words_are_understood(
+    session: Path, typed: str, code: str
+) -> None:
+    two_rounds(session)
+    marked = run("participants", "presence", "P03", "--round", "2", "--status", typed)
+    assert marked.exit_code == 0, marked.output
+    # The confirmation and the session use the one word of the presence, as always.
+    assert marked.stdout.strip() == fr(
+        "cli.participants.presence_set", code="P03", status=fr(f"presence.status.{code}"), round=2
+    )
+    with workshop(session) as ws:
+        assert next(p for p in ws.participants() if p.code == "P03").presence == {2: code}
+
+
+def test_the_other_presence_forms_name_one_presence_each() -> None:
+    for code in PRESENCE:
+        for lang in ("fr", "en"):
+            for form in t(f"presence.forms.{code}", lang=lang).split(","):
+                assert presence_code(form) == code, (lang, form)
+    assert presence_code("parti") is None  # a shortened word stays refused, as before
 
 
 def test_list_marks_withdrawn_participants_and_shows_presence_in_a_round(session: Path) -> None:
