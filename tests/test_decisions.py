@@ -151,6 +151,33 @@ def test_a_later_decision_replaces_the_earlier_in_the_documents_and_both_stay_st
 
 
 @pytest.mark.parametrize(
+    "before",
+    [("--session", NAME), ("--session=" + NAME,), ("--lang", "fr", "--session", NAME)],
+    ids=["option and value", "option=value", "two options"],
+)
+def test_options_before_list_still_list(session: Path, before: tuple[str, ...]) -> None:
+    assert run("decision", "D1.O1.I2", "--action", "reporter").exit_code == 0
+    listed = run("decision", *before, "list")
+    assert listed.exit_code == 0, listed.output
+    assert next(li for li in listed.output.splitlines() if li.startswith("D1.O1.I2")).split()[
+        :2
+    ] == ["D1.O1.I2", "reporter"]
+    with Workshop.open(root=session, name=NAME, writable=False) as ws:
+        assert [d.indicator for d in ws.decisions()] == ["D1.O1.I2"]  # "list" not recorded
+
+
+def test_options_before_the_indicator_still_record(session: Path) -> None:
+    recorded = run("decision", "--session", NAME, "D1.O1.I1", "--action", "adopter")
+    assert recorded.exit_code == 0, recorded.output
+    # A session named like a subcommand is the option's value, not the subcommand.
+    unknown = run("decision", "--session", "list", "D1.O1.I1", "--action", "adopter")
+    assert unknown.exit_code == 1, unknown.output
+    assert "list" in unknown.output and "D1.O1.I1" not in unknown.output  # the unknown session
+    with Workshop.open(root=session, name=NAME, writable=False) as ws:
+        assert [(d.indicator, d.action) for d in ws.decisions()] == [("D1.O1.I1", "adopt")]
+
+
+@pytest.mark.parametrize(
     ("args", "sentence"),
     [
         (

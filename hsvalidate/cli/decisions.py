@@ -53,10 +53,41 @@ class _DecisionGroup(LocalGroup):
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Send ``decision D1.O2.I1 …`` to ``record``; ``decision`` alone shows the help."""
-        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+        """Send ``decision D1.O2.I1 …`` to ``record``; ``decision`` alone shows the help.
+
+        Options may come before the subcommand (``decision --session X list``), as they
+        may before the indicator: the subcommand named first among the words that are not
+        options or their values is moved to the front, so ``list`` is never an indicator.
+        """
+        if not args or args[0] in self.commands or args[0] in ctx.help_option_names:
+            return super().parse_args(ctx, args)
+        at = self._first_word(args)
+        if at is not None and args[at] in self.commands:
+            args = [args[at], *args[:at], *args[at + 1 :]]
+        else:
             args = ["record", *args]
         return super().parse_args(ctx, args)
+
+    def _first_word(self, args: list[str]) -> int | None:
+        """Where the first word that is neither an option nor an option's value stands."""
+        valued = {
+            name
+            for command in self.commands.values()
+            for param in command.params
+            if isinstance(param, click.Option) and not (param.is_flag or param.count)
+            for name in (*param.opts, *param.secondary_opts)
+        }
+        skip = False
+        for i, arg in enumerate(args):
+            if skip:
+                skip = False
+            elif arg == "--":
+                return i + 1 if i + 1 < len(args) else None
+            elif not arg.startswith("-") or arg == "-":
+                return i
+            else:
+                skip = arg in valued  # ``--session X``; ``--session=X`` is one word
+        return None
 
 
 @click.group("decision", cls=_DecisionGroup, help="help.decision")
