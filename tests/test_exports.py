@@ -303,7 +303,85 @@ def test_no_participant_name_or_organisation_anywhere_by_default(tmp_path: Path)
     leaked = [s for s in secrets if s in xml or s in texts]
     assert leaked == []
     ws = load_workbook(path)["Participants"]
-    assert [c.value for c in ws[3]] == ["Code", "Groupe", "Sexe", "Présent"]
+    assert [c.value for c in ws[3]] == [
+        "Code", "Groupe", "Sexe", "Présent",
+        "Présence au tour 1", "Présence au tour 2", "Retiré à partir du tour",
+    ]  # fmt: skip
+
+
+CODES_OF_PEOPLE = [f"P{n:02d}" for n in range(1, 13)]
+
+
+def _attendance_report(lang: str = "fr", *, show_names: bool = False) -> Report:
+    """P04 left round 1 early, P05 missed round 2, P06 withdrew after round 1."""
+    report = build_report(lang=lang, show_names=show_names)
+    changes: dict[str, dict[str, Any]] = {
+        "P04": {"presence": {1: "left-early"}},
+        "P05": {"presence": {2: "absent"}},
+        "P06": {"withdrawn_from": 2},
+    }
+    people = tuple(replace(p, **changes.get(p.code, {})) for p in report.participants)
+    return replace(report, participants=people)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("fr", ["présent", "parti plus tôt", "absent", "retiré"]),
+        ("en", ["present", "left early", "absent", "withdrawn"]),
+    ],
+)
+def test_workbook_shows_each_round_s_presence_and_withdrawal_by_code(
+    tmp_path: Path, lang: str, words: list[str]
+) -> None:
+    present, early, absent, withdrawn = words
+    report = _attendance_report(lang)
+    ws = load_workbook(_workbook(tmp_path, report))["Participants"]
+    header = [c.value for c in ws[3]]
+    rows = {
+        r[0]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=4, values_only=True)
+    }
+    one, two, since = (
+        t("col.presence_in_round", lang=lang, round=1),
+        t("col.presence_in_round", lang=lang, round=2),
+        t("col.withdrawn_from", lang=lang),
+    )
+    assert [rows["P01"][one], rows["P01"][two], rows["P01"][since]] == [present, present, None]
+    assert [rows["P04"][one], rows["P04"][two]] == [early, present]
+    assert [rows["P05"][one], rows["P05"][two]] == [present, absent]
+    assert [rows["P06"][one], rows["P06"][two], rows["P06"][since]] == [present, withdrawn, 2]
+    assert [rows["P09"][one], rows["P09"][two]] == [absent, absent]  # registered, never came
+    assert "Awa Kɔnɛ" not in "\n".join(_all_cell_text(_workbook(tmp_path, report)))
+
+
+def test_minutes_note_who_missed_left_or_withdrew_by_name_only(tmp_path: Path) -> None:
+    whole = _minutes_text(tmp_path, _attendance_report())
+    text = whole[whole.index("1. Liste de présence") : whole.index("2. Méthode")]
+    assert "Présence aux tours" in text
+    # Names, in the order of the table, each followed by its note; never a code.
+    assert re.search(r"Oumar Ŋɔmi Maïga .*? départ anticipé au tour 1", text)
+    assert re.search(r"Awa Kɔnɛ .*? absence au tour 2", text)
+    assert re.search(r"Sɛkuba Dembélé .*? retrait à partir du tour 2", text)
+    # Nobody else: present in every round is not noted, nor P09's absence, already "non".
+    assert (text.count("au tour"), text.count("retrait")) == (2, 1)
+    assert [c for c in CODES_OF_PEOPLE if re.search(rf"\b{c}\b", whole)] == []
+    assert t("pdf.attendance.rounds_note", lang="fr").replace("\u00a0", " ") in text
+
+
+def test_minutes_of_everyone_present_have_no_attendance_column(tmp_path: Path) -> None:
+    whole = _minutes_text(tmp_path, build_report())
+    text = whole[whole.index("1. Liste de présence") : whole.index("2. Méthode")]
+    assert "Présence aux tours" not in text and "au tour" not in text
+
+
+def test_minutes_say_withdrawn_after_the_last_round(tmp_path: Path) -> None:
+    report = build_report(lang="en")
+    people = tuple(
+        replace(p, withdrawn_from=3) if p.code == "P02" else p for p in report.participants
+    )
+    text = _minutes_text(tmp_path, replace(report, participants=people))
+    assert re.search(r"Amadou Tɔgɔla .*? withdrawn after round 2", text)
+    assert "round 3" not in text
 
 
 def test_names_appear_only_when_asked(tmp_path: Path) -> None:

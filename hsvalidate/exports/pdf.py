@@ -54,7 +54,13 @@ from hsvalidate.i18n.documents import (
     vote_label,
     yes_no,
 )
-from hsvalidate.model import VOTE_KEYS, criteria_set_name, current_decisions, decision_gap
+from hsvalidate.model import (
+    VOTE_KEYS,
+    Participant,
+    criteria_set_name,
+    current_decisions,
+    decision_gap,
+)
 from hsvalidate.report import ALL_GROUPS, Report, ResultRow
 from hsvalidate.resources import template_path
 
@@ -327,23 +333,60 @@ def _attendance(report: Report, styles: _Styles, width: float) -> list[Flowable]
             styles.body,
         ),
     ]
+    notes = {p.code: _attendance_notes(report, p) for p in report.participants}
+    by_round = any(notes.values())
     keys = ["col.name", "col.organisation", "col.group", "col.sex", "col.present"]
     widths = [46 * _MM, 62 * _MM, 34 * _MM, 12 * _MM, 16 * _MM]
+    if by_round:
+        keys.append("col.attendance_rounds")
+        widths = [38 * _MM, 38 * _MM, 26 * _MM, 12 * _MM, 16 * _MM, 40 * _MM]
     if report.show_names:
         keys.insert(0, "col.code")
         widths = [14 * _MM, 40 * _MM, 56 * _MM, 32 * _MM, 12 * _MM, 16 * _MM]
+        if by_round:
+            widths = [14 * _MM, 30 * _MM, 34 * _MM, 24 * _MM, 12 * _MM, 16 * _MM, 40 * _MM]
     scale = width / sum(widths)
     rows: list[list[Flowable]] = [[_p(_t(report, k), styles.header) for k in keys]]
     people = sorted(report.participants, key=lambda p: (order.index(p.group), _name_key(p.name)))
     for p in people:
         cells = [p.name, p.organisation, group_label(p.group, lang), p.sex, yes_no(p.present, lang)]
+        if by_round:
+            cells.append("\n".join(notes[p.code]))
         if report.show_names:
             cells.insert(0, p.code)
         rows.append([_p(c, styles.cell) for c in cells])
     flow.append(_table(rows, widths=[w * scale for w in widths]))
     if any(not p.present for p in report.participants):
         flow.append(_p(_t(report, "pdf.attendance.absent"), styles.note))
+    if by_round:
+        flow.append(_p(_t(report, "pdf.attendance.rounds_note"), styles.note))
     return flow
+
+
+def _attendance_notes(report: Report, person: Participant) -> list[str]:
+    """What sets a participant apart from the "present" column, round by round, then withdrawal.
+
+    Only departures are written, so the table stays light for the many who attended
+    every round.  Nouns (« absence », « départ anticipé », « retrait ») rather than
+    participles: the minutes name people, and a participle would have to agree with
+    each one.
+    """
+    numbers = sorted(r.round.number for r in report.rounds)
+    usual = "present" if person.present else "absent"
+    start = person.withdrawn_from
+    notes = [
+        _t(report, f"pdf.attendance.round.{status}", round=number)
+        for number in numbers
+        if start is None or number < start
+        for status in [person.presence_in(number)]
+        if status != usual
+    ]
+    if start is not None:
+        if numbers and start > numbers[-1]:
+            notes.append(_t(report, "pdf.attendance.withdrawn_after", round=numbers[-1]))
+        else:
+            notes.append(_t(report, "pdf.attendance.withdrawn_from", round=start))
+    return notes
 
 
 def _method(report: Report, styles: _Styles, width: float) -> list[Flowable]:

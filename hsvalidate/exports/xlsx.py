@@ -39,7 +39,13 @@ from hsvalidate.i18n.documents import (
     vote_label,
     yes_no,
 )
-from hsvalidate.model import VOTE_KEYS, criteria_set_name, current_decisions, decision_gap
+from hsvalidate.model import (
+    VOTE_KEYS,
+    Participant,
+    criteria_set_name,
+    current_decisions,
+    decision_gap,
+)
 from hsvalidate.report import RESULT_COLUMNS, STABILITY_COLUMNS, Report
 from hsvalidate.spreadsheet import CellValue, SheetSpec, write_workbook
 
@@ -428,23 +434,39 @@ def _ballots_sheet(report: Report) -> SheetSpec:
 
 
 def _participants_sheet(report: Report) -> SheetSpec:
-    """Codes, groups and sex only: a name beside a code would reveal every rating."""
-    keys = ["col.code", "col.group", "col.sex", "col.present"]
+    """Codes, groups and sex only: a name beside a code would reveal every rating.
+
+    Then each round's presence in words and the round a withdrawal starts from, so a
+    turnout figure can be traced to the people behind it.
+    """
+    numbers = sorted(r.round.number for r in report.rounds)
+    header = [_t(report, key) for key in ("col.code", "col.group", "col.sex", "col.present")]
+    header += [_t(report, "col.presence_in_round", round=number) for number in numbers]
+    header.append(_t(report, "col.withdrawn_from"))
     if report.show_names:
-        keys[1:1] = ["col.name", "col.organisation"]
+        header[1:1] = [_t(report, "col.name"), _t(report, "col.organisation")]
     rows: list[list[CellValue]] = []
     for p in report.participants:
         row: list[CellValue] = [p.code, group_label(p.group, report.lang), p.sex]
         row.append(yes_no(p.present, report.lang))
+        row += [_presence_word(report, p, number) for number in numbers]
+        row.append(p.withdrawn_from)
         if report.show_names:
             row[1:1] = [p.name, p.organisation]
         rows.append(row)
     return SheetSpec(
         title=_t(report, "sheet.participants"),
         preface=[_t(report, "wb.names_shown" if report.show_names else "wb.anonymous")],
-        header=[_t(report, key) for key in keys],
+        header=header,
         rows=rows,
     )
+
+
+def _presence_word(report: Report, person: Participant, round_no: int) -> str:
+    """How they attended a round, in the words the facilitator typed; withdrawn once gone."""
+    if person.withdrawn_from is not None and round_no >= person.withdrawn_from:
+        return _t(report, "wb.presence.withdrawn")
+    return _t(report, f"presence.status.{person.presence_in(round_no)}")
 
 
 def _rounds_sheet(report: Report) -> SheetSpec:
