@@ -98,6 +98,43 @@ class Dimension:
 
 
 @dataclass(frozen=True)
+class LayoutColumn:
+    """One column of a spreadsheet draft: its header as written and what it was read as."""
+
+    header: str
+    """The header cell as the authors wrote it (the upper cell of a two-level header)."""
+    field: str | None
+    """The field it was read as (``dimension``, ``outcome_code``, ``text``, ``target``...);
+    None for a column kept in :attr:`Indicator.extra`."""
+    lang: str = "fr"
+    """Language of its text (``fr`` or ``en``); meaningful for text fields only."""
+    sub: str = ""
+    """The cell under it in a two-level header ("Valeur", "Année"); empty otherwise."""
+    key: str = ""
+    """For a column kept in :attr:`Indicator.extra`: the header its values are kept under."""
+    year: int | None = None
+    """A year the header dates its values with ("Cible 2028"), which the values inherit."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a spreadsheet draft was laid out, so the validated framework leaves looking the same.
+
+    Why keep it: the authors must recognise their own matrix in what the workshop hands
+    back (their headers, in their order, under their title), not relearn the tool's.
+    """
+
+    kind: str
+    """``xlsx`` or ``csv``: the kind of file the draft was."""
+    sheet: str = ""
+    """Name of the worksheet that held the matrix; empty for a CSV file."""
+    title_rows: tuple[str, ...] = ()
+    """The lines above the header, blank ones included, as they read (first filled cell)."""
+    columns: tuple[LayoutColumn, ...] = ()
+    """Every column of the header, in the draft's order."""
+
+
+@dataclass(frozen=True)
 class Framework:
     """A whole draft (or validated) framework."""
 
@@ -114,6 +151,10 @@ class Framework:
 
     French by default; a framework drafted in English for an anglophone state is
     validated on its English text, and French becomes its translation."""
+    layout: Layout | None = field(default=None, compare=False)
+    """The spreadsheet layout of the draft it was read from; None for YAML and sessions
+    saved before layouts were kept.  Not compared: the same indicators in another layout
+    are the same framework."""
 
     def outcomes(self) -> Iterator[Outcome]:
         """Every outcome, dimension by dimension."""
@@ -187,9 +228,49 @@ def indicator_from_dict(data: dict[str, Any]) -> Indicator:
     return Indicator(**kwargs)
 
 
+def layout_to_dict(layout: Layout) -> dict[str, Any]:
+    """A JSON-ready dict of a draft's layout, stored with the session's framework."""
+    return {
+        "kind": layout.kind,
+        "sheet": layout.sheet,
+        "title_rows": list(layout.title_rows),
+        "columns": [
+            {
+                "header": c.header,
+                "field": c.field,
+                "lang": c.lang,
+                "sub": c.sub,
+                "key": c.key,
+                "year": c.year,
+            }
+            for c in layout.columns
+        ],
+    }
+
+
+def layout_from_dict(data: dict[str, Any]) -> Layout:
+    """Inverse of :func:`layout_to_dict`."""
+    return Layout(
+        kind=str(data.get("kind") or "xlsx"),
+        sheet=str(data.get("sheet") or ""),
+        title_rows=tuple(str(line) for line in data.get("title_rows") or ()),
+        columns=tuple(
+            LayoutColumn(
+                header=str(c.get("header") or ""),
+                field=None if c.get("field") is None else str(c["field"]),
+                lang=str(c.get("lang") or "fr"),
+                sub=str(c.get("sub") or ""),
+                key=str(c.get("key") or ""),
+                year=int(c["year"]) if c.get("year") is not None else None,
+            )
+            for c in data.get("columns") or ()
+        ),
+    )
+
+
 def framework_to_dict(fw: Framework) -> dict[str, Any]:
     """A JSON-ready dict of the whole framework, so a session keeps the exact draft it was given."""
-    return {
+    out: dict[str, Any] = {
         "title": _text_to_dict(fw.title),
         "source": fw.source,
         "notes": _text_to_dict(fw.notes),
@@ -210,6 +291,9 @@ def framework_to_dict(fw: Framework) -> dict[str, Any]:
             for d in fw.dimensions
         ],
     }
+    if fw.layout is not None:  # only spreadsheet drafts have one
+        out["layout"] = layout_to_dict(fw.layout)
+    return out
 
 
 def framework_from_dict(data: dict[str, Any]) -> Framework:
@@ -219,6 +303,7 @@ def framework_from_dict(data: dict[str, Any]) -> Framework:
         source=str(data.get("source") or ""),
         notes=_text_from(data.get("notes")),
         lang=str(data.get("lang") or "fr"),  # absent in sessions saved before it existed
+        layout=layout_from_dict(data["layout"]) if data.get("layout") else None,
         dimensions=tuple(
             Dimension(
                 code=d["code"],

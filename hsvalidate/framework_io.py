@@ -13,7 +13,7 @@ import csv
 import difflib
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,8 @@ from hsvalidate.framework import (
     Framework,
     FrameworkSummary,
     Indicator,
+    Layout,
+    LayoutColumn,
     MatrixRow,
     Node,
     Outcome,
@@ -874,6 +876,39 @@ def _load_matrix(path: Path, working_lang: str | None) -> tuple[Framework, Unrec
     raise _fail(path, [Problem(str(path), Message(key, rows=HEADER_SCAN_ROWS))])
 
 
+def _layout_of(table: spreadsheet.Table, header: HeaderRow) -> Layout:
+    """How the draft was laid out, for writing the validated framework the same way."""
+    top = table.rows[header.row]
+    below = table.rows[header.last_row] if header.last_row > header.row else []
+
+    def raw(values: Sequence[str], index: int) -> str:
+        return values[index] if index < len(values) else ""
+
+    columns: list[LayoutColumn] = []
+    for column in header.columns:
+        head, sub = raw(top, column.index), raw(below, column.index)
+        columns.append(
+            LayoutColumn(
+                header=head,
+                field=column.field,
+                lang=column.lang,
+                sub="" if sub == head else sub,  # a header cell merged over both rows
+                key="" if column.field else column.header or _column_letter(column.index),
+                year=column.year,
+            )
+        )
+    # Trailing blank columns are only the sheet's width; values under them (if any) are
+    # still written, after the draft's columns, under the same name.
+    while columns and columns[-1].field is None and not columns[-1].header and not columns[-1].sub:
+        columns.pop()
+    return Layout(
+        kind="xlsx" if table.is_sheet else "csv",
+        sheet=table.name if table.is_sheet else "",
+        title_rows=tuple(next((c for c in row if c), "") for row in table.rows[: header.row]),
+        columns=tuple(columns),
+    )
+
+
 def _read_matrix(path: Path, table: spreadsheet.Table, header: HeaderRow) -> Framework:
     sheet = table.name if table.is_sheet else None
     problems: list[Problem] = []
@@ -958,7 +993,7 @@ def _read_matrix(path: Path, table: spreadsheet.Table, header: HeaderRow) -> Fra
     if not structure_ok:
         raise _fail(path, problems)
     assembly = assemble_matrix(matrix, title=title, notes=notes, source=path.name)
-    fw = replace(assembly.framework, lang=header.lang)
+    fw = replace(assembly.framework, lang=header.lang, layout=_layout_of(table, header))
     field_columns = {
         "dimension": dim_cols[1],
         "dimension_code": dim_cols[0],
@@ -1037,74 +1072,94 @@ def _xlsx_columns(lang: str) -> list[tuple[str, str, str]]:
     return columns
 
 
-_WIDE = frozenset(i for i, (name, _, _) in enumerate(_xlsx_columns("fr")) if name in _BILINGUAL)
+_CODE_WIDTHS = {"dimension_code": 10.0, "outcome_code": 10.0, "code": 12.0}
+_DIMENSION_FIELDS = frozenset({"dimension_code", "dimension"})
+_OUTCOME_FIELDS = frozenset({"outcome_code", "outcome"})
 
 
-def _indicator_cells(
-    ind: Indicator, columns: Sequence[tuple[str, str, str]], extras: Sequence[tuple[str, int]]
-) -> list[spreadsheet.CellValue]:
-    values: list[spreadsheet.CellValue] = []
-    for name, lang, _ in columns[6:]:
-        value = getattr(ind, name)
-        if isinstance(value, Text):
-            values.append(getattr(value, lang))
-        else:
-            values.append(value if value is not None else "")
+@dataclass(frozen=True)
+class _Slot:
+    """What fills one written column: a field in a language, or an unknown column's values."""
+
+    field: str | None
+    """The field written; None for a column of :attr:`Indicator.extra`."""
+    lang: str = "fr"
+    """Language of the text written, for text fields."""
+    extra: tuple[str, int] = ("", 0)
+    """For an unknown column: its (header, occurrence) in :attr:`Indicator.extra`."""
+
+
+def _extras_of(ind: Indicator) -> dict[tuple[str, int], str]:
+    """An indicator's unknown columns by (header, occurrence), as :func:`extra_headers` names them."""
     mine: dict[tuple[str, int], str] = {}
     counts: dict[str, int] = {}
     for header, value in ind.extra:
         k = counts.get(header, 0)
         counts[header] = k + 1
         mine[(header, k)] = value
-    values.extend(mine.get(key, "") for key in extras)
+    return mine
+
+
+def _row(
+    slots: Sequence[_Slot], dim: Dimension, out: Outcome | None, ind: Indicator | None
+) -> list[spreadsheet.CellValue]:
+    extras = _extras_of(ind) if ind is not None else {}
+    values: list[spreadsheet.CellValue] = []
+    for slot in slots:
+        name = slot.field
+        value: Any
+        if name is None:
+            value = extras.get(slot.extra, "")
+        elif name == "dimension_code":
+            value = dim.code
+        elif name == "dimension":
+            value = getattr(dim.title, slot.lang)
+        elif name == "outcome_code":
+            value = out.code if out is not None else ""
+        elif name == "outcome":
+            value = getattr(out.title, slot.lang) if out is not None else ""
+        elif ind is None:
+            value = ""
+        else:
+            value = getattr(ind, name)
+            if isinstance(value, Text):
+                value = getattr(value, slot.lang)
+        values.append("" if value is None else value)
     return values
 
 
-@dataclass(frozen=True)
-class _Matrix:
-    """The indicator matrix of a framework, as both spreadsheet writers lay it out."""
+def _grid(
+    fw: Framework, slots: Sequence[_Slot]
+) -> tuple[list[list[spreadsheet.CellValue]], list[tuple[int, int, int, int]]]:
+    """One row per indicator (and per empty outcome or dimension), with the ranges to merge.
 
-    header: list[str]
-    rows: list[list[spreadsheet.CellValue]]
-    merges: list[tuple[int, int, int, int]]
-    """(first row, first column, last row, last column) of the cells merged in a workbook."""
-    preface: list[str]
-    """The labelled title block above the header (see :func:`_title_block`)."""
-
-
-def _matrix(fw: Framework) -> _Matrix:
-    lang, other = fw.lang, _OTHER[fw.lang]
-    columns = _xlsx_columns(lang)
-    extras = extra_headers(fw)
-    header = [name for _, _, name in columns] + [h for h, _ in extras]
+    Dimension and outcome cells are merged over their indicators, whichever columns
+    hold them, as teams lay them out.
+    """
+    dim_cols = [i for i, slot in enumerate(slots) if slot.field in _DIMENSION_FIELDS]
+    out_cols = [i for i, slot in enumerate(slots) if slot.field in _OUTCOME_FIELDS]
     rows: list[list[spreadsheet.CellValue]] = []
     merges: list[tuple[int, int, int, int]] = []
-    blank_indicator: list[spreadsheet.CellValue] = [""] * (len(header) - 6)
     for dim in fw.dimensions:
         dim_start = len(rows)
-        dim_cells: list[spreadsheet.CellValue] = [
-            dim.code,
-            getattr(dim.title, lang),
-            getattr(dim.title, other),
-        ]
         if not dim.outcomes:
-            rows.append([*dim_cells, "", "", "", *blank_indicator])
+            rows.append(_row(slots, dim, None, None))
         for out in dim.outcomes:
             out_start = len(rows)
-            out_cells: list[spreadsheet.CellValue] = [
-                out.code,
-                getattr(out.title, lang),
-                getattr(out.title, other),
-            ]
             if not out.indicators:
-                rows.append([*dim_cells, *out_cells, *blank_indicator])
+                rows.append(_row(slots, dim, out, None))
             for ind in out.indicators:
-                rows.append([*dim_cells, *out_cells, *_indicator_cells(ind, columns, extras)])
+                rows.append(_row(slots, dim, out, ind))
             if len(rows) - out_start > 1:
-                merges += [(out_start, c, len(rows) - 1, c) for c in (3, 4, 5)]
+                merges += [(out_start, c, len(rows) - 1, c) for c in out_cols]
         if len(rows) - dim_start > 1:
-            merges += [(dim_start, c, len(rows) - 1, c) for c in (0, 1, 2)]
-    # The title block is labelled so that it reads back (see _title_block).
+            merges += [(dim_start, c, len(rows) - 1, c) for c in dim_cols]
+    return rows, merges
+
+
+def _standard_preface(fw: Framework) -> list[str]:
+    """The labelled title block of our own layout, so that it reads back (see _title_block)."""
+    lang, other = fw.lang, _OTHER[fw.lang]
     marker = other.upper()
     preface = [getattr(fw.title, lang)]
     if getattr(fw.title, other):
@@ -1113,25 +1168,185 @@ def _matrix(fw: Framework) -> _Matrix:
         preface.append(f"{_NOTES_LABELS[lang]}{getattr(fw.notes, lang)}")
     if getattr(fw.notes, other):
         preface.append(f"Notes ({marker}): {getattr(fw.notes, other)}")
-    return _Matrix(header=header, rows=rows, merges=merges, preface=preface)
+    return preface
+
+
+@dataclass(frozen=True)
+class _Matrix:
+    """The indicator matrix of a framework, as both spreadsheet writers lay it out."""
+
+    slots: list[_Slot]
+    """What each column holds."""
+    header: list[str]
+    """The header row (the lower row of a two-level header)."""
+    rows: list[list[spreadsheet.CellValue]]
+    merges: list[tuple[int, int, int, int]]
+    """(first row, first column, last row, last column) of the cells merged in a workbook."""
+    preface: list[str]
+    """The lines above the header: the draft's own, or our labelled title block."""
+    own_preface: bool = False
+    """Whether ``preface`` is the draft's title block, written as it was (no blank row added)."""
+    top_header: list[str] = field(default_factory=list)
+    """The upper row of a two-level header; empty for one header row."""
+    sheet: str = ""
+    """The draft's sheet name; empty for our own."""
+
+
+def _matrix(fw: Framework) -> _Matrix:
+    if fw.layout is not None:
+        return _layout_matrix(fw, fw.layout)
+    slots = [_Slot(name, lang) for name, lang, _ in _xlsx_columns(fw.lang)]
+    header = [name for _, _, name in _xlsx_columns(fw.lang)]
+    for key in extra_headers(fw):
+        slots.append(_Slot(None, extra=key))
+        header.append(key[0])
+    rows, merges = _grid(fw, slots)
+    return _Matrix(slots, header, rows, merges, _standard_preface(fw))
+
+
+def _slot_key(name: str, lang: str) -> tuple[str, str]:
+    """A field as a column holds it: texts per language, other values once."""
+    return (name, lang if name in _BILINGUAL else "")
+
+
+def _codes_read_back(fw: Framework, slots: Sequence[_Slot]) -> bool:
+    """Whether a sheet with these columns gives back ``fw``'s dimension and outcome codes.
+
+    A draft without code columns had them derived from its rows (``D1``, ``D1.O1``...);
+    they come back the same unless the framework has changed under them, and only then
+    do the code columns need adding.
+    """
+    held = {(slot.field, slot.lang) for slot in slots}
+
+    def shown(text: Text, name: str) -> Text:
+        return Text(
+            text.fr if (name, "fr") in held else "", text.en if (name, "en") in held else ""
+        )
+
+    def code(value: str, name: str) -> str:
+        return value if any(slot.field == name for slot in slots) else ""
+
+    rows: list[MatrixRow] = []
+    for dim in fw.dimensions:
+        dim_code, dim_title = code(dim.code, "dimension_code"), shown(dim.title, "dimension")
+        if not dim.outcomes:
+            rows.append(MatrixRow(len(rows) + 1, dim_code, dim_title))
+        for out in dim.outcomes:
+            out_code, out_title = code(out.code, "outcome_code"), shown(out.title, "outcome")
+            for ind in out.indicators or (None,):
+                rows.append(MatrixRow(len(rows) + 1, dim_code, dim_title, out_code, out_title, ind))
+    built = assemble_matrix(rows, title=fw.title).framework
+
+    def codes(framework: Framework) -> list[tuple[str, list[str]]]:
+        return [(d.code, [o.code for o in d.outcomes]) for d in framework.dimensions]
+
+    return codes(built) == codes(fw)
+
+
+def _lost(fw: Framework, name: str, lang: str, layout: Layout) -> bool:
+    """Whether ``fw`` holds values of a field the draft had no column for (they need one)."""
+    if name == "dimension":
+        return any(getattr(d.title, lang) for d in fw.dimensions)
+    if name == "outcome":
+        return any(getattr(o.title, lang) for o in fw.outcomes())
+    indicators = fw.indicators()
+    if name in _YEAR_FIELDS:
+        value_name = _PLAIN_FIELDS[_YEAR_FIELDS.index(name)]
+        dated = next((c.year for c in layout.columns if c.field == value_name), None)
+        # A year in the value's header ("Cible 2028") dates every value written under it.
+        return any(
+            getattr(ind, name) != (dated if getattr(ind, value_name) else None)
+            for ind in indicators
+        )
+    values = (getattr(ind, name) for ind in indicators)
+    return any(getattr(v, lang) if isinstance(v, Text) else v for v in values)
+
+
+def _layout_matrix(fw: Framework, layout: Layout) -> _Matrix:
+    """The matrix in the draft's own layout, then the columns the draft lacked.
+
+    Each draft column is filled from the field it was read as, under its header as
+    written; what the framework holds beyond them (the validation status, an English
+    text the draft had no column for, codes no longer derivable) follows under our
+    usual headers, so nothing is lost and the file still reads back.
+    """
+    slots: list[_Slot] = []
+    top: list[str] = []
+    sub: list[str] = []
+    counts: dict[str, int] = {}
+    for column in layout.columns:
+        if column.field is None:
+            k = counts.get(column.key, 0)
+            counts[column.key] = k + 1
+            slots.append(_Slot(None, column.lang, (column.key, k)))
+        else:
+            slots.append(_Slot(column.field, column.lang))
+        top.append(column.header)
+        sub.append(column.sub)
+    held = {_slot_key(s.field, s.lang) for s in slots if s.field is not None}
+    codes_lost = not _codes_read_back(fw, slots)
+    for name, lang, header in _xlsx_columns(fw.lang):
+        if _slot_key(name, lang) in held:
+            continue
+        if name in ("dimension_code", "outcome_code"):
+            needed = codes_lost
+        elif name == "code":
+            needed = any(ind.code for ind in fw.indicators())
+        else:
+            needed = _lost(fw, name, lang, layout)
+        if needed:
+            slots.append(_Slot(name, lang))
+            top.append(header)
+            sub.append("")
+    kept = {slot.extra for slot in slots if slot.field is None}
+    for key in extra_headers(fw):
+        if key not in kept:
+            slots.append(_Slot(None, extra=key))
+            top.append(key[0])
+            sub.append("")
+    rows, merges = _grid(fw, slots)
+    title_rows = [[line] for line in layout.title_rows]
+    own = bool(title_rows) and _title_block(title_rows, fw.lang) == (fw.title, fw.notes)
+    two_level = any(sub)
+    return _Matrix(
+        slots=slots,
+        header=sub if two_level else top,
+        rows=rows,
+        merges=merges,
+        # A title changed since the draft (or the file name standing in for a missing
+        # one) is written in our labelled block, so that it reads back.
+        preface=list(layout.title_rows) if own else _standard_preface(fw),
+        own_preface=own,
+        top_header=top if two_level else [],
+        sheet=layout.sheet if layout.kind == "xlsx" else "",
+    )
 
 
 def save_framework_xlsx(fw: Framework, path: Path) -> None:
     """Write ``fw`` as the indicator matrix M&E teams use; loading it gives back ``fw``.
 
-    Dimension and outcome cells are merged over their indicators as teams lay them out,
-    and their codes get columns too, so the codes survive a round trip through Excel.
+    A framework read from a spreadsheet is written in that draft's layout (its sheet
+    name, title lines, headers and column order: the authors recognise their matrix),
+    other frameworks in ours.  Dimension and outcome cells are merged over their
+    indicators as teams lay them out; in our layout their codes get columns too, so the
+    codes survive a round trip through Excel.
     """
     matrix = _matrix(fw)
-    widths = {i: 40.0 for i in _WIDE}
-    widths.update({0: 10.0, 3: 10.0, 6: 12.0})
+    widths: dict[int, float] = {}
+    for i, slot in enumerate(matrix.slots):
+        if slot.field in _BILINGUAL:
+            widths[i] = 40.0
+        elif slot.field in _CODE_WIDTHS:
+            widths[i] = _CODE_WIDTHS[slot.field]
     spec = spreadsheet.SheetSpec(
-        title=_SHEET_TITLES[fw.lang],
+        title=matrix.sheet or _SHEET_TITLES[fw.lang],
         header=matrix.header,
         rows=matrix.rows,
         preface=matrix.preface,
+        preface_gap=not matrix.own_preface,
+        top_header=matrix.top_header,
         widths=widths,
-        wrap=_WIDE,
+        wrap=frozenset(i for i, slot in enumerate(matrix.slots) if slot.field in _BILINGUAL),
         merges=matrix.merges,
     )
     spreadsheet.write_workbook(Path(path), [spec], title=getattr(fw.title, fw.lang))
@@ -1148,8 +1363,9 @@ def save_framework_csv(fw: Framework, path: Path) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     for line in matrix.preface:
-        writer.writerow([spreadsheet.formula_safe(line)])
-    writer.writerow([spreadsheet.formula_safe(h) for h in matrix.header])
+        writer.writerow([spreadsheet.formula_safe(line)] if line else [])
+    for header in (matrix.top_header, matrix.header) if matrix.top_header else (matrix.header,):
+        writer.writerow([spreadsheet.formula_safe(h) for h in header])
     for row in matrix.rows:
         writer.writerow(
             ["" if value is None else spreadsheet.formula_safe(str(value)) for value in row]

@@ -193,6 +193,12 @@ class SheetSpec:
     """Data rows under the header."""
     preface: Sequence[str] = ()
     """Lines above the header (first one bold): title, session, date."""
+    preface_gap: bool = True
+    """Whether a blank row separates the preface from the header; a draft's own title
+    block is written as it was, its blank rows being part of ``preface``."""
+    top_header: Sequence[str] = ()
+    """The upper row of a two-level header ("Situation de référence" over "Valeur" |
+    "Année"), written above ``header`` and styled like it; empty for one header row."""
     widths: Mapping[int, float] = field(default_factory=dict)
     """Column widths in characters, by 0-based column index; others are sized to content."""
     wrap: frozenset[int] = frozenset()
@@ -232,15 +238,18 @@ def write_workbook(path: Path, sheets: Sequence[SheetSpec], *, title: str = "") 
             if i == 0:
                 cell.font = Font(bold=True, size=13)
             r += 1
-        if spec.preface:
+        if spec.preface and spec.preface_gap:
             r += 1
+        header_rows = (spec.top_header, spec.header) if spec.top_header else (spec.header,)
+        for k, row_cells in enumerate(header_rows):
+            r += 1 if k else 0
+            for c, name in enumerate(row_cells, start=1):
+                cell = ws.cell(row=r, column=c)
+                _set(cell, name)
+                cell.font = bold
+                cell.fill = header_fill
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
         header_row = r
-        for c, name in enumerate(spec.header, start=1):
-            cell = ws.cell(row=r, column=c)
-            _set(cell, name)
-            cell.font = bold
-            cell.fill = header_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
         widths = [len(str(h)) + 2 for h in spec.header]
         for values in spec.rows:
             r += 1
