@@ -344,6 +344,16 @@ def test_errors_are_one_sentence_and_exit_1(
         assert error.endswith(fr(key, **values))
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_unknown_round_of_a_one_round_session_is_not_rounds_1_to_1(
+    session: Path, lang: str
+) -> None:
+    assert run("round", "open").exit_code == 0
+    error = one_sentence_error(run("participants", "list", "--round", "3", "--lang", lang))
+    assert error.endswith(t("round.unknown_only_one", lang=lang, number=3))
+    assert "1 à 1" not in error and "1 to 1" not in error
+
+
 def test_presence_before_any_round_says_to_open_one(session: Path) -> None:
     error = one_sentence_error(run("participants", "presence", "P01", "--status", "absent"))
     assert error.endswith(fr("round.none_yet"))
