@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from hsvalidate.consensus import Rule, Scale, Stability, Stats
 from hsvalidate.framework import Framework
 from hsvalidate.model import Criterion, Decision, Participant, Round
+from hsvalidate.revisions import History
 
 ALL_GROUPS = "all"
 """Group name of the rows about the whole panel."""
@@ -160,6 +161,15 @@ class Report:
     """Between consecutive rounds, per indicator × criterion × group."""
     attrition: tuple[AttritionRow, ...] = ()
     """Turnout per round and group."""
+    history: History | None = None
+    """The draft, its revisions and every wording (None: read ``framework`` as never revised)."""
+
+    @property
+    def lineage(self) -> History:
+        """The framework's history, a draft with no revision when the report has none."""
+        from hsvalidate.revisions import build_history
+
+        return self.history or build_history(self.framework, ())
 
     def latest_verdicts(self) -> dict[str, IndicatorResult]:
         """The verdict from the last round that rated each indicator: what the plenary starts from."""

@@ -83,7 +83,7 @@ import re
 import socket
 import time
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import TracebackType
@@ -201,6 +201,21 @@ class SessionStore(abc.ABC):
         """Set top-level fields of one document; ``KeyError`` if there is no such id."""
 
     @abc.abstractmethod
+    def transaction(self) -> contextlib.AbstractContextManager[Transaction]:
+        """Group table changes into one atomic write, recording what each change replaced.
+
+        Inside it, ``insert``/``insert_many``/``update``/``update_meta`` change memory
+        only; leaving it writes ``session.json`` once (all the changes or none), and an
+        exception forgets them.  The recorded :attr:`Transaction.changes` are what
+        :meth:`restore` needs to take the action back (the audit log's undo).  Nested
+        transactions join the outer one.  Ballot journals are not part of it.
+        """
+
+    @abc.abstractmethod
+    def restore(self, changes: list[dict[str, Any]]) -> None:
+        """Put documents back as they were before ``changes`` (from a transaction), durably."""
+
+    @abc.abstractmethod
     def append_ballots(self, round_no: int, ballots: list[dict[str, Any]]) -> None:
         """Append ballots to the round's journal; on return they survive a power cut."""
 
@@ -231,6 +246,21 @@ class SessionStore(abc.ABC):
 # --------------------------------------------------------------------------- tables
 
 
+@dataclass
+class Transaction:
+    """The table changes of one action: ``{"table", "id", "before"}`` per document touched.
+
+    ``before`` is the whole document before its first change in the transaction, or
+    ``None`` when the transaction created it.  Tables in ``UNRECORDED`` are left out
+    (the audit log does not undo itself).
+    """
+
+    changes: list[dict[str, Any]]
+
+
+UNRECORDED = ("log",)
+
+
 class _CachedTables:
     """TinyDB storage logic: parsed data stays in memory; writes replace the file atomically.
 
@@ -254,6 +284,8 @@ class _CachedTables:
         self._writable = writable
         self._name = name
         self._signature = signature
+        self._held = False  # inside a transaction: writes wait for commit()
+        self._dirty = False
 
     def read(self) -> dict[str, dict[str, Any]]:
         """Return the live data: TinyDB builds new dicts from it and never keeps it."""
@@ -265,6 +297,9 @@ class _CachedTables:
         """Persist, or restore memory to the last persisted state and re-raise."""
         if not self._writable:
             raise _read_only_error(self._name)
+        if self._held:
+            self._data, self._dirty = data, True
+            return
         payload = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=1).encode("utf-8")
         try:
             if self._path is not None:
@@ -275,6 +310,22 @@ class _CachedTables:
             raise
         self._good = payload
         self._data = data
+
+    def hold(self) -> None:
+        """Keep writes in memory until :meth:`commit`: one action, one atomic file write."""
+        self._held, self._dirty = True, False
+
+    def commit(self) -> None:
+        """Write what was held, in one replacement of the file (or restore memory and raise)."""
+        self._held = False
+        if self._dirty:
+            self._dirty = False
+            self.write(self._data)
+
+    def rollback(self) -> None:
+        """Forget what was held: memory goes back to the bytes last written."""
+        self._held = self._dirty = False
+        self._data = json.loads(self._good)
 
     def close(self) -> None:
         """Nothing to release: no file handle is kept open."""
@@ -359,6 +410,16 @@ def _normalise(doc: Mapping[str, Any]) -> dict[str, Any]:
     clean = {k: v for k, v in doc.items() if k != "_id"}
     result: dict[str, Any] = json.loads(json.dumps(clean, ensure_ascii=False, allow_nan=False))
     return result
+
+
+def _replace_with(doc: dict[str, Any]) -> Callable[[MutableMapping[Any, Any]], None]:
+    """A TinyDB update that makes a document exactly ``doc`` (fields added since are removed)."""
+
+    def put_back(current: MutableMapping[Any, Any]) -> None:
+        current.clear()
+        current.update(_copy(doc))
+
+    return put_back
 
 
 def _copy(value: Any) -> Any:
@@ -522,7 +583,9 @@ class _TableStore(SessionStore):
         self._name = name
         self._writable = writable
         self._closed = False
+        self._storage = storage
         self._db: TinyDB = TinyDB(storage=lambda: storage)
+        self._tx: Transaction | None = None
 
     def meta(self) -> dict[str, Any]:
         docs = self._table(META_TABLE).all()
@@ -536,9 +599,10 @@ class _TableStore(SessionStore):
         table = self._table(META_TABLE)
         docs = table.all()
         if docs:
+            self._record(META_TABLE, docs[0].doc_id, _copy(dict(docs[0])))
             table.update(clean, doc_ids=[docs[0].doc_id])
         else:
-            table.insert(clean)
+            self._record(META_TABLE, int(table.insert(clean)), None)
 
     def all(self, table: str) -> list[dict[str, Any]]:
         return [{**_copy(dict(doc)), "_id": doc.doc_id} for doc in self._table(table).all()]
@@ -546,22 +610,85 @@ class _TableStore(SessionStore):
     def insert(self, table: str, doc: dict[str, Any]) -> int:
         self._check_writable()
         clean = _normalise(doc)
-        return int(self._table(table).insert(clean))
+        doc_id = int(self._table(table).insert(clean))
+        self._record(table, doc_id, None)
+        return doc_id
 
     def insert_many(self, table: str, docs: list[dict[str, Any]]) -> list[int]:
         self._check_writable()
         clean = [_normalise(doc) for doc in docs]
         if not clean:
             return []
-        return [int(i) for i in self._table(table).insert_multiple(clean)]
+        ids = [int(i) for i in self._table(table).insert_multiple(clean)]
+        for doc_id in ids:
+            self._record(table, doc_id, None)
+        return ids
 
     def update(self, table: str, doc_id: int, fields: dict[str, Any]) -> None:
         self._check_writable()
         clean = _normalise(fields)
         target = self._table(table)
-        if not target.contains(doc_id=doc_id):
+        before = target.get(doc_id=doc_id)
+        if before is None:
             raise KeyError(f"no document {doc_id} in table '{table}'")
+        self._record(table, doc_id, _copy(dict(before)))
         target.update(clean, doc_ids=[doc_id])
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        self._check_writable()
+        if self._tx is not None:  # joins the outer transaction
+            yield self._tx
+            return
+        self._tx = Transaction(changes=[])
+        self._storage.hold()
+        try:
+            yield self._tx
+        except BaseException:
+            self._storage.rollback()
+            self._forget_cached_queries()
+            raise
+        else:
+            try:
+                self._storage.commit()
+            except BaseException:
+                self._forget_cached_queries()
+                raise
+        finally:
+            self._tx = None
+
+    def restore(self, changes: list[dict[str, Any]]) -> None:
+        from tinydb.table import Document
+
+        self._check_writable()
+        with self.transaction():
+            for change in reversed(changes):
+                name, doc_id, before = str(change["table"]), int(change["id"]), change["before"]
+                table = self._table(name)
+                current = table.get(doc_id=doc_id)
+                if current is not None:
+                    self._record(name, doc_id, _copy(dict(current)))
+                    if before is None:
+                        table.remove(doc_ids=[doc_id])
+                    else:  # in place, so the table keeps its order
+                        table.update(_replace_with(_normalise(before)), doc_ids=[doc_id])
+                elif before is not None:
+                    self._record(name, doc_id, None)
+                    table.insert(Document(_normalise(before), doc_id=doc_id))
+
+    def _forget_cached_queries(self) -> None:
+        """TinyDB caches query results per table; memory just went back, so must they."""
+        for name in self._db.tables():
+            self._db.table(name).clear_cache()
+
+    def _record(self, table: str, doc_id: int, before: dict[str, Any] | None) -> None:
+        """Remember a document's state before its first change in the open transaction."""
+        tx = self._tx
+        if tx is None or table in UNRECORDED:
+            return
+        if any(c["table"] == table and c["id"] == doc_id for c in tx.changes):
+            return
+        tx.changes.append({"table": table, "id": doc_id, "before": before})
 
     def append_ballots(self, round_no: int, ballots: list[dict[str, Any]]) -> None:
         _check_round(round_no)

@@ -27,6 +27,7 @@ from hsvalidate.report import (
     RoundSummary,
     StabilityRow,
 )
+from hsvalidate.revisions import History, build_history
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,13 @@ class Snapshot:
     """Plenary decisions in the order they were taken."""
     created_at: str = ""
     """When the session was created (ISO)."""
+    history: History | None = None
+    """The draft and its revisions; None for a framework never revised."""
+
+    @property
+    def lineage(self) -> History:
+        """The history of the framework (a draft with no revision when none was given)."""
+        return self.history or build_history(self.framework, ())
 
     @property
     def scale(self) -> consensus.Scale:
@@ -412,4 +420,5 @@ def build_report(
         show_names=show_names,
         stability=tuple(stability(snap)),
         attrition=tuple(attrition(snap)),
+        history=snap.lineage,
     )

@@ -9,19 +9,26 @@ what, when a round may open or close, which ballot counts — and leaves storage
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hsvalidate import consensus, tally
+from hsvalidate import audit, consensus, tally
 from hsvalidate.errors import (
     BallotError,
     DecisionError,
     RoundError,
     SessionError,
 )
-from hsvalidate.framework import Framework, Indicator, framework_from_dict, framework_to_dict
+from hsvalidate.framework import (
+    Framework,
+    Indicator,
+    Text,
+    framework_from_dict,
+    framework_to_dict,
+)
 from hsvalidate.i18n import LANGS, Message, Words, fold, t
 from hsvalidate.model import (
     DECISION_ACTIONS,
@@ -44,6 +51,7 @@ from hsvalidate.report import (
     ResultRow,
     StabilityRow,
 )
+from hsvalidate.revisions import History, Revision, build_history
 from hsvalidate.sessions import (
     check_session_name,
     now_iso,
@@ -52,6 +60,7 @@ from hsvalidate.sessions import (
 from hsvalidate.tally import Feedback
 
 if TYPE_CHECKING:
+    from hsvalidate.headers import Vocabulary
     from hsvalidate.store import LockHolder, SessionStore
 
 
@@ -71,6 +80,8 @@ class ImportSummary:
     """(header, probable field) of every column not read."""
     missing: tuple[str, ...] = ()
     """Optional fields the file has no column for (e.g. the group)."""
+    comments_dropped: tuple[str, ...] = ()
+    """``"P03 D1.O1.I2"`` for each replaced ballot whose comment the new one does not repeat."""
 
 
 @dataclass(frozen=True)
@@ -117,8 +128,14 @@ class Workshop:
         docs = store.all("framework")
         if not docs:
             raise SessionError(Message("session.no_framework", name=name))
-        self.framework: Framework = framework_from_dict(docs[0]["framework"])
+        self.history: History = build_history(
+            framework_from_dict(docs[0]["framework"]),
+            (Revision.from_dict(d) for d in store.all("revisions")),
+        )
+        self.framework: Framework = self.history.current
+        """The framework as it stands now: the draft with every revision made."""
         self.created_at: str = str(meta.get("created_at", ""))
+        self._acting = False  # inside a logged action: inner calls do not log again
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -144,7 +161,18 @@ class Workshop:
             purpose=purpose,
         )
         try:
-            store.insert("framework", {"framework": framework_to_dict(framework)})
+            with store.transaction():
+                store.insert("framework", {"framework": framework_to_dict(framework)})
+                store.insert(
+                    "log",
+                    audit.entry_doc(
+                        "session-create",
+                        at=now_iso(),
+                        by=audit.FACILITATOR,
+                        details={"name": name, "source": framework.source},
+                        changes=None,
+                    ),
+                )
             remember_session(root, name)
             return cls(store, name=name)
         except BaseException:
@@ -205,6 +233,124 @@ class Workshop:
         """The session's classification rule."""
         return self.settings.rule
 
+    # -- the audit log -------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _logged(
+        self, action: str, *, by: str = audit.FACILITATOR, **details: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Do the changes of one facilitator action and its log entry in one atomic write.
+
+        The body may add details it learns along the way (the dict it is given).  An
+        action made of others (an import registers participants) logs once, as itself.
+        """
+        if self._acting:
+            yield details
+            return
+        self._acting = True
+        try:
+            with self.store.transaction() as tx:
+                yield details
+                self.store.insert(
+                    "log",
+                    audit.entry_doc(
+                        action, at=now_iso(), by=by, details=details, changes=tx.changes
+                    ),
+                )
+        finally:
+            self._acting = False
+
+    def log_entries(self) -> list[audit.Entry]:
+        """Every facilitator action, first to last (ballots are in their journals)."""
+        return [audit.Entry.from_doc(d) for d in self.store.all("log")]
+
+    def log_export(self, files: Sequence[Path]) -> None:
+        """Record that documents left the tool, so the log says which version was circulated."""
+        with self._logged("export", files=[f.name for f in files]):
+            pass
+
+    def undo_target(self) -> audit.Entry:
+        """The action ``undo`` would take back, or the reason it cannot, as an error.
+
+        Refused when taking it back would orphan what came after it: a round opened
+        that already has ballots, a participant who has voted since, an indicator
+        version already rated.  Ballots are never undone: they are the participants'.
+        """
+        entries = self.log_entries()
+        target = audit.undo_target(entries)
+        if target is None:
+            raise SessionError(Message("undo.nothing"))
+        if target.changes is None:
+            key = "undo.not_undoable"
+            if target.action == "ballots-import":
+                key = "undo.not_undoable.ballots"
+            raise SessionError(Message(key, action=target.message()))
+        reason = self._undo_refusal(target)
+        if reason is not None:
+            raise SessionError(Message("undo.refused", action=target.message(), reason=reason))
+        return target
+
+    def undo(self) -> audit.Entry:
+        """Take back the last facilitator action (see ``undo_target``); the undo is logged too."""
+        target = self.undo_target()
+        assert target.changes is not None
+        with self.store.transaction():
+            self.store.restore(list(target.changes))
+            self.store.insert(
+                "log",
+                audit.entry_doc(
+                    "undo",
+                    at=now_iso(),
+                    by=audit.FACILITATOR,
+                    details={"action": target.action, **target.details},
+                    changes=None,
+                    undoes=target.seq,
+                ),
+            )
+        self._reload()
+        return target
+
+    def _reload(self) -> None:
+        """Re-read what an undo may have put back: settings and framework."""
+        meta = self.store.meta()
+        self.settings = Settings.from_dict(meta.get("settings", {}))
+        self.history = build_history(
+            framework_from_dict(self.store.all("framework")[0]["framework"]),
+            (Revision.from_dict(d) for d in self.store.all("revisions")),
+        )
+        self.framework = self.history.current
+
+    def _undo_refusal(self, entry: audit.Entry) -> Message | None:
+        """Why taking ``entry`` back would leave the session inconsistent, or None."""
+        details = entry.details
+        if entry.action == "round-open":
+            number = int(details.get("round", 0))
+            if number in self.store.ballot_rounds():
+                return Message("undo.round_has_ballots", round=number)
+        if entry.action == "round-reopen":
+            number = int(details.get("round", 0))
+            if any(str(b.get("recorded_at", "")) > entry.at for b in self._raw_ballots(number)):
+                return Message("undo.reopen_has_ballots", round=number)
+        if entry.action in ("participant-add", "participants-import"):
+            added = {
+                c["id"]
+                for c in entry.changes or ()
+                if c["table"] == "participants" and c["before"] is None
+            }
+            codes = [
+                str(d.get("code")) for d in self.store.all("participants") if d["_id"] in added
+            ]
+            voted = [code for code in codes if self._has_ballots(code)]
+            if voted:
+                return Message("undo.participant_voted", codes=", ".join(voted))
+        return None
+
+    def _raw_ballots(self, round_no: int) -> list[dict[str, Any]]:
+        """Every stored ballot of a round, replaced ones included ([] for a round never rated)."""
+        if round_no not in self.store.ballot_rounds():
+            return []
+        return self.store.ballots(round_no)
+
     # -- participants --------------------------------------------------------------------
 
     def participants(self) -> list[Participant]:
@@ -253,7 +399,10 @@ class Workshop:
                 )
             )
             next_no += 1
-        self.store.insert_many("participants", [p.to_dict() for p in added])
+        with self._logged(
+            "participant-add", codes=[p.code for p in added], names=[p.name for p in added]
+        ):
+            self.store.insert_many("participants", [p.to_dict() for p in added])
         return added
 
     def edit_participant(
@@ -293,7 +442,8 @@ class Workshop:
                     )
                 )
             fields["sex"] = sex_code
-        self.store.update("participants", doc["_id"], fields)
+        with self._logged("participant-edit", code=person.code, fields=sorted(fields)):
+            self.store.update("participants", doc["_id"], fields)
         return Participant.from_dict({**doc, **fields})
 
     def remove_participant(self, code: str) -> Participant:
@@ -307,7 +457,10 @@ class Workshop:
         person = Participant.from_dict(doc)
         if self._has_ballots(person.code):
             raise BallotError(Message("participant.remove_has_ballots", code=person.code))
-        self.store.update("participants", doc["_id"], {"removed": True, "removed_at": now_iso()})
+        with self._logged("participant-remove", code=person.code, name=person.name):
+            self.store.update(
+                "participants", doc["_id"], {"removed": True, "removed_at": now_iso()}
+            )
         return person
 
     def withdraw_participant(self, code: str) -> Participant:
@@ -333,7 +486,8 @@ class Workshop:
             start = current.number + 1
         else:
             start = current.number
-        self.store.update("participants", doc["_id"], {"withdrawn_from": start})
+        with self._logged("participant-withdraw", code=person.code, round=start):
+            self.store.update("participants", doc["_id"], {"withdrawn_from": start})
         return replace(person, withdrawn_from=start)
 
     def set_presence(self, code: str, *, status: str, round_no: int | None = None) -> PresenceSet:
@@ -359,9 +513,12 @@ class Workshop:
                 Message("presence.withdrawn", code=person.code, round=person.withdrawn_from)
             )
         presence = {**person.presence, rnd.number: found}
-        self.store.update(
-            "participants", doc["_id"], {"presence": {str(k): v for k, v in presence.items()}}
-        )
+        with self._logged("presence", code=person.code, round=rnd.number, status=found):
+            self.store.update(
+                "participants",
+                doc["_id"],
+                {"presence": {str(k): v for k, v in presence.items()}},
+            )
         return PresenceSet(participant=replace(person, presence=presence), round=rnd.number)
 
     def present_in(self, round_no: int) -> list[Participant]:
@@ -400,7 +557,9 @@ class Workshop:
             for person in sheet.rows
             if (fold(person.name), fold(person.organisation)) not in known
         ]
-        added = self.add_participants(rows) if rows else []
+        with self._logged("participants-import", by=f"file:{path.name}", file=path.name) as log:
+            added = self.add_participants(rows) if rows else []
+            log["count"] = len(added)
         return added, ImportSummary(
             added=len(added),
             skipped=len(sheet.rows) - len(rows),
@@ -456,6 +615,8 @@ class Workshop:
             codes = all_codes
         else:
             codes = tally.carried_forward(self.snapshot(), rounds[-1].number)
+            # A wording made since the last round has not been rated by anyone yet.
+            codes += [c for c in self.history.revised_after(rounds[-1].number) if c not in codes]
             if not codes and not add:
                 raise RoundError(Message("round.all_settled", number=rounds[-1].number))
         wanted = (set(codes) | {c.strip() for c in add}) - {c.strip() for c in remove}
@@ -463,7 +624,8 @@ class Workshop:
         if not codes:
             raise RoundError(Message("round.nothing_to_rate"))
         new = Round(number=number, indicators=tuple(codes), status="open", opened_at=now_iso())
-        self.store.insert("rounds", new.to_dict())
+        with self._logged("round-open", round=number, count=len(codes)):
+            self.store.insert("rounds", new.to_dict())
         return new
 
     def close_check(self) -> CloseCheck:
@@ -502,9 +664,10 @@ class Workshop:
         for doc in self.store.all("rounds"):
             if doc.get("status") == "open":
                 closed_at = now_iso()
-                self.store.update(
-                    "rounds", doc["_id"], {"status": "closed", "closed_at": closed_at}
-                )
+                with self._logged("round-close", round=int(doc["number"]), voted=check.voted):
+                    self.store.update(
+                        "rounds", doc["_id"], {"status": "closed", "closed_at": closed_at}
+                    )
                 return replace(Round.from_dict(doc), status="closed", closed_at=closed_at)
         raise RoundError(Message("round.none_open"))  # pragma: no cover - checked above
 
@@ -525,11 +688,12 @@ class Workshop:
             raise RoundError(Message("round.none_yet"))
         last = Round.from_dict(docs[-1])
         reopenings = (*last.reopenings, (now_iso(), reason, last.closed_at))
-        self.store.update(
-            "rounds",
-            docs[-1]["_id"],
-            {"status": "open", "closed_at": "", "reopenings": [list(r) for r in reopenings]},
-        )
+        with self._logged("round-reopen", round=last.number, reason=reason):
+            self.store.update(
+                "rounds",
+                docs[-1]["_id"],
+                {"status": "open", "closed_at": "", "reopenings": [list(r) for r in reopenings]},
+            )
         return replace(last, status="open", closed_at="", reopenings=reopenings)
 
     def _round(self, number: int | None) -> Round:
@@ -642,6 +806,7 @@ class Workshop:
                     ballot,
                     round=rnd.number,
                     participant=code,
+                    version=self.history.version(ballot.indicator),
                     comment=ballot.comment.strip(),
                     recorded_at=ballot.recorded_at or now_iso(),
                 )
@@ -664,6 +829,7 @@ class Workshop:
             name=self.name,
             settings=self.settings,
             framework=self.framework,
+            history=self.history,
             participants=tuple(self.participants()),
             rounds=rounds,
             ballots={r.number: tuple(self.ballots(r.number)) for r in rounds},
@@ -714,10 +880,209 @@ class Workshop:
             scale=self.scale,
         )
         ballots = read_ballots(path, context, source=source)
-        before = {(b.participant, b.indicator) for b in self.ballots(rnd.number)}
+        before = {(b.participant, b.indicator): b for b in self.ballots(rnd.number)}
         self.record_ballots(ballots)
         replaced = sum(1 for b in ballots if (b.participant, b.indicator) in before)
-        return ImportSummary(added=len(ballots) - replaced, replaced=replaced)
+        # A corrected file may leave out a comment the first import had: say so, it is gone
+        # from the results (it stays in the journal).
+        lost = tuple(
+            f"{b.participant} {b.indicator}"
+            for b in ballots
+            if (old := before.get((b.participant, b.indicator))) is not None
+            and old.comment
+            and not b.comment
+        )
+        with self._logged(
+            "ballots-import",
+            by=f"file:{path.name}",
+            file=path.name,
+            round=rnd.number,
+            count=len(ballots),
+            replaced=replaced,
+            comments_dropped=len(lost),
+        ):
+            pass
+        return ImportSummary(
+            added=len(ballots) - replaced, replaced=replaced, comments_dropped=lost
+        )
+
+    # -- revisions -----------------------------------------------------------------------
+
+    def reword_indicator(
+        self, code: str, *, fields: Mapping[str, str], reason: str = ""
+    ) -> Revision:
+        """Give an indicator a new wording (any of its fields): its next version.
+
+        ``fields`` maps a field name (``text``, ``definition``, ``source``…) to its new
+        text in the framework's working language.  Ballots already cast stay with the
+        version they rated; the next round rates the new one.
+        """
+        found = self._revisable(code)
+        return self._revise(
+            Revision(
+                change="reword",
+                code=found.code,
+                indicators=(self._with_fields(found, fields),),
+                reason=reason,
+            )
+        )
+
+    def merge_indicators(
+        self, codes: Sequence[str], *, text: str, reason: str = "", fields: Mapping[str, str] = {}
+    ) -> Revision:
+        """Merge indicators into the first one named, with the wording the room agreed.
+
+        The first keeps its code and takes its next version; the others leave the
+        framework, recorded as merged into it.
+        """
+        found = [self._revisable(c) for c in codes]
+        sources = list(dict.fromkeys(i.code for i in found))
+        if len(sources) < 2:
+            raise RoundError(Message("revision.merge_needs_two"))
+        target = found[0]
+        return self._revise(
+            Revision(
+                change="merge",
+                code=target.code,
+                indicators=(self._with_fields(target, {**fields, "text": text}),),
+                sources=tuple(sources),
+                reason=reason,
+            )
+        )
+
+    def split_indicator(self, code: str, *, texts: Sequence[str], reason: str = "") -> Revision:
+        """Split an indicator into several, each a new code (``D1.O1.I2a``, ``…b``) at version 1.
+
+        The parts keep the other fields of the indicator they come from (definition,
+        source…), to be reworded if they differ.
+        """
+        from hsvalidate.revisions import next_codes
+
+        found = self._revisable(code)
+        wordings = [" ".join(t.split()) for t in texts if t.strip()]
+        if len(wordings) < 2:
+            raise RoundError(Message("revision.split_needs_two"))
+        new_codes = next_codes(found.code, len(wordings), self.history.codes_ever())
+        parts = tuple(
+            self._with_fields(replace(found, code=new_code), {"text": wording})
+            for new_code, wording in zip(new_codes, wordings, strict=True)
+        )
+        return self._revise(
+            Revision(change="split", code=found.code, indicators=parts, reason=reason)
+        )
+
+    def add_indicator(
+        self, outcome: str, *, text: str, reason: str = "", fields: Mapping[str, str] = {}
+    ) -> Revision:
+        """Add an indicator proposed in the room under an outcome, with the next free code."""
+        from hsvalidate.framework import Text
+        from hsvalidate.revisions import find_outcome, next_indicator_code
+
+        found = find_outcome(self.framework, outcome)
+        if found is None:
+            raise RoundError(
+                Message(
+                    "revision.unknown_outcome",
+                    outcome=outcome,
+                    outcomes=", ".join(o.code for o in self.framework.outcomes()),
+                )
+            )
+        code = next_indicator_code(found, self.history.codes_ever())
+        blank = Indicator(code=code, text=Text())
+        new = self._with_fields(blank, {**fields, "text": text})
+        return self._revise(
+            Revision(change="add", code=code, indicators=(new,), outcome=found.code, reason=reason)
+        )
+
+    def drop_indicator(self, code: str, *, reason: str = "") -> Revision:
+        """Take an indicator out of the framework between rounds; its figures stay in the documents."""
+        found = self._revisable(code)
+        return self._revise(Revision(change="drop", code=found.code, reason=reason))
+
+    def revisions(self) -> list[Revision]:
+        """Every revision, in the order it was made."""
+        return list(self.history.revisions)
+
+    def _revise(self, revision: Revision) -> Revision:
+        """Store a checked revision with its log entry and bring the framework up to date."""
+        rounds = self.rounds()
+        done = replace(
+            revision,
+            reason=" ".join(revision.reason.split()),
+            after_round=rounds[-1].number if rounds else 0,
+            recorded_at=now_iso(),
+        )
+        with self._logged(
+            f"indicator-{done.change}",
+            code=done.code,
+            codes=list(done.new_codes) or [done.code],
+            sources=list(done.sources),
+            version=self.history.version(done.code) + 1,
+            reason=done.reason,
+        ):
+            self.store.insert("revisions", done.to_dict())
+        self._reload()
+        return done
+
+    def _revisable(self, code: str) -> Indicator:
+        """The indicator named, if it may be revised now.
+
+        Refused while it is being rated in the open round: ballots before and after the
+        change would rate two wordings under one round's figures.
+        """
+        found = self._indicator_code(code)
+        indicator = self.framework.indicator(found) if found is not None else None
+        if indicator is None:
+            retired = self.history.retired.get(code.strip())
+            if retired is not None:
+                raise RoundError(
+                    Message(
+                        f"revision.retired.{retired.change}",
+                        indicator=code.strip(),
+                        into=", ".join(retired.into),
+                    )
+                )
+            raise RoundError(Message("revision.unknown_indicator", indicator=code))
+        current = self.open_round()
+        if current is not None and indicator.code in current.indicators:
+            raise RoundError(
+                Message("revision.in_open_round", indicator=indicator.code, round=current.number)
+            )
+        return indicator
+
+    def _with_fields(self, indicator: Indicator, fields: Mapping[str, str]) -> Indicator:
+        """``indicator`` with new texts, in the framework's working language.
+
+        Field names are the model's (``text``, ``definition``…) or a heading a draft
+        would use for them (« Source de vérification »), as ``framework_io`` reads them.
+        """
+        from hsvalidate.framework_io import MATRIX_VOCABULARY
+
+        lang = self.framework.lang
+        values: dict[str, Any] = {}
+        for name, value in fields.items():
+            wanted = " ".join(str(value).split())
+            field_name, field_lang = _indicator_field(name, MATRIX_VOCABULARY)
+            if field_name is None:
+                raise RoundError(Message("revision.unknown_field", field=name))
+            current = values.get(field_name, getattr(indicator, field_name))
+            if isinstance(current, Text):
+                values[field_name] = replace(current, **{field_lang or lang: wanted})
+            elif field_name in ("baseline_year", "target_year"):
+                try:
+                    values[field_name] = int(wanted) if wanted else None
+                except ValueError:
+                    raise RoundError(
+                        Message("revision.bad_year", field=name, value=value)
+                    ) from None
+            else:
+                values[field_name] = wanted
+        changed = replace(indicator, **values)
+        if not getattr(changed.text, lang):
+            raise RoundError(Message("revision.text_missing", indicator=indicator.code))
+        if changed == indicator:
+            raise RoundError(Message("revision.nothing_changed", indicator=indicator.code))
+        return changed
 
     # -- decisions -----------------------------------------------------------------------
 
@@ -774,7 +1139,8 @@ class Workshop:
             recorded_at=now_iso(),
             into=tuple(dict.fromkeys(targets)),
         )
-        self.store.insert("decisions", decision.to_dict())
+        with self._logged("decision", code=code, decision=found, round=round_no):
+            self.store.insert("decisions", decision.to_dict())
         return RecordedDecision(decision=decision, replaced=earlier[-1] if earlier else None)
 
     def decisions(self) -> list[Decision]:
@@ -867,6 +1233,22 @@ class PresenceSet:
     participant: Participant
     round: int
     """The round whose presence was set (the open one, else the last, unless named)."""
+
+
+_REVISABLE_FIELDS = frozenset(f.name for f in fields(Indicator) if f.name not in ("code", "extra"))
+
+
+def _indicator_field(name: str, vocabulary: Vocabulary) -> tuple[str | None, str | None]:
+    """(field, language or None) for a field named by code or by a draft's heading."""
+    plain = name.strip()
+    if plain in _REVISABLE_FIELDS:
+        return plain, None
+    if plain.endswith(("_fr", "_en")) and plain[:-3] in _REVISABLE_FIELDS:
+        return plain[:-3], plain[-2:]
+    found = vocabulary.match(plain)
+    if found is None or found.field not in _REVISABLE_FIELDS:
+        return None, None
+    return found.field, found.marker or None
 
 
 def _presence_words() -> Words:

@@ -109,7 +109,7 @@ def session_dates(report: Report) -> str:
 
 def indicator_text(report: Report, code: str) -> str:
     """An indicator's current wording in the report's language; empty for an unknown code."""
-    indicator = report.framework.indicator(code)
+    indicator = report.framework.indicator(code) or report.lineage.wording(code)
     return indicator.text.get(report.lang) if indicator else ""
 
 
@@ -120,7 +120,7 @@ def rated_codes(report: Report) -> list[str]:
     or removed from the framework after it was rated.
     """
     rated = {r.indicator for r in report.results} | {r.indicator for r in report.indicator_results}
-    ordered = [ind.code for ind in report.framework.indicators() if ind.code in rated]
+    ordered = [code for code in report.lineage.order() if code in rated]
     return ordered + sorted(rated - set(ordered))
 
 

@@ -1,0 +1,151 @@
+"""The audit log: what the facilitator did, when, and how to take the last action back.
+
+Why the log lives in ``session.json`` (table ``log``) and not in a file of its own: an
+action and its log entry are written in the same atomic replacement of the file
+(``SessionStore.transaction``), so a power cut can never leave a change without its
+entry or an entry without its change, and an acknowledged entry is on disk exactly as
+surely as an acknowledged ballot.  Ballots themselves are not copied here: their
+journals already hold every ballot with its time, participant and channel, replaced
+ones included, and :func:`timeline` reads them from there.  A ballot import adds one
+entry naming the file.
+
+Each undoable entry carries the documents its action changed, as they were before
+(``changes``); undo puts them back in one atomic write and appends an ``undo`` entry,
+so the log itself is never rewritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hsvalidate.i18n import Message
+
+FACILITATOR = "facilitator"
+"""Who acted, for actions typed at the facilitator's command line."""
+
+UNDOABLE = frozenset(
+    {
+        "participant-add",
+        "participants-import",
+        "participant-edit",
+        "participant-remove",
+        "participant-withdraw",
+        "presence",
+        "round-open",
+        "round-close",
+        "round-reopen",
+        "indicator-reword",
+        "indicator-merge",
+        "indicator-split",
+        "indicator-add",
+        "indicator-drop",
+        "decision",
+    }
+)
+"""Actions ``undo`` can take back: each changes only the session's tables."""
+
+PASSIVE = frozenset({"export"})
+"""Actions that change nothing in the session; ``undo`` looks past them."""
+
+KNOWN = UNDOABLE | PASSIVE | {"session-create", "ballots-import", "undo"}
+"""Every action the log records; its words are ``log.action.<code>`` in the cli catalogue."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One facilitator action as the log stores it."""
+
+    seq: int
+    """Its number in the log (the store's document id): what ``undo`` refers to."""
+    at: str
+    """ISO timestamp."""
+    action: str
+    """One of ``KNOWN``."""
+    by: str = FACILITATOR
+    """Facilitator, a participant code, or ``file:<name>`` for an import."""
+    details: dict[str, Any] = field(default_factory=dict)
+    """The values its sentence needs (codes, round, file name, reason…)."""
+    changes: tuple[dict[str, Any], ...] | None = None
+    """The documents it changed, as they were before; None when it cannot be undone."""
+    undoes: int | None = None
+    """For an ``undo`` entry: the ``seq`` it took back."""
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Entry:
+        """Read a stored log document (unknown keys from newer versions are ignored)."""
+        changes = doc.get("changes")
+        return cls(
+            seq=int(doc["_id"]),
+            at=str(doc.get("at", "")),
+            action=str(doc.get("action", "")),
+            by=str(doc.get("by", FACILITATOR)),
+            details=dict(doc.get("details") or {}),
+            changes=tuple(changes) if changes is not None else None,
+            undoes=doc.get("undoes"),
+        )
+
+    def message(self) -> Message:
+        """The entry's sentence (``log.action.<action>`` with its details)."""
+        if self.action == "undo":
+            details = dict(self.details)
+            taken_back = str(details.pop("action", ""))
+            return Message("log.action.undo", action=action_message(taken_back, details))
+        return action_message(self.action, self.details)
+
+
+def action_message(action: str, details: dict[str, Any]) -> Message:
+    """The sentence of an action with its details, codes turned into words where they are codes."""
+    values: dict[str, object] = {}
+    for key, value in details.items():
+        if isinstance(value, list | tuple):
+            values[key] = ", ".join(str(v) for v in value)
+        elif key == "decision":
+            values[key] = Message(f"action.{value}")
+        elif key == "status":
+            values[key] = Message(f"presence.status.{value}")
+        else:
+            values[key] = value
+    return Message(f"log.action.{action}", **values)
+
+
+def entry_doc(
+    action: str,
+    *,
+    at: str,
+    by: str,
+    details: dict[str, Any],
+    changes: Sequence[dict[str, Any]] | None,
+    undoes: int | None = None,
+) -> dict[str, Any]:
+    """The stored form of a new entry; ``changes`` are kept only for undoable actions."""
+    if action not in KNOWN:
+        raise ValueError(f"unknown log action {action!r}")
+    doc: dict[str, Any] = {"at": at, "action": action, "by": by, "details": details}
+    if action in UNDOABLE and changes is not None:
+        doc["changes"] = list(changes)
+    if undoes is not None:
+        doc["undoes"] = undoes
+    return doc
+
+
+def undone(entries: Iterable[Entry]) -> set[int]:
+    """The ``seq`` of every entry an ``undo`` has taken back."""
+    return {e.undoes for e in entries if e.action == "undo" and e.undoes is not None}
+
+
+def undo_target(entries: Sequence[Entry]) -> Entry | None:
+    """The action ``undo`` would take back: the latest one not yet undone.
+
+    Exports change nothing and are looked past; undo entries are not themselves undone
+    (undo twice takes back the two last actions).  The entry returned may be one that
+    cannot be undone (a ballot import): the caller says so rather than silently
+    reaching further back, which would surprise the facilitator.
+    """
+    gone = undone(entries)
+    for entry in reversed(entries):
+        if entry.action == "undo" or entry.action in PASSIVE or entry.seq in gone:
+            continue
+        return entry
+    return None
