@@ -42,7 +42,11 @@ SUBCOMMANDS: tuple[tuple[str, ...], ...] = (
     ("results",),
     ("decision", "record"),
     ("decision", "list"),
+    ("indicator", "reword"),
+    ("indicator", "list"),
     ("export",),
+    ("log",),
+    ("undo",),
 )
 """Every command and subcommand, written out: parsing ``--help`` output would be fragile."""
 

@@ -149,3 +149,95 @@ def undo_target(entries: Sequence[Entry]) -> Entry | None:
             continue
         return entry
     return None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the timeline: a facilitator action or a run of ballots."""
+
+    at: str
+    """ISO timestamp (the first ballot's, for a run)."""
+    message: Message
+    by: str = FACILITATOR
+    undone: bool = False
+    """Taken back by a later undo."""
+    reason: str = ""
+    """The reason given, shown under the line."""
+
+
+def timeline(entries: Sequence[Entry], ballots: Sequence[dict[str, Any]]) -> list[Event]:
+    """Facilitator actions and ballots in time order, as ``hsvalidate log`` prints them.
+
+    Ballots typed or cast one at a time are gathered into runs (one line for a
+    participant's 33 ballots at the laptop); a ballot that replaces an earlier one by
+    the same participant on the same indicator gets its own line naming the time of the
+    one it replaced.  Imported ballots are told by the import's own entry.
+    """
+    gone = undone(entries)
+    events = [
+        Event(
+            at=e.at,
+            message=e.message(),
+            by=e.by,
+            undone=e.seq in gone,
+            reason=str(e.details.get("reason", "")),
+        )
+        for e in entries
+    ]
+    seen: dict[tuple[int, str, str], str] = {}
+    run: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        if run:
+            first = run[0]
+            events.append(
+                Event(
+                    at=str(first.get("recorded_at", "")),
+                    message=Message(
+                        "log.ballots",
+                        len(run),
+                        participant=first.get("participant", ""),
+                        count=len(run),
+                        round=first.get("round", ""),
+                        source=Message(f"source.{first.get('source', 'terminal')}"),
+                    ),
+                    by=str(first.get("participant", "")),
+                )
+            )
+            run.clear()
+
+    for ballot in ballots:
+        key = (
+            int(ballot.get("round", 0)),
+            str(ballot.get("participant", "")),
+            str(ballot.get("indicator", "")),
+        )
+        earlier = seen.get(key)
+        seen[key] = str(ballot.get("recorded_at", ""))
+        if ballot.get("source") == "import":
+            continue
+        if earlier is not None:
+            flush()
+            events.append(
+                Event(
+                    at=str(ballot.get("recorded_at", "")),
+                    message=Message(
+                        "log.ballot_replaced",
+                        participant=key[1],
+                        indicator=key[2],
+                        round=key[0],
+                        time=earlier[11:16],
+                    ),
+                    by=key[1],
+                )
+            )
+            continue
+        if run and (
+            run[0].get("participant") != ballot.get("participant")
+            or run[0].get("source") != ballot.get("source")
+            or run[0].get("round") != ballot.get("round")
+        ):
+            flush()
+        run.append(ballot)
+    flush()
+    return sorted(events, key=lambda e: e.at)

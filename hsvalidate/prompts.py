@@ -70,6 +70,8 @@ class IndicatorView:
     criteria: tuple[CriterionView, ...]
     previous_comments: tuple[str, ...] = ()
     """Anonymous comments from the previous round."""
+    changed: str = ""
+    """Said when the wording changed since an earlier round (« Libellé modifié après le tour 1 »)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ def show_indicator(view: IndicatorView, lang: str) -> None:
     click.secho(_wrap(f"{_t('dimension', lang)} {view.dimension}"), dim=True)
     click.secho(_wrap(f"{_t('outcome', lang)} {view.outcome}"), dim=True)
     click.secho(_wrap(f"{view.code} — {view.text}"), bold=True)
+    if view.changed:
+        click.secho(_wrap(view.changed), fg="yellow")
     if view.definition:
         click.echo(_wrap(f"{_t('definition', lang)} {view.definition}"))
     if view.previous_comments:

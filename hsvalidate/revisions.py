@@ -151,6 +151,10 @@ class History:
         }
         return [i.code for i in self.current.indicators() if i.code in fresh]
 
+    def original_codes(self) -> set[str]:
+        """The codes of the draft as it was loaded."""
+        return {i.code for i in self.original.indicators()}
+
     def codes_ever(self) -> set[str]:
         """Every indicator code the session has known, so that a new code is never reused."""
         return set(self.versions)

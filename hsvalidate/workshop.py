@@ -264,6 +264,31 @@ class Workshop:
         """Every facilitator action, first to last (ballots are in their journals)."""
         return [audit.Entry.from_doc(d) for d in self.store.all("log")]
 
+    def timeline(self) -> list[audit.Event]:
+        """The session's story in time order: facilitator actions and ballots (``hsvalidate log``)."""
+        ballots = [b for r in self.store.ballot_rounds() for b in self.store.ballots(r)]
+        return audit.timeline(self.log_entries(), ballots)
+
+    def earlier_ballot(self, participant: str, indicator: str) -> Ballot | None:
+        """The ballot a new one by this participant on this indicator would replace, if any.
+
+        Why: a paper ballot typed twice must say so ("replaces the ballot recorded at
+        10:42") rather than silently change the figures.
+        """
+        rnd = self.open_round()
+        if rnd is None:
+            return None
+        code = participant.strip().upper()
+        wanted = indicator.strip().upper()
+        found = None
+        for doc in self._raw_ballots(rnd.number):
+            if (
+                str(doc.get("participant", "")).upper() == code
+                and str(doc.get("indicator", "")).upper() == wanted
+            ):
+                found = doc
+        return Ballot.from_dict(found) if found is not None else None
+
     def log_export(self, files: Sequence[Path]) -> None:
         """Record that documents left the tool, so the log says which version was circulated."""
         with self._logged("export", files=[f.name for f in files]):

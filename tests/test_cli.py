@@ -415,6 +415,10 @@ COMMAND_LINES = [
     ("results",),
     ("decision",),
     ("decision", "record"),
+    ("indicator", "reword"),
+    ("indicator", "merge"),
+    ("log",),
+    ("undo",),
     ("export",),
 ]
 

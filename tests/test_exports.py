@@ -30,11 +30,11 @@ pypdf = pytest.importorskip("pypdf")
 EXPECTED_SHEETS = {
     "fr": [
         "Synthèse", "Cadre", "Résultats", "Stabilité", "Commentaires",
-        "Votes", "Participants", "Tours", "Participation", "Décisions",
+        "Votes", "Participants", "Tours", "Participation", "Révisions", "Décisions",
     ],
     "en": [
         "Summary", "Framework", "Results", "Stability", "Comments",
-        "Ballots", "Participants", "Rounds", "Attrition", "Decisions",
+        "Ballots", "Participants", "Rounds", "Attrition", "Revisions", "Decisions",
     ],
 }  # fmt: skip
 BAMBARA = "ɛɔɲŋƐƆƝŊ"

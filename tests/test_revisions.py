@@ -9,7 +9,6 @@ import pytest
 
 from hsvalidate.errors import RoundError, SessionError
 from hsvalidate.framework import Framework
-from hsvalidate.i18n import t
 from hsvalidate.model import Settings
 from hsvalidate.workshop import Workshop
 
@@ -178,8 +177,7 @@ def test_a_ballot_import_is_not_undone(ws: Workshop, tmp_path: Path) -> None:
     ws.start_round()
     sheet = tmp_path / "bulletins papier.csv"
     sheet.write_text(
-        "participant;indicateur;critère;note;commentaire\n"
-        "P01;D1.O1.I1;pertinence;8;à garder\n",
+        "participant;indicateur;critère;note;commentaire\nP01;D1.O1.I1;pertinence;8;à garder\n",
         encoding="utf-8",
     )
     ws.import_ballots(sheet)
@@ -231,3 +229,18 @@ def test_an_action_and_its_log_entry_are_one_write(ws: Workshop) -> None:
         i.code for i in ws2.history.original.indicators()
     ]
     ws2.close()
+
+
+def test_the_ballot_screen_says_the_wording_changed(ws: Workshop) -> None:
+    from hsvalidate.cli.ballots import _view
+
+    round_one(ws)
+    ws.reword_indicator("D1.O1.I2", fields={"text": "Part des femmes en sécurité la nuit"})
+    ws.add_indicator("D1.O2", text="Délai de réponse")
+    ws.start_round(add=["D1.O1.I1"])
+    reworded = _view(ws, "D1.O1.I2", 1, 3, {}, "fr")
+    assert reworded.text == "Part des femmes en sécurité la nuit"
+    assert "tour 1" in reworded.changed and "version 2" in reworded.changed
+    assert "Part des femmes qui se sentent en sécurité" in reworded.changed
+    assert "ajouté" in _view(ws, "D1.O2.I2", 2, 3, {}, "fr").changed
+    assert _view(ws, "D1.O1.I1", 3, 3, {}, "fr").changed == ""

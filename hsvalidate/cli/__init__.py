@@ -32,7 +32,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "ballots": ("hsvalidate.cli.ballots", "ballots", "help.ballots"),
     "results": ("hsvalidate.cli.results", "results", "help.results"),
     "decision": ("hsvalidate.cli.decisions", "decision", "help.decision"),
+    "indicator": ("hsvalidate.cli.indicators", "indicator", "help.indicator"),
     "export": ("hsvalidate.cli.results", "export", "help.export"),
+    "log": ("hsvalidate.cli.log", "log", "help.log"),
+    "undo": ("hsvalidate.cli.log", "undo", "help.undo"),
 }
 """Every command: its module, the click object in it, and its help key (for the list)."""
 

@@ -68,6 +68,7 @@ def ballot(
         if indicator is not None or ratings:
             if participant is None or indicator is None or not ratings:
                 raise click.UsageError(t("cli.ballot.needs_all"))
+            earlier = ws.earlier_ballot(participant, indicator)
             recorded = ws.record_ballot(
                 participant=participant,
                 indicator=indicator,
@@ -83,6 +84,8 @@ def ballot(
                     round=recorded.round,
                 )
             )
+            if earlier is not None:
+                click.echo(t("cli.ballot.replaces", time=earlier.recorded_at[11:16]))
             return
         _interactive(ws, participant, source or "terminal")
 
@@ -224,6 +227,30 @@ def _view(
             for c in ws.settings.criteria
         ),
         previous_comments=previous.comments if previous is not None else (),
+        changed=_changed_line(ws, code, lang),
+    )
+
+
+def _changed_line(ws: Workshop, code: str, lang: str) -> str:
+    """What the participant must know when the wording is not the one an earlier round rated."""
+    revision = ws.history.last_change(code)
+    if revision is None or revision.after_round < 1:
+        return ""  # changed before round 1: nobody rated the earlier wording
+    version = ws.history.version(code)
+    if revision.change in ("reword", "merge"):
+        old = ws.history.wording(code, version - 1)
+        return t(
+            "ballot.changed.reword",
+            lang=lang,
+            round=revision.after_round,
+            version=version,
+            old=old.text.get(lang) if old is not None else "",
+        )
+    return t(
+        f"ballot.changed.{revision.change}",
+        lang=lang,
+        round=revision.after_round,
+        source=revision.code,
     )
 
 
@@ -249,3 +276,11 @@ def import_(file: Path, source: str, session_name: str | None, sessions_dir: Pat
         click.echo(tn("cli.ballots.imported", summary.added, file=file))
         if summary.replaced:
             click.echo(tn("cli.ballots.replaced", summary.replaced))
+        if summary.comments_dropped:
+            echo_wrapped(
+                tn(
+                    "cli.ballots.comments_dropped",
+                    len(summary.comments_dropped),
+                    which=", ".join(summary.comments_dropped),
+                )
+            )

@@ -91,5 +91,27 @@ def export(
         report = ws.build_report(lang=forced_language(), show_names=show_names)
         target = out_dir if out_dir is not None else ws.exports_dir
         chosen = list(dict.fromkeys(formats)) or default_formats()
+        written = []
         for exporter, path in write_exports(report, target, chosen, keep_dropped=keep_dropped):
             click.echo(t("export.written", what=t(exporter.label_key), path=path))
+            written.append(path)
+        _log_export(ws.store.folder, written)
+
+
+def _log_export(folder: Path | None, files: list[Path]) -> None:
+    """Note the export in the session's log, when no other window is writing.
+
+    Why best effort: the export reads the session without its lock, so that the ballot
+    screen in another window keeps working; the documents are already written, and
+    refusing them for want of a log line would help nobody.
+    """
+    from hsvalidate.errors import SessionLockedError
+    from hsvalidate.workshop import Workshop
+
+    if folder is None or not files:
+        return
+    try:
+        with Workshop.open(root=folder.parent, name=folder.name, purpose="hsvalidate export") as ws:
+            ws.log_export(files)
+    except SessionLockedError:
+        pass

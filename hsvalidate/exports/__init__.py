@@ -11,12 +11,17 @@ import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hsvalidate.consensus import Rule, Scale, band_text, ipras_constants
 from hsvalidate.errors import HsValidateError
+from hsvalidate.framework import Text
 from hsvalidate.i18n import Message
 from hsvalidate.i18n.documents import doc_text, format_date_range, format_number, group_label
-from hsvalidate.report import Report
+from hsvalidate.report import ALL_GROUPS, Report, ResultRow
+
+if TYPE_CHECKING:
+    from hsvalidate.revisions import History, Revision
 
 
 def scale_text(scale: Scale, lang: str) -> str:
@@ -107,10 +112,184 @@ def session_dates(report: Report) -> str:
     return format_date_range(first, last, report.lang)
 
 
-def indicator_text(report: Report, code: str) -> str:
-    """An indicator's current wording in the report's language; empty for an unknown code."""
-    indicator = report.framework.indicator(code) or report.lineage.wording(code)
+# Indicator fields in the order of a Performance Indicator Reference Sheet, with their header keys.
+INDICATOR_FIELDS: tuple[tuple[str, str], ...] = (
+    ("text", "col.text"),
+    ("definition", "col.definition"),
+    ("unit", "col.unit"),
+    ("calculation", "col.calculation"),
+    ("disaggregation", "col.disaggregation"),
+    ("baseline", "col.baseline"),
+    ("baseline_year", "col.baseline_year"),
+    ("target", "col.target"),
+    ("target_year", "col.target_year"),
+    ("source", "col.data_source"),
+    ("method", "col.method"),
+    ("frequency", "col.frequency"),
+    ("responsible", "col.responsible"),
+    ("assumptions", "col.assumptions"),
+    ("notes", "col.notes"),
+)
+
+
+def indicator_text(report: Report, code: str, version: int | None = None) -> str:
+    """An indicator's wording in the report's language: at ``version``, else as it stands now.
+
+    Why the version: round 1's figures of a reworded indicator are about the wording
+    round 1 rated, and must be printed beside that wording.  Empty for an unknown code.
+    """
+    indicator = report.lineage.wording(code, version)
+    if indicator is None:
+        indicator = report.framework.indicator(code)
     return indicator.text.get(report.lang) if indicator else ""
+
+
+def rated_version(report: Report, code: str, round_no: int) -> int | None:
+    """The version of ``code`` that round ``round_no`` rated (None when it rated none)."""
+    versions = [r.version for r in report.results if r.indicator == code and r.round == round_no]
+    return max(versions) if versions else None
+
+
+@dataclass(frozen=True)
+class LineageRow:
+    """One revision of the framework as the documents print it."""
+
+    code: str
+    change: str
+    """The change in words (« reformulé, version 2 »)."""
+    before: str
+    """The wording(s) it replaced; empty for an addition."""
+    after: str
+    """The wording(s) it made; empty for a drop."""
+    rated: str
+    """Which round rated which version of the indicators it made (« tour 1 : v1 ; tour 2 : v2 »)."""
+    reason: str
+    after_round: int
+    recorded_at: str
+
+
+def lineage_rows(report: Report) -> list[LineageRow]:
+    """Every revision, oldest first: original → revised wording, and which round rated which."""
+    lang = report.lang
+    history = report.lineage
+    rows: list[LineageRow] = []
+    seen_version: dict[str, int] = {code: 1 for code in history.original_codes()}
+    for revision in history.revisions:
+        made = revision.new_codes
+        versions = []
+        for code in made:
+            seen_version[code] = seen_version.get(code, 0) + 1
+            versions.append(seen_version[code])
+        if revision.change == "merge":
+            befores = revision.sources
+        elif revision.change == "add":
+            befores = ()
+        else:
+            befores = (revision.code,)
+        changed = _changed_fields(history, revision, lang) if revision.change == "reword" else []
+        before = "\n".join(
+            doc_text(
+                "lineage.coded",
+                lang,
+                code=code,
+                text=indicator_text(report, code, _version_before(history, code, revision)),
+            )
+            if len(befores) > 1
+            else indicator_text(report, code, _version_before(history, code, revision))
+            for code in befores
+        )
+        after = "\n".join(
+            doc_text("lineage.coded", lang, code=ind.code, text=ind.text.get(lang))
+            if len(made) > 1
+            else ind.text.get(lang)
+            for ind in revision.indicators
+        )
+        if changed:
+            before = "\n".join([before, *(old for _, old, _ in changed)]).strip()
+            after = "\n".join([after, *(new for _, _, new in changed)]).strip()
+        codes = made or befores
+        rated = " · ".join(
+            doc_text("lineage.coded", lang, code=code, text=rounds) if len(codes) > 1 else rounds
+            for code in codes
+            if (
+                rounds := ", ".join(
+                    doc_text("lineage.rated", lang, round=r.round, version=r.version)
+                    for r in _rated_rounds(report, code)
+                )
+            )
+        )
+        rows.append(
+            LineageRow(
+                code=revision.code,
+                change=doc_text(
+                    f"lineage.change.{revision.change}",
+                    lang,
+                    version=versions[0] if versions else "",
+                    codes=", ".join(made),
+                    sources=", ".join(revision.sources),
+                    outcome=revision.outcome,
+                ),
+                before=before,
+                after=after,
+                rated=rated,
+                reason=revision.reason,
+                after_round=revision.after_round,
+                recorded_at=revision.recorded_at,
+            )
+        )
+    return rows
+
+
+def _changed_fields(history: History, revision: Revision, lang: str) -> list[tuple[str, str, str]]:
+    """Each field besides the statement that a rewording changed: (field, old, new), labelled.
+
+    Why: a rewording may change only the source or the target; the lineage must show
+    that change, not two identical statements.
+    """
+    new = revision.indicators[0]
+    old = history.wording(revision.code, _version_before(history, revision.code, revision))
+    if old is None:
+        return []
+    out = []
+    for name, key in INDICATOR_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        if name == "text" or before == after:
+            continue
+        label = doc_text(key, lang)
+        out.append(
+            (
+                name,
+                doc_text("lineage.coded", lang, code=label, text=_field_text(before, lang)),
+                doc_text("lineage.coded", lang, code=label, text=_field_text(after, lang)),
+            )
+        )
+    return out
+
+
+def _field_text(value: object, lang: str) -> str:
+    """A field's value as printed: a text in the language, a year or value as written, else –."""
+    if isinstance(value, Text):
+        return value.get(lang) or "–"
+    return "–" if value in (None, "") else str(value)
+
+
+def _version_before(history: History, code: str, revision: Revision) -> int:
+    """The version ``code`` was at just before ``revision``."""
+    count = 1 if code in history.original_codes() else 0
+    for earlier in history.revisions:
+        if earlier is revision:
+            break
+        count += earlier.new_codes.count(code)
+    return max(count, 1)
+
+
+def _rated_rounds(report: Report, code: str) -> list[ResultRow]:
+    """One whole-panel result row per round that rated ``code``, in round order."""
+    rows: dict[int, ResultRow] = {}
+    for row in report.results:
+        if row.indicator == code and row.group == ALL_GROUPS and row.stats.n:
+            rows.setdefault(row.round, row)
+    return [rows[k] for k in sorted(rows)]
 
 
 def rated_codes(report: Report) -> list[str]:

@@ -35,8 +35,10 @@ from hsvalidate.exports import (
     groups_text,
     indicator_text,
     ipras_adaptation,
+    lineage_rows,
     present_count,
     rated_codes,
+    rated_version,
     rule_details,
     rule_text,
     scale_text,
@@ -200,6 +202,7 @@ def _story(report: Report, styles: _Styles, width: float) -> list[Flowable]:
         *_attendance(report, styles, width),
         *_method(report, styles, width),
         *_results(report, styles, width),
+        *_lineage(report, styles, width),
         *_decisions(report, styles, width),
         *_comments(report, styles),
         *_next_steps(report, styles, width),
@@ -546,7 +549,8 @@ def _results(report: Report, styles: _Styles, width: float) -> list[Flowable]:
             by_criterion = {r.criterion: r for r in results if r.indicator == code}
             versions = sorted({r.version for r in by_criterion.values()})
             code_markup = _markup(code)
-            text_markup = _markup(_shorten(indicator_text(report, code)))
+            rated = versions[-1] if versions else None
+            text_markup = _markup(_shorten(indicator_text(report, code, rated)))
             if code in important:
                 code_markup += f"\u00a0{_IMPORTANT_MARK}"
                 flag = _t(
@@ -657,6 +661,44 @@ def _stability_sentence(report: Report, number: int, previous: int) -> str:
     )
 
 
+def _lineage(report: Report, styles: _Styles, width: float) -> list[Flowable]:
+    """How the framework changed between rounds: original → revised wording, and who rated which.
+
+    Why in the minutes: a reader of the validated framework must be able to tell which
+    wording each figure is about, and why the room changed it.
+    """
+    rows_data = lineage_rows(report)
+    if not rows_data:
+        return []
+    flow: list[Flowable] = [
+        _p(_t(report, "pdf.h.lineage"), styles.h2),
+        _p(_t(report, "pdf.lineage.intro"), styles.body),
+    ]
+    rows: list[list[Flowable]] = [
+        [
+            _p(_t(report, k), styles.header)
+            for k in ("col.indicator", "col.change", "col.before", "col.after", "col.rationale")
+        ]
+    ]
+    for row in rows_data:
+        change = f"{_markup(row.change)}"
+        if row.rated:
+            change += f'<br/><font size="7">{_markup(row.rated)}</font>'
+        rows.append(
+            [
+                _para(f"<b>{_markup(row.code)}</b>", styles.cell),
+                _para(change, styles.cell),
+                _para(_markup(row.before).replace("\n", "<br/>") or "–", styles.cell),
+                _para(_markup(row.after).replace("\n", "<br/>") or "–", styles.cell),
+                _p(row.reason or "–", styles.cell),
+            ]
+        )
+    widths = [22 * _MM, 34 * _MM, 46 * _MM, 46 * _MM, 30 * _MM]
+    scale = width / sum(widths)
+    flow.append(_table(rows, widths=[w * scale for w in widths]))
+    return flow
+
+
 def _votes_text(votes: dict[str, int], lang: str) -> str:
     """``pour 21 · contre 4 · abstention 3``: the fixed counts in their order, then any other."""
     order = [k for k in VOTE_KEYS if k in votes] + [k for k in votes if k not in VOTE_KEYS]
@@ -745,7 +787,7 @@ def _comments(report: Report, styles: _Styles) -> list[Flowable]:
     )
     for code, number in keys:
         heading = _t(report, "pdf.comments.heading", indicator=code, round=number)
-        text = indicator_text(report, code)
+        text = indicator_text(report, code, rated_version(report, code, number))
         if text:
             heading = f"{heading}{colon} {_shorten(text, 90)}"
         flow.append(_p(heading, styles.h3))

@@ -15,9 +15,11 @@ from pathlib import Path
 
 from hsvalidate.consensus import PERCENTILE_METHOD, ipras_constants
 from hsvalidate.exports import (
+    INDICATOR_FIELDS,
     groups_text,
     indicator_text,
     ipras_adaptation,
+    lineage_rows,
     present_count,
     rated_codes,
     rule_details,
@@ -59,24 +61,7 @@ _FIGURE_FORMAT = "0.00"
 _PERCENT_FORMAT = "0.0"
 _COUNT_FORMAT = "0"
 
-# Indicator fields in the order of a Performance Indicator Reference Sheet, with their header keys.
-_INDICATOR_FIELDS = (
-    ("text", "col.text"),
-    ("definition", "col.definition"),
-    ("unit", "col.unit"),
-    ("calculation", "col.calculation"),
-    ("disaggregation", "col.disaggregation"),
-    ("baseline", "col.baseline"),
-    ("baseline_year", "col.baseline_year"),
-    ("target", "col.target"),
-    ("target_year", "col.target_year"),
-    ("source", "col.data_source"),
-    ("method", "col.method"),
-    ("frequency", "col.frequency"),
-    ("responsible", "col.responsible"),
-    ("assumptions", "col.assumptions"),
-    ("notes", "col.notes"),
-)
+_INDICATOR_FIELDS = INDICATOR_FIELDS
 assert {name for name, _ in _INDICATOR_FIELDS} | {"code", "extra"} == {
     f.name for f in fields(Indicator)
 }, "a new Indicator field must get a column in the framework sheet"
@@ -103,6 +88,7 @@ def build_sheets(report: Report) -> list[SheetSpec]:
         _participants_sheet(report),
         _rounds_sheet(report),
         _attrition_sheet(report),
+        _lineage_sheet(report),
         _decisions_sheet(report),
     ]
 
@@ -523,6 +509,47 @@ def _attrition_sheet(report: Report) -> SheetSpec:
         header=header,
         rows=rows,
         widths={1: 30},
+    )
+
+
+def _lineage_sheet(report: Report) -> SheetSpec:
+    """Every revision of the framework: original and revised wording, which round rated which.
+
+    Why a sheet even when nothing changed: the workbook's sheets are the same for every
+    session, so a partner's formulas and macros find them.
+    """
+    rows: list[list[CellValue]] = [
+        [
+            row.code,
+            row.change,
+            row.before,
+            row.after,
+            row.rated,
+            row.after_round or None,
+            row.reason,
+            row.recorded_at,
+        ]
+        for row in lineage_rows(report)
+    ]
+    header = [
+        _t(report, key)
+        for key in (
+            "col.indicator",
+            "col.change",
+            "col.before",
+            "col.after",
+            "col.rated",
+            "col.after_round",
+            "col.rationale",
+            "col.recorded_at",
+        )
+    ]
+    return SheetSpec(
+        title=_t(report, "sheet.lineage"),
+        header=header,
+        rows=rows,
+        widths={1: 28, 2: 50, 3: 50, 4: 30, 6: 40, 7: 22},
+        wrap=frozenset({1, 2, 3, 4, 6}),
     )
 
 
