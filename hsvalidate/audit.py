@@ -97,6 +97,15 @@ class Entry:
 
 def action_message(action: str, details: dict[str, Any]) -> Message:
     """The sentence of an action with its details, codes turned into words where they are codes."""
+    if action == "participant-add":
+        codes = [str(c) for c in details.get("codes") or ()]
+        return Message(
+            "log.action.participant-add",
+            len(codes),
+            count=len(codes),
+            first=codes[0] if codes else "",
+            last=codes[-1] if codes else "",
+        )
     values: dict[str, object] = {}
     for key, value in details.items():
         if isinstance(value, list | tuple):
@@ -163,6 +172,8 @@ class Event:
     """Taken back by a later undo."""
     reason: str = ""
     """The reason given, shown under the line."""
+    round: int = 0
+    """For ballots, and for the opening of a round: the round (0 otherwise)."""
 
 
 def timeline(entries: Sequence[Entry], ballots: Sequence[dict[str, Any]]) -> list[Event]:
@@ -181,16 +192,21 @@ def timeline(entries: Sequence[Entry], ballots: Sequence[dict[str, Any]]) -> lis
             by=e.by,
             undone=e.seq in gone,
             reason=str(e.details.get("reason", "")),
+            round=int(e.details.get("round") or 0)
+            if e.action in ("round-open", "round-reopen")
+            else 0,
         )
         for e in entries
     ]
+    actions = list(events)
+    ballot_events: list[Event] = []
     seen: dict[tuple[int, str, str], str] = {}
     run: list[dict[str, Any]] = []
 
     def flush() -> None:
         if run:
             first = run[0]
-            events.append(
+            ballot_events.append(
                 Event(
                     at=str(first.get("recorded_at", "")),
                     message=Message(
@@ -202,6 +218,7 @@ def timeline(entries: Sequence[Entry], ballots: Sequence[dict[str, Any]]) -> lis
                         source=Message(f"source.{first.get('source', 'terminal')}"),
                     ),
                     by=str(first.get("participant", "")),
+                    round=int(first.get("round") or 0),
                 )
             )
             run.clear()
@@ -218,7 +235,7 @@ def timeline(entries: Sequence[Entry], ballots: Sequence[dict[str, Any]]) -> lis
             continue
         if earlier is not None:
             flush()
-            events.append(
+            ballot_events.append(
                 Event(
                     at=str(ballot.get("recorded_at", "")),
                     message=Message(
@@ -229,6 +246,7 @@ def timeline(entries: Sequence[Entry], ballots: Sequence[dict[str, Any]]) -> lis
                         time=earlier[11:16],
                     ),
                     by=key[1],
+                    round=key[0],
                 )
             )
             continue
@@ -240,4 +258,28 @@ def timeline(entries: Sequence[Entry], ballots: Sequence[dict[str, Any]]) -> lis
             flush()
         run.append(ballot)
     flush()
-    return sorted(events, key=lambda e: e.at)
+    return _merge(actions, sorted(ballot_events, key=lambda e: e.at))
+
+
+def _merge(actions: list[Event], ballots: list[Event]) -> list[Event]:
+    """Ballots placed among the facilitator's actions, which keep the order they were logged in.
+
+    Times are kept to the second, so within one second a ballot goes after the opening
+    (or reopening) of its round and before whatever was logged later.
+    """
+    slots: dict[int, list[Event]] = {}
+    for ballot in ballots:
+        before = [i for i, a in enumerate(actions) if a.at < ballot.at]
+        opened = [
+            i
+            for i, a in enumerate(actions)
+            if a.round == ballot.round and a.at <= ballot.at and a.by == FACILITATOR
+        ]
+        place = max([-1, *before[-1:], *opened[-1:]]) + 1
+        slots.setdefault(place, []).append(ballot)
+    merged: list[Event] = []
+    for i in range(len(actions) + 1):
+        merged.extend(slots.get(i, ()))
+        if i < len(actions):
+            merged.append(actions[i])
+    return merged

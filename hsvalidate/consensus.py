@@ -80,6 +80,12 @@ class Scale:
         return self.low <= score <= self.high
 
 
+DEFAULT_QUORUM_SHARE = 50.0
+"""The quorum share (%) a new session starts from: half of those present must rate a
+result for it to be classified.  ``Rule`` itself defaults to 0 so that sessions stored
+before the share existed keep the quorum they were run with."""
+
+
 @dataclass(frozen=True)
 class Rule:
     """How a result is classified; a session setting chosen before round 1."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import shutil
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hsvalidate import consensus
@@ -130,6 +130,12 @@ class DemoResult:
     rounds: list[tuple[int, int, dict[str, int]]]
     """(round, indicators rated, verdict counts)."""
     decisions: int
+    validated: Path
+    """The validated framework, in the draft's own layout."""
+    revisions: list[str]
+    """What the room changed between the rounds, one line each (« D1.O1.I2 reformulé »)."""
+    undone: str
+    """The facilitator's mistake the demo took back."""
 
 
 def make_panel(rng: random.Random, size: int) -> list[tuple[str, str, str, str]]:
@@ -184,7 +190,12 @@ def run_demo(
     existing = root / DEMO_SESSION
     if existing.exists() and (existing / DEMO_MARKER).exists():
         shutil.rmtree(existing)
-    settings = Settings(lang=lang, groups=tuple(GROUPS))
+    # The defaults of ``hsvalidate session new``: a result needs half of those present.
+    settings = Settings(
+        lang=lang,
+        groups=tuple(GROUPS),
+        rule=replace(Settings().rule, quorum_share=consensus.DEFAULT_QUORUM_SHARE),
+    )
     ws = Workshop.create(
         root=root,
         name=DEMO_SESSION,
@@ -206,7 +217,14 @@ def run_demo(
         medians: dict[tuple[str, str], float] = {}
         # As in a real workshop, a few participants leave before the second round.
         leavers = {p.code for p in rng.sample(people, k=max(1, len(people) // 12))}
+        changes: list[str] = []
         for number in (1, 2):
+            if number == 2:
+                # Between the rounds the room rewords, merges and adds, as in Bamako.
+                changes = _revise(ws, latent, settings)
+                fresh = {code for code, _ in latent if ws.history.last_change(code) is not None}
+                medians = {k: v for k, v in medians.items() if k[0] not in fresh}
+                previous = {k: v for k, v in previous.items() if k[1] not in fresh}
             rnd = ws.start_round()
             for person in people:
                 if number > 1 and person.code in leavers:
@@ -253,13 +271,13 @@ def run_demo(
             }
             verdicts = ws.indicator_verdicts(number)
             rounds.append((number, len(rnd.indicators), dict(Counter(verdicts.values()))))
-            if not any(
-                v in (consensus.NO_CONSENSUS, consensus.BELOW_QUORUM) for v in verdicts.values()
-            ):
-                break
         decisions = _plenary(ws, rng)
+        undone = _mistake_undone(ws)
         report = ws.build_report(lang=lang)
-        (_, workbook), (_, minutes) = write_exports(report, out_dir, ["xlsx", "pdf"])
+        (_, workbook), (_, minutes), (_, validated) = write_exports(
+            report, out_dir, ["xlsx", "pdf", "framework-xlsx"]
+        )
+        ws.log_export([workbook, minutes, validated])
         groups = dict(Counter(p.group for p in people))
         return DemoResult(
             out_dir=out_dir,
@@ -270,7 +288,77 @@ def run_demo(
             groups=groups,
             rounds=rounds,
             decisions=decisions,
+            validated=validated,
+            revisions=changes,
+            undone=undone,
         )
+
+
+def _revise(ws: Workshop, latent: dict[tuple[str, str], float], settings: Settings) -> list[str]:
+    """Reword two indicators, merge two, add one, through the calls ``hsvalidate indicator`` makes.
+
+    The new wordings get a better hidden score (the room reworded them to be clearer),
+    so round 2 shows them converging as a real panel does.
+    """
+    verdicts = ws.indicator_verdicts(1)
+    unsettled = [
+        i.code
+        for i in ws.framework.indicators()
+        if verdicts.get(i.code) in (consensus.NO_CONSENSUS, consensus.BELOW_QUORUM)
+    ]
+    codes = [i.code for i in ws.framework.indicators()]
+    first, second = (unsettled + [c for c in codes if c not in unsettled])[:2]
+    lang = ws.framework.lang
+    done: list[str] = []
+    text = ws.framework.indicator(first).text.get(lang).rstrip(". ")  # type: ignore[union-attr]
+    ws.reword_indicator(
+        first,
+        fields={"text": f"{text}, désagrégé par sexe, âge et région"},
+        reason="La plénière demande la désagrégation par sexe, âge et région.",
+    )
+    ws.reword_indicator(
+        second,
+        fields={"source": "Rapports d'alerte précoce de WANEP-Mali et système ECOWARN"},
+        reason="Source de vérification précisée par la CEDEAO.",
+    )
+    done += [first, second]
+    outcome = next(
+        o
+        for o in ws.framework.outcomes()
+        if len([i for i in o.indicators if i.code not in done]) >= 2
+    )
+    a, b = [i for i in outcome.indicators if i.code not in done][:2]
+    b_text = b.text.get(lang)
+    merged = ws.merge_indicators(
+        [a.code, b.code],
+        text=f"{a.text.get(lang).rstrip('. ')} ; {b_text[:1].lower()}{b_text[1:]}",
+        reason="Les deux indicateurs mesurent le même changement.",
+    )
+    last_outcome = list(ws.framework.outcomes())[-1]
+    added = ws.add_indicator(
+        last_outcome.code,
+        text="Pourcentage des comités locaux de paix comptant au moins 30 % de femmes",
+        reason="Proposé par la Coalition des femmes leaders du Mali.",
+    )
+    for code in (first, second, merged.code, added.code):
+        base = 7.9 if code == added.code else 7.6
+        for criterion in settings.criteria:
+            earlier = latent.get((code, criterion.code), base)
+            latent[(code, criterion.code)] = max(base, earlier + 1.0)
+    return [str(entry.message()) for entry in ws.log_entries()[-4:]]
+
+
+def _mistake_undone(ws: Workshop) -> str:
+    """Record a decision on the wrong indicator and take it back, as a facilitator would with undo."""
+    last = ws.rounds()[-1]
+    code = last.indicators[-1]
+    ws.record_decision(
+        indicator=code,
+        action="drop",
+        round_no=last.number,
+        rationale="Saisie sur le mauvais indicateur.",
+    )
+    return str(ws.undo().message())
 
 
 def _plenary(ws: Workshop, rng: random.Random) -> int:

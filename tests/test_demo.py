@@ -37,7 +37,8 @@ def pdf_text(path: Path) -> str:
 
 def test_demo_writes_session_workbook_and_minutes(demo_out: Path) -> None:
     assert (demo_out / "sessions" / "demo-bamako" / "session.json").exists()
-    assert len(list(demo_out.glob("*.xlsx"))) == 1
+    assert len(list(demo_out.glob("*consensus.xlsx"))) == 1
+    assert len(list(demo_out.glob("*framework.xlsx"))) == 1
     assert len(list(demo_out.glob("*.pdf"))) == 1
 
 
@@ -51,7 +52,7 @@ def test_minutes_name_every_indicator_of_the_shipped_framework(demo_out: Path) -
 
 
 def test_workbook_holds_results_for_every_indicator_and_no_names(demo_out: Path) -> None:
-    book = openpyxl.load_workbook(next(demo_out.glob("*.xlsx")), read_only=True)
+    book = openpyxl.load_workbook(next(demo_out.glob("*consensus.xlsx")), read_only=True)
     cells = {
         str(v)
         for ws in book.worksheets
@@ -123,3 +124,53 @@ def test_the_demo_in_english_speaks_english(tmp_path: Path) -> None:
     assert t("cli.demo.title", lang="en", title="") in result.output
     assert "Round 1:" in result.output and "Tour" not in result.output
     assert len(list(out.glob("*-en-minutes.pdf"))) == 1
+
+
+def test_the_demo_tells_the_whole_story_as_the_log_does(demo_out: Path) -> None:
+    """Rewordings, a merge, an addition, decisions with counts and an undo, told alike everywhere."""
+    from hsvalidate.workshop import Workshop
+
+    with Workshop.open(root=demo_out / "sessions", name="demo-bamako", writable=False) as ws:
+        actions = [e.action for e in ws.log_entries()]
+        revisions = ws.revisions()
+        decisions = ws.decision_rows()[0]
+        quorum_share = ws.rule.quorum_share
+    assert actions.count("indicator-reword") == 2
+    assert actions.count("indicator-merge") == 1 and actions.count("indicator-add") == 1
+    assert actions[-2:] == ["undo", "export"]
+    assert quorum_share == 50  # the default of a new session, not a quorum of 1
+
+    log = CliRunner().invoke(
+        cli,
+        ["log", "--sessions-dir", str(demo_out / "sessions"), "--session", "demo-bamako"],
+        catch_exceptions=False,
+    )
+    assert log.exit_code == 0
+    for revision in revisions:
+        assert revision.code in log.output
+    assert "(annulé)" in log.output
+
+    book = openpyxl.load_workbook(next(demo_out.glob("*consensus.xlsx")), read_only=True)
+    lineage = list(book["Révisions"].iter_rows(values_only=True))
+    assert [row[0] for row in lineage[1:]] == [r.code for r in revisions]
+    decided = list(book["Décisions"].iter_rows(values_only=True))
+    header = decided[0]
+    rows = {row[0]: dict(zip(header, row, strict=True)) for row in decided[1:]}
+    assert set(rows) == {d.decision.indicator for d in decisions}  # the undone one is not there
+    counted = [d.decision for d in decisions if d.decision.votes]
+    assert counted and all(
+        rows[d.indicator][t("vote.for", lang="fr")] == d.votes["for"] for d in counted
+    )
+
+    minutes = pdf_text(next(demo_out.glob("*.pdf")))
+    assert t("pdf.h.lineage", lang="fr") in minutes
+    merged = next(r for r in revisions if r.change == "merge")
+    assert all(code in minutes for code in merged.sources)
+
+    validated = load_framework(next(demo_out.glob("*framework.xlsx")))
+    codes = [i.code for i in validated.indicators()]
+    added = next(r for r in revisions if r.change == "add")
+    assert added.code in codes
+    assert merged.sources[1] not in codes
+    reworded = next(r for r in revisions if r.change == "reword")
+    assert validated.indicator(reworded.code).text == reworded.indicators[0].text  # type: ignore[union-attr]

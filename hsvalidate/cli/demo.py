@@ -53,7 +53,7 @@ from hsvalidate.i18n import LANGS, t, tn
 def demo(out_dir: Path, size: int, seed: int, lang: str) -> None:
     """Run a whole simulated workshop, so a facilitator can see every document before the day."""
     from hsvalidate.consensus import VERDICTS
-    from hsvalidate.demo import run_demo
+    from hsvalidate.demo import DEMO_SESSION, run_demo
     from hsvalidate.framework_io import load_framework
     from hsvalidate.i18n.documents import verdict_label
     from hsvalidate.resources import DEMO_FRAMEWORK, template_path
@@ -75,11 +75,22 @@ def demo(out_dir: Path, size: int, seed: int, lang: str) -> None:
             if counts.get(v)
         )
         echo_wrapped(tn("cli.demo.round", rated, round=number, verdicts=verdicts), indent="  ")
+        if number == 1 and result.revisions:
+            echo_wrapped(t("cli.demo.revisions"), indent="  ")
+            for line in result.revisions:
+                echo_wrapped(line, indent="    ")
     click.echo("  " + tn("cli.demo.decisions", result.decisions))
+    echo_wrapped(t("cli.demo.undone", action=result.undone), indent="  ")
     echo_fields(
         [
             (t("cli.show.session"), str(result.session_dir)),
             (t("cli.demo.workbook"), str(result.workbook)),
             (t("cli.demo.minutes"), str(result.minutes)),
+            (t("cli.demo.validated"), str(result.validated)),
         ]
+    )
+    click.echo(t("cli.demo.log"))
+    # On a line of its own and never wrapped: it is meant to be copied as it is.
+    click.echo(
+        f'  hsvalidate log --sessions-dir "{result.session_dir.parent}" --session {DEMO_SESSION}'
     )
