@@ -41,6 +41,22 @@ def append(folder: Path) -> None:
         print(f"ack {n}", flush=True)
 
 
+def revise(folder: Path) -> None:
+    """Open the workshop in ``folder`` and add indicators forever, printing each acknowledgement.
+
+    Each addition is a revision and its log entry, written together; the parent kills
+    this process at a random moment and checks that the two never part.
+    """
+    from hsvalidate.workshop import Workshop
+
+    with Workshop.open(root=folder.parent, name=folder.name, purpose=PURPOSE) as ws:
+        print("ready", flush=True)
+        outcome = next(ws.framework.outcomes()).code
+        for n in range(1_000_000):
+            added = ws.add_indicator(outcome, text=f"Indicateur ajouté n° {n} — ɛ ɔ ɲ ŋ")
+            print(f"ack {added.code}", flush=True)
+
+
 if __name__ == "__main__":
     mode, folder = sys.argv[1], Path(sys.argv[2])
-    {"hold": hold, "append": append}[mode](folder)
+    {"hold": hold, "append": append, "revise": revise}[mode](folder)

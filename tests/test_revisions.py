@@ -244,3 +244,47 @@ def test_the_ballot_screen_says_the_wording_changed(ws: Workshop) -> None:
     assert "Part des femmes qui se sentent en sécurité" in reworded.changed
     assert "ajouté" in _view(ws, "D1.O2.I2", 2, 3, {}, "fr").changed
     assert _view(ws, "D1.O1.I1", 3, 3, {}, "fr").changed == ""
+
+
+@pytest.mark.parametrize("wait", [40, 120])
+def test_killed_while_revising_reopens_with_every_change_and_its_log_entry(
+    small_framework: Framework, tmp_path: Path, wait: int
+) -> None:
+    """A process killed between two steps loses nothing acknowledged, and no change is unlogged."""
+    import os
+    import subprocess
+    import sys
+
+    root = tmp_path / "sessions à Bamako"
+    Workshop.create(
+        root=root, name="atelier", framework=small_framework, settings=Settings()
+    ).close()
+    helper = Path(__file__).resolve().parent / "store_helpers.py"
+    repo = Path(__file__).resolve().parent.parent
+    child = subprocess.Popen(
+        [sys.executable, str(helper), "revise", str(root / "atelier")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONPATH": str(repo)},
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == "ready\n"
+    acked = []
+    while len(acked) < wait:
+        line = child.stdout.readline()
+        assert line.startswith("ack "), line
+        acked.append(line.split()[1])
+    child.kill()
+    acked += [
+        line.split()[1] for line in child.stdout.read().splitlines() if line.startswith("ack")
+    ]
+    child.wait(timeout=30)
+    with Workshop.open(root=root, name="atelier") as ws:
+        added = [r.code for r in ws.revisions()]
+        logged = [e.details["code"] for e in ws.log_entries() if e.action == "indicator-add"]
+        assert added == logged  # every change has its entry, and no entry lacks its change
+        assert set(acked) <= set(added) and len(added) - len(acked) <= 1
+        assert len(ws.framework.indicators()) == len(small_framework.indicators()) + len(added)
+        ws.add_indicator("D1.O2", text="Après la reprise")  # the session works on
