@@ -106,7 +106,13 @@ def action_message(action: str, details: dict[str, Any]) -> Message:
             first=codes[0] if codes else "",
             last=codes[-1] if codes else "",
         )
-    values: dict[str, object] = {}
+    key_of = f"log.action.{action}"
+    if action == "ballots-import" and not details.get("replaced"):
+        key_of = "log.action.ballots-import-new"
+    votes = details.get("votes") or {}
+    if action == "decision" and all(k in votes for k in ("for", "against", "abstain")):
+        key_of = "log.action.decision-counted"
+    values: dict[str, object] = {f"n_{k}": v for k, v in votes.items()}
     for key, value in details.items():
         if isinstance(value, list | tuple):
             values[key] = ", ".join(str(v) for v in value)
@@ -114,9 +120,9 @@ def action_message(action: str, details: dict[str, Any]) -> Message:
             values[key] = Message(f"action.{value}")
         elif key == "status":
             values[key] = Message(f"presence.status.{value}")
-        else:
+        elif key != "votes":
             values[key] = value
-    return Message(f"log.action.{action}", **values)
+    return Message(key_of, **values)
 
 
 def entry_doc(

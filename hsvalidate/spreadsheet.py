@@ -268,6 +268,8 @@ def write_workbook(path: Path, sheets: Sequence[SheetSpec], *, title: str = "") 
                 else:
                     widths.append(min(len(_cell_text(value)) + 2, 60))
         for first_r, first_c, last_r, last_c in spec.merges:
+            # A merged code or title reads at the top of its block, beside its first row.
+            ws.cell(row=header_row + 1 + first_r, column=first_c + 1).alignment = wrap_top
             ws.merge_cells(
                 start_row=header_row + 1 + first_r,
                 start_column=first_c + 1,

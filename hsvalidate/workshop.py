@@ -1164,7 +1164,7 @@ class Workshop:
             recorded_at=now_iso(),
             into=tuple(dict.fromkeys(targets)),
         )
-        with self._logged("decision", code=code, decision=found, round=round_no):
+        with self._logged("decision", code=code, decision=found, round=round_no, votes=counts):
             self.store.insert("decisions", decision.to_dict())
         return RecordedDecision(decision=decision, replaced=earlier[-1] if earlier else None)
 

@@ -96,7 +96,9 @@ def story(sessions_dir: Path, framework_file: Path, tmp_path: Path) -> Path:
     assert "D1.O2.I2" in added.output
 
     second = run("round", "open")
-    assert "2" in second.output
+    opened2 = plain(second.output)
+    assert "D1.O1.I2 reformulé (version 2) — pas de consensus" in opened2
+    assert "D1.O2.I2 ajouté en salle sous D1.O2" in opened2
     with session(sessions_dir) as ws:
         round2 = ws.rounds()[-1].indicators
     assert set(round2) == {"D1.O1.I1", "D1.O1.I2", "D1.O2.I2", "D2.O1.I1"}
@@ -141,7 +143,8 @@ def test_the_log_tells_the_day(story: Path, sessions_dir: Path) -> None:
         "D1.O1.I1, D1.O2.I1 fusionnés en D1.O1.I1",
         "Indicateur D1.O2.I2 ajouté",
         "P04 : bulletin sur D2.O1.I1 au tour 1, remplace celui de",
-        "Décision sur D1.O1.I2 : reformuler",
+        "Décision sur D1.O1.I2 : reformuler (pour 21, contre 4, abstention 3)",
+        "Bulletins du tour 1 importés depuis tour 1 a.csv : 10",
         "Décision sur D2.O1.I2 : écarter (annulé)",
         "Annulé : Décision sur D2.O1.I2",
         "tour 2.csv",

@@ -287,15 +287,21 @@ def screen_width() -> int:
     return max(40, shutil.get_terminal_size((80, 24)).columns)
 
 
-def echo_wrapped(text: str, *, indent: str = "", err: bool = False) -> None:
-    """A paragraph wrapped at word boundaries to the screen, so no word is cut in two."""
+def echo_wrapped(
+    text: str, *, indent: str = "", hang: str | None = None, err: bool = False
+) -> None:
+    """A paragraph wrapped at word boundaries to the screen, so no word is cut in two.
+
+    ``hang`` indents the lines after the first (``indent`` otherwise), for a line that
+    starts with a time or a code the rest should align under.
+    """
     width = screen_width() - 1
     click.echo(
         _textwrap().fill(
             text,
             width=width,
             initial_indent=indent,
-            subsequent_indent=indent,
+            subsequent_indent=indent if hang is None else hang,
             break_long_words=False,
             break_on_hyphens=False,
         ),

@@ -103,6 +103,9 @@ def reword(
         done = ws.reword_indicator(code, fields=fields, reason=reason)
         version = ws.history.version(done.code)
         _done(ws, "cli.indicator.reworded", done, version=version)
+        for name, value in fields.items():
+            if name != "text":  # the statement is shown above; say what else changed
+                echo_wrapped(t("cli.indicator.field_set", field=name, value=value), indent="  ")
 
 
 @indicator.command("merge", help="help.indicator.merge")

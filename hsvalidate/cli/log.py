@@ -38,7 +38,7 @@ def log(hide_ballots: bool, session_name: str | None, sessions_dir: Path | None)
         text = str(event.message)
         if event.undone:
             text = t("cli.log.undone", action=text)
-        echo_wrapped(f"{event.at[11:16]}  {text}", indent="  ")
+        echo_wrapped(f"{event.at[11:16]}  {text}", indent="  ", hang=" " * 9)
         if event.reason:
             echo_wrapped(t("cli.log.reason", reason=event.reason), indent="         ")
         shown += 1

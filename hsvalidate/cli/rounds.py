@@ -33,7 +33,7 @@ def round_() -> None:
 @session_options
 def open_(indicators: str | None, session_name: str | None, sessions_dir: Path | None) -> None:
     """Open the next round and say which indicators it carries forward, and why."""
-    from hsvalidate.i18n.documents import verdict_label
+    from hsvalidate.i18n.documents import doc_text, verdict_label
 
     items = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else []
     add = [c[1:].strip() for c in items if c.startswith("+")]
@@ -51,7 +51,19 @@ def open_(indicators: str | None, session_name: str | None, sessions_dir: Path |
                 click.echo(t("cli.round.carried", round=previous))
                 for code in carried:
                     why = verdict_label(verdicts.get(code, "below quorum"), lang)
-                    click.echo(f"  {code:<14} {why}")
+                    revision = ws.history.last_change(code)
+                    if revision is not None and revision.after_round >= previous:
+                        # A new wording: that is why it is rated again (or for the first time).
+                        change = doc_text(
+                            f"lineage.change.{revision.change}",
+                            lang,
+                            version=ws.history.version(code),
+                            codes=", ".join(revision.new_codes),
+                            sources=", ".join(revision.sources),
+                            outcome=revision.outcome,
+                        )
+                        why = change if code not in verdicts else f"{change} — {why}"
+                    echo_wrapped(f"{code:<14} {why}", indent="  ")
         if add:
             echo_wrapped(t("cli.round.added", codes=", ".join(add)))
         if remove:
