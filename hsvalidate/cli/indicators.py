@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -22,6 +23,29 @@ if TYPE_CHECKING:
     from hsvalidate.workshop import Workshop
 
 _REASON = ("--reason", "--motif")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _new_wording(command: F) -> F:
+    """``--text`` (required), ``--set champ=texte`` and ``--reason``: what a merge and an addition take."""
+    for decorate in reversed(
+        (
+            option("--text", required=True, metavar="meta.text", help="help.opt.indicator_text"),
+            option(
+                "--set",
+                "pairs",
+                multiple=True,
+                metavar="meta.field_value",
+                help="help.opt.indicator_set",
+            ),
+            option(
+                *_REASON, "reason", default="", metavar="meta.text", help="help.opt.revision_reason"
+            ),
+        )
+    ):
+        command = decorate(command)
+    return command
 
 
 @group(help="help.indicator")
@@ -110,9 +134,7 @@ def reword(
 
 @indicator.command("merge", help="help.indicator.merge")
 @argument("codes", nargs=-1, required=True, metavar="meta.codes")
-@option("--text", required=True, metavar="meta.text", help="help.opt.indicator_text")
-@option("--set", "pairs", multiple=True, metavar="meta.field_value", help="help.opt.indicator_set")
-@option(*_REASON, "reason", default="", metavar="meta.text", help="help.opt.revision_reason")
+@_new_wording
 @session_options
 def merge(
     codes: tuple[str, ...],
@@ -155,9 +177,7 @@ def split(
 
 @indicator.command("add", help="help.indicator.add")
 @argument("outcome", metavar="meta.outcome")
-@option("--text", required=True, metavar="meta.text", help="help.opt.indicator_text")
-@option("--set", "pairs", multiple=True, metavar="meta.field_value", help="help.opt.indicator_set")
-@option(*_REASON, "reason", default="", metavar="meta.text", help="help.opt.revision_reason")
+@_new_wording
 @session_options
 def add(
     outcome: str,
