@@ -361,3 +361,12 @@ def test_presence_before_any_round_says_to_open_one(session: Path) -> None:
 
 def test_the_command_line_offers_every_presence_the_model_knows() -> None:
     assert list(PRESENCE_CODES) == list(PRESENCE)
+
+
+def test_importing_one_person_names_one_code(session: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "retardataire.csv"
+    sheet.write_text("Nom;Structure;Catégorie d'acteurs;Sexe\nKadiatou Sidibé;PNUD;partenaires;F\n")
+    result = run("participants", "import", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert fr("cli.participants.code_one", code="P06") in result.output
+    assert "P06 à P06" not in result.output

@@ -108,7 +108,10 @@ def import_(file: Path, session_name: str | None, sessions_dir: Path | None) -> 
         if summary.skipped:
             click.echo(tn("cli.participants.skipped", summary.skipped))
         if added:
-            click.echo(t("cli.participants.codes", first=added[0].code, last=added[-1].code))
+            if len(added) == 1:
+                click.echo(t("cli.participants.code_one", code=added[0].code))
+            else:
+                click.echo(t("cli.participants.codes", first=added[0].code, last=added[-1].code))
 
 
 @participants.command("edit", help="help.participants.edit")
