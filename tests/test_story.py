@@ -188,3 +188,12 @@ def test_undo_without_a_terminal_needs_yes(story: Path) -> None:
     result = run("undo", ok=False)
     assert result.exit_code == 1
     assert "--yes" in plain(result.output)
+
+
+def test_keep_dropped_keeps_what_the_room_took_out_marked(story: Path, tmp_path: Path) -> None:
+    out = tmp_path / "avec retirés"
+    run("export", "--out", str(out), "--format", "framework-yaml", "--keep-dropped")
+    kept = load_framework(next(out.glob("*framework.yaml")))
+    merged_away = kept.indicator("D1.O2.I1")
+    assert merged_away is not None
+    assert ("Statut de validation", "fusionné dans D1.O1.I1 entre les tours") in merged_away.extra

@@ -8,11 +8,14 @@ since the file belongs with the draft.
 
 What each decision does (the latest decision per indicator stands):
 
-- ``adopt``: kept; ``reword``: kept with its current text, marked "to be reworded"
-  (no new wording is stored yet); ``defer``: kept, marked deferred;
+- ``adopt``: kept; ``reword``: kept with its latest wording (``hsvalidate indicator
+  reword`` makes it), marked "to be reworded"; ``defer``: kept, marked deferred;
 - ``drop``: left out, unless ``keep_dropped`` (then kept and marked);
 - ``merge``: left out (kept and marked with ``keep_dropped``); each indicator it went
   into says so in its notes;
+- revisions made between the rounds are already in the report's framework (reworded
+  texts, merges, splits, additions); what they took out is left out, or with
+  ``keep_dropped`` kept under its original outcome and marked;
 - no decision: kept, marked with what the vote said, so nothing silently disappears
   and the plenary keeps the last word.
 """
@@ -96,6 +99,22 @@ def validated_framework(report: Report, *, keep_dropped: bool = False) -> Framew
             out = replace(out, notes=_noted(out.notes, merged_into[ind.code], lang))
         return out
 
+    # Indicators the room took out between the rounds (dropped, merged away, split) are
+    # kept only on request, marked, under the outcome they came from.
+    retired: dict[str, list[Indicator]] = {}
+    if keep_dropped:
+        history = report.lineage
+        for code, gone in history.retired.items():
+            last = history.wording(code)
+            parents = history.original.parents(code)
+            outcome = parents[1].code if parents else gone.revision.outcome
+            if last is None or not outcome:
+                continue
+            status = doc_text(
+                f"validation.status.revision.{gone.change}", lang, into=", ".join(gone.into)
+            )
+            retired.setdefault(outcome, []).append(_with_status(last, status, lang))
+
     return replace(
         fw,
         dimensions=tuple(
@@ -106,7 +125,8 @@ def validated_framework(report: Report, *, keep_dropped: bool = False) -> Framew
                         out,
                         indicators=tuple(
                             kept for ind in out.indicators if (kept := settle(ind)) is not None
-                        ),
+                        )
+                        + tuple(retired.get(out.code, ())),
                     )
                     for out in dim.outcomes
                 ),
