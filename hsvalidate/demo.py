@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hsvalidate import consensus
 from hsvalidate.exports import write_exports
-from hsvalidate.framework import Framework
+from hsvalidate.framework import Framework, Text
 from hsvalidate.model import Ballot, Settings
 from hsvalidate.workshop import Workshop
 
@@ -294,6 +294,40 @@ def run_demo(
         )
 
 
+_ROOM: dict[str, dict[str, str]] = {
+    "disaggregated": {
+        "fr": ", désagrégé par sexe, âge et région",
+        "en": ", disaggregated by sex, age and region",
+    },
+    "why_disaggregated": {
+        "fr": "La plénière demande la désagrégation par sexe, âge et région.",
+        "en": "The plenary asks for disaggregation by sex, age and region.",
+    },
+    "source": {
+        "fr": "Rapports d'alerte précoce de WANEP-Mali et système ECOWARN",
+        "en": "WANEP-Mali early-warning reports and the ECOWARN system",
+    },
+    "why_source": {
+        "fr": "Source de vérification précisée par la CEDEAO.",
+        "en": "Means of verification specified by ECOWAS.",
+    },
+    "why_merged": {
+        "fr": "Les deux indicateurs mesurent le même changement.",
+        "en": "Both indicators measure the same change.",
+    },
+    "added": {
+        "fr": "Pourcentage des comités locaux de paix comptant au moins 30 % de femmes",
+        "en": "Percentage of local peace committees with at least 30% women",
+    },
+    "why_added": {
+        "fr": "Proposé par la Coalition des femmes leaders du Mali.",
+        "en": "Proposed by the Coalition of women leaders of Mali.",
+    },
+}
+"""What the simulated room says and writes, in both languages: the framework gets both
+wordings (partners read the English), the reasons are said in the session's language."""
+
+
 def _revise(ws: Workshop, latent: dict[tuple[str, str], float], settings: Settings) -> list[str]:
     """Reword two indicators, merge two, add one, through the calls ``hsvalidate indicator`` makes.
 
@@ -308,18 +342,30 @@ def _revise(ws: Workshop, latent: dict[tuple[str, str], float], settings: Settin
     ]
     codes = [i.code for i in ws.framework.indicators()]
     first, second = (unsettled + [c for c in codes if c not in unsettled])[:2]
-    lang = ws.framework.lang
+    said = settings.lang
+
+    def both(key: str, before: Text | None = None) -> dict[str, str]:
+        """The field values of a wording in both languages (``text`` and ``text_en``…)."""
+        out = {}
+        for lang in ("fr", "en"):
+            name = "text" if lang == ws.framework.lang else f"text_{lang}"
+            start = before.get(lang).rstrip(". ") if before is not None else ""
+            out[name] = f"{start}{_ROOM[key][lang]}"
+        return out
+
     done: list[str] = []
-    text = ws.framework.indicator(first).text.get(lang).rstrip(". ")  # type: ignore[union-attr]
     ws.reword_indicator(
         first,
-        fields={"text": f"{text}, désagrégé par sexe, âge et région"},
-        reason="La plénière demande la désagrégation par sexe, âge et région.",
+        fields=both("disaggregated", ws.framework.indicator(first).text),  # type: ignore[union-attr]
+        reason=_ROOM["why_disaggregated"][said],
     )
     ws.reword_indicator(
         second,
-        fields={"source": "Rapports d'alerte précoce de WANEP-Mali et système ECOWARN"},
-        reason="Source de vérification précisée par la CEDEAO.",
+        fields={
+            ("source" if lang == ws.framework.lang else f"source_{lang}"): _ROOM["source"][lang]
+            for lang in ("fr", "en")
+        },
+        reason=_ROOM["why_source"][said],
     )
     done += [first, second]
     outcome = next(
@@ -328,17 +374,25 @@ def _revise(ws: Workshop, latent: dict[tuple[str, str], float], settings: Settin
         if len([i for i in o.indicators if i.code not in done]) >= 2
     )
     a, b = [i for i in outcome.indicators if i.code not in done][:2]
-    b_text = b.text.get(lang)
+    joined = {
+        lang: f"{a.text.get(lang).rstrip('. ')} ; {b.text.get(lang)[:1].lower()}"
+        f"{b.text.get(lang)[1:]}"
+        for lang in ("fr", "en")
+    }
+    other = "en" if ws.framework.lang == "fr" else "fr"
     merged = ws.merge_indicators(
         [a.code, b.code],
-        text=f"{a.text.get(lang).rstrip('. ')} ; {b_text[:1].lower()}{b_text[1:]}",
-        reason="Les deux indicateurs mesurent le même changement.",
+        text=joined[ws.framework.lang],
+        fields={f"text_{other}": joined[other].replace(" ; ", "; ")},
+        reason=_ROOM["why_merged"][said],
     )
     last_outcome = list(ws.framework.outcomes())[-1]
+    added_text = both("added")
     added = ws.add_indicator(
         last_outcome.code,
-        text="Pourcentage des comités locaux de paix comptant au moins 30 % de femmes",
-        reason="Proposé par la Coalition des femmes leaders du Mali.",
+        text=added_text.pop("text"),
+        fields=added_text,
+        reason=_ROOM["why_added"][said],
     )
     for code in (first, second, merged.code, added.code):
         base = 7.9 if code == added.code else 7.6
