@@ -42,6 +42,7 @@ UNDOABLE = frozenset(
         "indicator-add",
         "indicator-drop",
         "decision",
+        "session-details",
     }
 )
 """Actions ``undo`` can take back: each changes only the session's tables."""

@@ -6,7 +6,7 @@ share them without copying; each has ``to_dict``/``from_dict`` for the session s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -578,3 +578,69 @@ class Decision:
         }
         known["into"] = tuple(known.get("into", ()))
         return cls(**known)
+
+
+@dataclass(frozen=True)
+class WorkshopDetails:
+    """What a document of record says about the meeting itself: where, when, who presided.
+
+    Why apart from ``Settings``: settings are fixed before round 1 (they decide the
+    figures), while these are often known only on the day — the chair named in the
+    opening session, a second day added — so they stay editable (``session details``)
+    and every export prints them as they stand.
+    """
+
+    title: str = ""
+    """The workshop's title (« Atelier national de validation du cadre de S&E »)."""
+    place: str = ""
+    """Where it is held (« Bamako, Hôtel de l'Amitié »)."""
+    dates: tuple[str, ...] = ()
+    """ISO dates of the days it is held on (``2026-11-27``), in order."""
+    organisers: tuple[str, ...] = ()
+    """Organising bodies, in the order the cover lists them."""
+    chair: str = ""
+    """Who chairs the validation session (signs the minutes)."""
+    rapporteur: str = ""
+    """Who writes the minutes (signs them too)."""
+    logos: tuple[str, ...] = ()
+    """Image files in the session folder's ``logos`` sub-folder, for the cover."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form for the session's meta document."""
+        data = asdict(self)
+        for key in ("dates", "organisers", "logos"):
+            data[key] = list(data[key])
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> WorkshopDetails:
+        """Inverse of :meth:`to_dict`; sessions from before details existed read as empty."""
+        data = dict(data or {})
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        for key in ("dates", "organisers", "logos"):
+            known[key] = tuple(str(v) for v in known.get(key) or ())
+        for key in ("title", "place", "chair", "rapporteur"):
+            known[key] = str(known.get(key) or "")
+        return cls(**known)
+
+    def __bool__(self) -> bool:
+        return any(asdict(self).values())
+
+
+def parse_day(text: str) -> str | None:
+    """An ISO date from what a facilitator types: ``2026-11-27`` or ``27/11/2026`` (also ``27.11.2026``).
+
+    None when it is not a date, for the caller to say so in one sentence.
+    """
+    import datetime as dt
+    import re
+
+    value = text.strip()
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day).isoformat()
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        return None

@@ -8,11 +8,11 @@ that lets names appear in a document that also carries participant codes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hsvalidate.consensus import Rule, Scale, Stability, Stats
 from hsvalidate.framework import Framework
-from hsvalidate.model import Criterion, Decision, Participant, Round
+from hsvalidate.model import Criterion, Decision, Participant, Round, WorkshopDetails
 from hsvalidate.revisions import History
 
 ALL_GROUPS = "all"
@@ -163,6 +163,8 @@ class Report:
     """Turnout per round and group."""
     history: History | None = None
     """The draft, its revisions and every wording (None: read ``framework`` as never revised)."""
+    details: WorkshopDetails = field(default_factory=WorkshopDetails)
+    """Title, place, dates, organisers, chair, rapporteur and logos (``session details``)."""
 
     @property
     def lineage(self) -> History:

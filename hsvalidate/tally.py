@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from hsvalidate import consensus
 from hsvalidate.framework import Framework, Indicator
-from hsvalidate.model import Ballot, Decision, Participant, Round, Settings
+from hsvalidate.model import Ballot, Decision, Participant, Round, Settings, WorkshopDetails
 from hsvalidate.report import (
     ALL_GROUPS,
     AttritionRow,
@@ -50,6 +50,8 @@ class Snapshot:
     """When the session was created (ISO)."""
     history: History | None = None
     """The draft and its revisions; None for a framework never revised."""
+    details: WorkshopDetails = field(default_factory=WorkshopDetails)
+    """Title, place, dates, organisers, chair and rapporteur."""
 
     @property
     def lineage(self) -> History:
@@ -421,4 +423,5 @@ def build_report(
         stability=tuple(stability(snap)),
         attrition=tuple(attrition(snap)),
         history=snap.lineage,
+        details=snap.details,
     )

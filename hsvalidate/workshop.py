@@ -40,6 +40,7 @@ from hsvalidate.model import (
     Participant,
     Round,
     Settings,
+    WorkshopDetails,
     current_decisions,
     decision_action_code,
     decision_gap,
@@ -375,6 +376,82 @@ class Workshop:
         if round_no not in self.store.ballot_rounds():
             return []
         return self.store.ballots(round_no)
+
+    # -- workshop details ----------------------------------------------------------------
+
+    @property
+    def details(self) -> WorkshopDetails:
+        """Title, place, dates, organisers, chair and rapporteur, as they stand now."""
+        return WorkshopDetails.from_dict(self.store.meta().get("details"))
+
+    def set_details(
+        self,
+        *,
+        title: str | None = None,
+        place: str | None = None,
+        dates: Sequence[str] | None = None,
+        organisers: Sequence[str] | None = None,
+        chair: str | None = None,
+        rapporteur: str | None = None,
+        logos: Sequence[Path] | None = None,
+    ) -> WorkshopDetails:
+        """Change the details given (the others stay); a logo file is copied into the session.
+
+        Why copied: the minutes are exported again days later, from another folder or
+        laptop; a logo that lived on a USB stick would be gone.
+        """
+        from hsvalidate.model import parse_day
+
+        current = self.details
+        changes: dict[str, Any] = {}
+        for key, value in (
+            ("title", title),
+            ("place", place),
+            ("chair", chair),
+            ("rapporteur", rapporteur),
+        ):
+            if value is not None:
+                changes[key] = " ".join(value.split())
+        if organisers is not None:
+            changes["organisers"] = tuple(" ".join(o.split()) for o in organisers if o.strip())
+        if dates is not None:
+            days = []
+            for text in dates:
+                day = parse_day(text)
+                if day is None:
+                    raise SessionError(Message("details.bad_date", date=text))
+                days.append(day)
+            changes["dates"] = tuple(sorted(set(days)))
+        if logos is not None:
+            changes["logos"] = tuple(self._keep_logo(path) for path in logos)
+        if not changes:
+            raise SessionError(Message("details.nothing"))
+        new = replace(current, **changes)
+        with self._logged("session-details", fields=sorted(changes)):
+            self.store.update_meta({"details": new.to_dict()})
+        return new
+
+    def _keep_logo(self, path: Path) -> str:
+        """Copy a logo into the session's ``logos`` folder; its name there."""
+        import shutil
+
+        source = Path(path)
+        if source.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            raise SessionError(Message("details.logo_kind", file=source.name))
+        if not source.is_file():
+            raise SessionError(Message("details.logo_missing", file=str(source)))
+        folder = self.store.folder
+        if folder is None:
+            return source.name
+        target = Path(folder) / "logos"
+        target.mkdir(exist_ok=True)
+        try:
+            shutil.copyfile(source, target / source.name)
+        except OSError as exc:
+            raise SessionError(
+                Message("details.logo_unreadable", file=source.name, reason=exc.strerror or exc)
+            ) from exc
+        return source.name
 
     # -- participants --------------------------------------------------------------------
 
@@ -855,6 +932,7 @@ class Workshop:
             settings=self.settings,
             framework=self.framework,
             history=self.history,
+            details=self.details,
             participants=tuple(self.participants()),
             rounds=rounds,
             ballots={r.number: tuple(self.ballots(r.number)) for r in rounds},

@@ -405,6 +405,7 @@ COMMAND_LINES = [
     ("framework", "check"),
     ("session", "new"),
     ("session", "show"),
+    ("session", "details"),
     ("participants", "import"),
     ("round", "close"),
     ("round", "reopen"),

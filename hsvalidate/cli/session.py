@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -25,7 +26,7 @@ from hsvalidate.cli._common import (
 from hsvalidate.i18n import codes_with_prefix, default_language, get_language, t, tn
 
 if TYPE_CHECKING:
-    from hsvalidate.model import Settings
+    from hsvalidate.model import Settings, WorkshopDetails
 
 RULE_CHOICE = TermChoice(
     {code: catalogue_word(f"rule.name.{code}") for code in codes_with_prefix("rule.name")}
@@ -55,6 +56,95 @@ by a test), by code or by its name in either language."""
 @group(help="help.session")
 def session() -> None:
     """Create and inspect sessions; one folder each under the sessions folder."""
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_DETAIL_OPTIONS = (
+    option("--title", default=None, metavar="meta.text", help="help.opt.details_title"),
+    option(
+        "--place",
+        "--lieu",
+        "place",
+        default=None,
+        metavar="meta.text",
+        help="help.opt.details_place",
+    ),
+    option("--date", "dates", multiple=True, metavar="meta.date", help="help.opt.details_date"),
+    option(
+        "--organiser",
+        "--organizer",
+        "--organisateur",
+        "organisers",
+        multiple=True,
+        metavar="meta.text",
+        help="help.opt.details_organiser",
+    ),
+    option(
+        "--chair",
+        "--president",
+        "chair",
+        default=None,
+        metavar="meta.name",
+        help="help.opt.details_chair",
+    ),
+    option("--rapporteur", default=None, metavar="meta.name", help="help.opt.details_rapporteur"),
+    option(
+        "--logo",
+        "logos",
+        multiple=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="meta.file",
+        help="help.opt.details_logo",
+    ),
+)
+
+
+def _detail_options(command: F) -> F:
+    """The workshop's details, taken by ``session new`` and changed by ``session details``."""
+    for decorate in reversed(_DETAIL_OPTIONS):
+        command = decorate(command)
+    return command
+
+
+def _given_details(
+    title: str | None,
+    place: str | None,
+    dates: tuple[str, ...],
+    organisers: tuple[str, ...],
+    chair: str | None,
+    rapporteur: str | None,
+    logos: tuple[Path, ...],
+) -> dict[str, Any]:
+    """Only the details typed, so that the others keep their value."""
+    given: dict[str, Any] = {
+        "title": title,
+        "place": place,
+        "chair": chair,
+        "rapporteur": rapporteur,
+        "dates": list(dates) if dates else None,
+        "organisers": list(organisers) if organisers else None,
+        "logos": list(logos) if logos else None,
+    }
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def _echo_details(details: WorkshopDetails, lang: str) -> None:
+    """The details as the cover of the minutes will print them."""
+    from hsvalidate.i18n.documents import format_date
+
+    echo_fields(
+        [
+            (t("cli.details.title"), details.title or "–"),
+            (t("cli.details.place"), details.place or "–"),
+            (t("cli.details.dates"), ", ".join(format_date(d, lang) for d in details.dates) or "–"),
+            (t("cli.details.organisers"), ", ".join(details.organisers) or "–"),
+            (t("cli.details.chair"), details.chair or "–"),
+            (t("cli.details.rapporteur"), details.rapporteur or "–"),
+            (t("cli.details.logos"), ", ".join(details.logos) or "–"),
+        ],
+        indent="  ",
+    )
 
 
 @session.command("new", help="help.session.new")
@@ -145,6 +235,7 @@ def session() -> None:
     metavar="meta.file",
     help="help.opt.criteria_file",
 )
+@_detail_options
 @sessions_dir_option
 def new(
     name: str,
@@ -161,6 +252,13 @@ def new(
     criteria: tuple[str, ...] | None,
     criteria_set: str,
     criteria_file: Path | None,
+    title: str | None,
+    place: str | None,
+    dates: tuple[str, ...],
+    organisers: tuple[str, ...],
+    chair: str | None,
+    rapporteur: str | None,
+    logos: tuple[Path, ...],
     sessions_dir: Path | None,
 ) -> None:
     """Create a session; its settings are fixed now, before round 1, for the minutes."""
@@ -215,6 +313,9 @@ def new(
         # From here on the new session's language, not the one chosen for the previous one.
         follow_session_language(settings.lang)
         lang = get_language()
+        details = _given_details(title, place, dates, organisers, chair, rapporteur, logos)
+        if details:
+            workshop.set_details(**details)
         click.echo(t("cli.session.created", name=workshop.name, folder=root / workshop.name))
         echo_fields(
             [
@@ -227,6 +328,31 @@ def new(
             indent="  ",
         )
         echo_wrapped(t("cli.session.next"))
+
+
+@session.command("details", help="help.session.details")
+@_detail_options
+@session_options
+def details(
+    title: str | None,
+    place: str | None,
+    dates: tuple[str, ...],
+    organisers: tuple[str, ...],
+    chair: str | None,
+    rapporteur: str | None,
+    logos: tuple[Path, ...],
+    session_name: str | None,
+    sessions_dir: Path | None,
+) -> None:
+    """Show the workshop's details, or change those given; the documents print them as they stand."""
+    given = _given_details(title, place, dates, organisers, chair, rapporteur, logos)
+    with open_workshop(
+        session_name, sessions_dir, writable=bool(given), purpose="hsvalidate session details"
+    ) as ws:
+        current = ws.set_details(**given) if given else ws.details
+        if given:
+            click.echo(t("cli.details.saved"))
+        _echo_details(current, get_language())
 
 
 @session.command("list", help="help.session.list")
