@@ -87,6 +87,8 @@ def test_export_formats_write_where_the_registry_says(tmp_path: Path) -> None:
         export_path(report, EXPORTERS["csv"], tmp_path),
         export_path(report, EXPORTERS["json"], tmp_path),
     ]
-    csv_text = written[0][1].read_text(encoding="utf-8")
-    assert csv_text.splitlines()[0].startswith("round,indicator,version,criterion,group")
+    csv_text = written[0][1].read_text(encoding="utf-8-sig")  # a spreadsheet's CSV has a BOM
+    assert csv_text.splitlines()[0].startswith("Round,Indicator,Version,Criterion,Group")
+    tidy = write_exports(report, tmp_path / "tidy", ["csv"], tidy=True)[0][1]
+    assert tidy.read_text(encoding="utf-8").startswith("round,indicator,version,criterion,group")
     assert written[1][1].read_text(encoding="utf-8").startswith("[")

@@ -166,11 +166,11 @@ def test_stability_and_attrition_speak_the_language(day: Path, lang: str) -> Non
 
 
 def test_csv_and_json_stay_tidy_and_unrounded(day: Path) -> None:
-    csv_out = show("--format", "csv", "--round", "1")
+    csv_out = show("--format", "csv", "--tidy", "--round", "1")
     assert csv_out.splitlines()[0].startswith("round,indicator,version,criterion,group,n,")
     assert ",7.5," in csv_out
     assert '"median": 7.5' in show("--format", "json", "--round", "1")
-    combined = show("--combined", "--format", "csv", "--round", "1").splitlines()
+    combined = show("--combined", "--format", "csv", "--tidy", "--round", "1").splitlines()
     assert combined[0] == "round,indicator,verdict,n_ballots,important_to"
 
 

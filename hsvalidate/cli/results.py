@@ -41,20 +41,22 @@ from hsvalidate.i18n import codes_with_prefix, t
     show_default=True,
     help="help.opt.results_format",
 )
+@option("--tidy", is_flag=True, help="help.opt.tidy")
 @session_options
 def results(
     round_no: int | None,
     by_group: bool,
     view: str | None,
     fmt: str,
+    tidy: bool,
     session_name: str | None,
     sessions_dir: Path | None,
 ) -> None:
-    """Figures on screen in the session's words, or tidy unrounded rows for other tools."""
+    """Figures on screen in the session's words, or unrounded rows for a spreadsheet or a tool."""
     from hsvalidate.cli.tables import show_results
 
     with open_workshop(session_name, sessions_dir, writable=False) as ws:
-        show_results(ws, round_no=round_no, by_group=by_group, view=view, fmt=fmt)
+        show_results(ws, round_no=round_no, by_group=by_group, view=view, fmt=fmt, tidy=tidy)
 
 
 @command(help="export.help")
@@ -75,12 +77,14 @@ def results(
 )
 @option("--show-names", is_flag=True, help="export.help.show_names")
 @option("--keep-dropped", is_flag=True, help="export.help.keep_dropped")
+@option("--tidy", is_flag=True, help="help.opt.tidy")
 @session_options
 def export(
     out_dir: Path | None,
     formats: tuple[str, ...],
     show_names: bool,
     keep_dropped: bool,
+    tidy: bool,
     session_name: str | None,
     sessions_dir: Path | None,
 ) -> None:
@@ -92,7 +96,9 @@ def export(
         target = out_dir if out_dir is not None else ws.exports_dir
         chosen = list(dict.fromkeys(formats)) or default_formats()
         written = []
-        for exporter, path in write_exports(report, target, chosen, keep_dropped=keep_dropped):
+        for exporter, path in write_exports(
+            report, target, chosen, keep_dropped=keep_dropped, tidy=tidy
+        ):
             click.echo(t("export.written", what=t(exporter.label_key), path=path))
             written.append(path)
         _log_export(ws.store.folder, written)

@@ -23,7 +23,7 @@ from hsvalidate.cli._common import (
     echo_wrapped,
     screen_width,
 )
-from hsvalidate.exports.tidy import write_csv
+from hsvalidate.exports.tidy import TIDY, spreadsheet_style, write_csv
 from hsvalidate.i18n import get_language, t
 from hsvalidate.report import (
     ALL_GROUPS,
@@ -433,9 +433,19 @@ def _footer(ws: Workshop, screen: Screen, view: str | None) -> list[str]:
 
 
 def show_results(
-    ws: Workshop, *, round_no: int | None, by_group: bool, view: str | None, fmt: str
+    ws: Workshop,
+    *,
+    round_no: int | None,
+    by_group: bool,
+    view: str | None,
+    fmt: str,
+    tidy: bool = False,
 ) -> None:
-    """Figures on screen in the session's words, or tidy unrounded rows for other tools."""
+    """Figures on screen in the session's words, or unrounded rows for a spreadsheet or a tool.
+
+    CSV is for the spreadsheet of the language in use (French Excel's ``;`` and ``7,5``,
+    a BOM, words) unless ``tidy``; JSON always carries codes.
+    """
     rows: list[ResultRow] = []
     stability: list[StabilityRow] = []
     attrition: list[AttritionRow] = []
@@ -472,7 +482,14 @@ def show_results(
         records = [result_record(r) for r in rows]
     if fmt == "csv":
         buffer = io.StringIO()
-        write_csv(columns, records, buffer)
+        lang = get_language()
+        write_csv(
+            columns,
+            records,
+            buffer,
+            style=TIDY if tidy else spreadsheet_style(lang),
+            criteria={c.code: c.label.get(lang) or c.code for c in ws.settings.criteria},
+        )
         click.echo(buffer.getvalue(), nl=False)
         return
     if fmt == "json":

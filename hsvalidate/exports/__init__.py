@@ -344,7 +344,13 @@ EXPORTERS: dict[str, Exporter] = {
     for e in (
         Exporter("xlsx", "-consensus.xlsx", "hsvalidate.exports.xlsx:write_consensus_workbook"),
         Exporter("pdf", "-minutes.pdf", "hsvalidate.exports.pdf:write_minutes"),
-        Exporter("csv", "-results.csv", "hsvalidate.exports.tidy:write_results_csv", default=False),
+        Exporter(
+            "csv",
+            "-results.csv",
+            "hsvalidate.exports.tidy:write_results_csv",
+            default=False,
+            options=("tidy",),
+        ),
         Exporter(
             "json", "-results.json", "hsvalidate.exports.tidy:write_results_json", default=False
         ),
