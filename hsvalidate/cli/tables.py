@@ -1,9 +1,11 @@
 """The tables ``hsvalidate results`` shows, and the rows it writes for other tools.
 
 Why apart from the command: laying tables out needs rich, the report model and the
-statistics, which ``hsvalidate results --help`` must not pay for.  The screen tables
-are laid out by rich: it wraps long group names under themselves instead of cutting
-them and measures the terminal.  Figures are rounded for reading only; ``--format
+statistics, which ``hsvalidate results --help`` must not pay for.  Long group names
+wrap under themselves instead of being cut, and tables fit the terminal's width.  The
+results and stability tables, thousands of lines in a national session, are laid out
+here as plain text (``_grid``: rich took about 3 ms a line); the short combined and
+attrition tables use rich.  Figures are rounded for reading only; ``--format
 csv|json`` gives them unrounded.
 """
 
@@ -15,6 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import click
@@ -221,6 +224,126 @@ def _wrapped(text: str) -> RenderableType:
     return Text(text)
 
 
+@dataclass(frozen=True)
+class _Column:
+    """One column of a plain-text table."""
+
+    header: str
+    """Heading; words on separate lines when it has several (figures stay narrow)."""
+    right: bool = False
+    """Right-aligned (figures)."""
+    wrap: bool = False
+    """The one column that wraps to fit the screen (names of criteria and groups)."""
+    min_width: int = 0
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """A cell's text, how far it is indented (wrapped lines too), and its style on a terminal."""
+
+    text: str
+    indent: int = 0
+    style: tuple[tuple[str, object], ...] = ()
+    """``click.style`` keywords (``(("fg", "green"),)``); the words stay the same without them."""
+
+
+def _grid(columns: Sequence[_Column], rows: Sequence[Sequence[_Cell]], width: int) -> list[str]:
+    """Lines of a table laid out for ``width`` columns, as rich laid them out, much faster.
+
+    Why not rich here: a national session's results are thousands of lines, and rich
+    measures and renders every cell as an object (about 3 ms a line); this is plain
+    string work.  A row with fewer cells than columns (an indicator's heading) writes
+    them from the left.  Styles are ANSI codes that click removes off a terminal.
+    """
+    heads = [c.header.split("\n") for c in columns]
+    widths = [max((len(line) for line in head), default=0) for head in heads]
+    for row in rows:
+        if len(row) < 2:
+            continue  # a heading row does not widen its column
+        for i, cell in enumerate(row):
+            if not columns[i].wrap:
+                widths[i] = max(widths[i], cell.indent + len(cell.text))
+    wrap_at = next((i for i, c in enumerate(columns) if c.wrap), None)
+    if wrap_at is not None:
+        natural = max(
+            [widths[wrap_at], *(r[wrap_at].indent + len(r[wrap_at].text) for r in rows if len(r) > 1)]
+        )
+        room = width - 1 - sum(w for i, w in enumerate(widths) if i != wrap_at) - len(columns) + 1
+        # Below its minimum only when the screen leaves no choice (a very narrow window).
+        widths[wrap_at] = max(min(columns[wrap_at].min_width, room), min(natural, room), 4)
+    textwrap = _textwrap_module()
+
+    def place(i: int, text: str, styled: str) -> str:
+        pad = " " * max(0, widths[i] - len(text))
+        return pad + styled if columns[i].right else styled + pad
+
+    lines: list[str] = []
+    depth = max(len(h) for h in heads)
+    for k in range(depth):
+        cells = []
+        for i, head in enumerate(heads):
+            text = ([""] * (depth - len(head)) + head)[k]  # headings sit on the bottom line
+            cells.append(place(i, text, click.style(text, bold=True) if text else ""))
+        lines.append(_strip_end(" ".join(cells)))
+    lines.append("─" * (sum(widths) + len(widths) - 1))
+    for row in rows:
+        if len(row) < 2:
+            cell = row[0]
+            lines.append(" " * cell.indent + _styled(cell.text, cell.style))
+            continue
+        parts: list[list[str]] = []
+        for i, cell in enumerate(row):
+            if columns[i].wrap:
+                wrapped = textwrap.wrap(
+                    cell.text,
+                    width=max(1, widths[i] - cell.indent),
+                    break_on_hyphens=False,
+                ) or [""]
+                parts.append([" " * cell.indent + line for line in wrapped])
+            else:
+                parts.append([" " * cell.indent + cell.text])
+        for k in range(max(len(p) for p in parts)):
+            cells = []
+            for i, (cell, texts) in enumerate(zip(row, parts, strict=True)):
+                text = texts[k] if k < len(texts) else ""
+                styled = _styled(text, cell.style) if text else text
+                cells.append(place(i, text, styled))
+            lines.append(_strip_end(" ".join(cells)))
+    return lines
+
+
+def _styled(text: str, style: tuple[tuple[str, object], ...]) -> str:
+    """``text`` with its terminal style (none: as it is)."""
+    if not style:
+        return text
+    return click.style(text, **dict(style))  # type: ignore[arg-type]
+
+
+def _textwrap_module() -> ModuleType:
+    """textwrap, imported when a table is drawn (not for ``--help``)."""
+    import textwrap
+
+    return textwrap
+
+
+def _click_style(rich_style: str) -> tuple[tuple[str, object], ...]:
+    """The ``_VERDICT_STYLES`` colour as ``click.style`` keywords, so both tables agree."""
+    if not rich_style:
+        return ()
+    return (("dim", True),) if rich_style == "dim" else (("fg", rich_style),)
+
+
+def _verdict_cell(verdict: str, lang: str, *, flagged: bool = False) -> _Cell:
+    from hsvalidate.i18n.documents import verdict_label
+
+    label = verdict_label(verdict, lang) + (" *" if flagged else "")
+    return _Cell(label, style=_click_style(_VERDICT_STYLES.get(verdict, "")))
+
+
+def _heading_line(text: str) -> str:
+    return click.style(text, bold=True)
+
+
 def render_results(rows: Sequence[ResultRow], screen: Screen, *, by_group: bool) -> list[str]:
     """Per round, one line per indicator and criterion (and per group, indented beneath).
 
@@ -231,36 +354,26 @@ def render_results(rows: Sequence[ResultRow], screen: Screen, *, by_group: bool)
 
     lang = screen.lang
     wide = screen.width >= WIDE
-    items: list[RenderableType] = []
+    lines: list[str] = []
     by_round: dict[int, list[ResultRow]] = defaultdict(list)
     for row in rows:
         by_round[row.round].append(row)
+    keys = ["cli.col.n", "cli.col.cj", "cli.col.median"]
+    keys += ["cli.col.q1", "cli.col.q3", "cli.col.mean"] if wide else []
+    # Disagreement beside the IQR (both say how spread the ratings are), and not
+    # beside the verdict, where "no" would read as part of "no consensus".
+    keys += ["cli.col.iqr", "cli.col.disagreement", "cli.col.low", "cli.col.mid", "cli.col.high"]
+    figures_columns = [_Column(t(key).replace(" ", "\n"), right=True) for key in keys]
+    if by_group:
+        columns = [_Column(t("cli.col.criterion_group"), wrap=True, min_width=18)]
+    else:
+        columns = [_Column(t("cli.col.indicator")), _Column(t("cli.col.criterion"), wrap=True)]
+    columns += [*figures_columns, _Column(t("cli.col.verdict"))]
     for number in sorted(by_round):
-        table = _table(
-            [t("cli.col.criterion_group")]
-            if by_group
-            else [t("cli.col.indicator"), t("cli.col.criterion")]
-        )
-        if not by_group:
-            table.columns[0].no_wrap = True
-        table.columns[0].min_width = 18 if by_group else None
-        keys = ["cli.col.n", "cli.col.cj", "cli.col.median"]
-        keys += ["cli.col.q1", "cli.col.q3", "cli.col.mean"] if wide else []
-        # Disagreement beside the IQR (both say how spread the ratings are), and not
-        # beside the verdict, where "no" would read as part of "no consensus".
-        keys += [
-            "cli.col.iqr",
-            "cli.col.disagreement",
-            "cli.col.low",
-            "cli.col.mid",
-            "cli.col.high",
-        ]
-        for key in keys:
-            _number_column(table, key)
-        table.add_column(t("cli.col.verdict"), no_wrap=True)
         # (indicator, group) → criteria on which that group alone would keep it
         flagged: dict[tuple[str, str], list[str]] = defaultdict(list)
         shown_indicator = ""
+        table: list[list[_Cell]] = []
         for row in _panel_first(by_round[number]):
             s = row.stats
             figures = [str(s.n), str(s.n_cannot_judge), format_number(s.median, lang)]
@@ -278,23 +391,25 @@ def render_results(rows: Sequence[ResultRow], screen: Screen, *, by_group: bool)
                 format_number(s.pct_high, lang, digits=0),
             ]
             criterion = screen.criteria.get(row.criterion, row.criterion)
-            verdict = _verdict(row.verdict, lang, flagged=bool(row.important_to))
+            verdict = _verdict_cell(row.verdict, lang, flagged=bool(row.important_to))
             if row.important_to:
                 flagged[(row.indicator, group_label(row.important_to, lang))].append(criterion)
+            cells = [_Cell(f) for f in figures]
             if by_group:
                 if row.indicator != shown_indicator:
-                    table.add_row(_heading(row.indicator))
+                    table.append([_Cell(row.indicator, style=(("bold", True),))])
                     shown_indicator = row.indicator
                 if row.group == ALL_GROUPS:
-                    label = _indented(criterion, 1)
+                    label = _Cell(criterion, indent=2)
                 else:
-                    label = _indented(group_label(row.group, lang), 2)
-                table.add_row(label, *figures, verdict)
+                    label = _Cell(group_label(row.group, lang), indent=4)
+                table.append([label, *cells, verdict])
             else:
                 code = row.indicator if row.indicator != shown_indicator else ""
                 shown_indicator = row.indicator
-                table.add_row(code, criterion, *figures, verdict)
-        items += [_round_heading(number, screen), table]
+                table.append([_Cell(code), _Cell(criterion), *cells, verdict])
+        lines.append(_heading_line(_round_heading_text(number, screen)))
+        lines += _grid(columns, table, screen.width)
         if flagged:
             listed = t("cli.results.separator").join(
                 t(
@@ -305,9 +420,23 @@ def render_results(rows: Sequence[ResultRow], screen: Screen, *, by_group: bool)
                 )
                 for (code, group), criteria in flagged.items()
             )
-            items.append(_wrapped(t("cli.results.important", items=listed)))
-        items.append("")
-    return _render(items, screen.width)
+            lines += _textwrap_module().wrap(
+                t("cli.results.important", items=listed),
+                width=screen.width,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        lines.append("")
+    return lines
+
+
+def _round_heading_text(number: int, screen: Screen) -> str:
+    from hsvalidate.i18n.documents import status_label
+
+    status = screen.statuses.get(number)
+    if status is None:
+        return t("cli.results.round_plain", round=number)
+    return t("cli.results.round", round=number, status=status_label(status, screen.lang))
 
 
 def _panel_first(rows: Sequence[ResultRow]) -> list[ResultRow]:
@@ -352,41 +481,43 @@ def render_stability(rows: Sequence[StabilityRow], screen: Screen, *, by_group: 
     from hsvalidate.i18n.documents import format_number, group_label, yes_no
 
     lang = screen.lang
-    items: list[RenderableType] = []
+    lines: list[str] = []
+    columns = [
+        _Column(t("cli.col.indicator")),
+        _Column(t("cli.col.criterion_group" if by_group else "cli.col.criterion"), wrap=True),
+        *(
+            _Column(t(key).replace(" ", "\n"), right=True)
+            for key in ("cli.col.pairs", "cli.col.moved", "cli.col.pct_moved")
+        ),
+        _Column(t("cli.col.stable")),
+    ]
     for number, previous in sorted({(r.round, r.previous_round) for r in rows}):
-        table = _table(
-            [
-                t("cli.col.indicator"),
-                t("cli.col.criterion_group" if by_group else "cli.col.criterion"),
-            ]
-        )
-        table.columns[0].no_wrap = True
-        for key in ("cli.col.pairs", "cli.col.moved", "cli.col.pct_moved"):
-            _number_column(table, key)
-        table.add_column(t("cli.col.stable"), no_wrap=True)
-        shown = ("", "")
+        table: list[list[_Cell]] = []
+        shown = ""
         for row in rows:
             if (row.round, row.previous_round) != (number, previous):
                 continue
             s = row.stability
             criterion = screen.criteria.get(row.criterion, row.criterion)
             if row.group == ALL_GROUPS:
-                label = _indented(criterion, 0)
+                label = _Cell(criterion)
             else:
-                label = _indented(group_label(row.group, lang), 1)
-            code = row.indicator if row.indicator != shown[0] else ""
-            shown = (row.indicator, row.criterion)
-            table.add_row(
-                code,
-                label,
-                str(s.n_pairs),
-                str(s.n_moved),
-                format_number(s.pct_moved, lang, digits=0),
-                "–" if s.stable is None else yes_no(s.stable, lang),
+                label = _Cell(group_label(row.group, lang), indent=2)
+            code = row.indicator if row.indicator != shown else ""
+            shown = row.indicator
+            table.append(
+                [
+                    _Cell(code),
+                    label,
+                    _Cell(str(s.n_pairs)),
+                    _Cell(str(s.n_moved)),
+                    _Cell(format_number(s.pct_moved, lang, digits=0)),
+                    _Cell("–" if s.stable is None else yes_no(s.stable, lang)),
+                ]
             )
         heading = t("cli.results.stability_round", round=number, previous=previous)
-        items += [_heading(heading), table, ""]
-    return _render(items, screen.width)
+        lines += [_heading_line(heading), *_grid(columns, table, screen.width), ""]
+    return lines
 
 
 def render_attrition(rows: Sequence[AttritionRow], screen: Screen) -> list[str]:
