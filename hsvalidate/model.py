@@ -447,10 +447,22 @@ class Ballot:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Ballot:
-        """Inverse of :meth:`to_dict`."""
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        known["ratings"] = dict(known.get("ratings", {}))
-        return cls(**known)
+        """Inverse of :meth:`to_dict`; keys from newer versions are ignored.
+
+        Written out field by field: a national session reads tens of thousands of
+        ballots, and this is on that path.
+        """
+        get = data.get
+        return cls(
+            round=data["round"],
+            participant=data["participant"],
+            indicator=data["indicator"],
+            ratings=dict(get("ratings") or {}),
+            comment=get("comment", ""),
+            version=get("version", 1),
+            source=get("source", "terminal"),
+            recorded_at=get("recorded_at", ""),
+        )
 
 
 @dataclass(frozen=True)
