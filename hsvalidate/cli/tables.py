@@ -233,8 +233,10 @@ class _Column:
     right: bool = False
     """Right-aligned (figures)."""
     wrap: bool = False
-    """The one column that wraps to fit the screen (names of criteria and groups)."""
+    """Wraps to fit the screen (names of criteria and groups, verdicts)."""
     min_width: int = 0
+    gap: int = 0
+    """Spaces kept free on its right, so a wrapped name never touches the next figure."""
 
 
 @dataclass(frozen=True)
@@ -263,14 +265,30 @@ def _grid(columns: Sequence[_Column], rows: Sequence[Sequence[_Cell]], width: in
         for i, cell in enumerate(row):
             if not columns[i].wrap:
                 widths[i] = max(widths[i], cell.indent + len(cell.text))
-    wrap_at = next((i for i, c in enumerate(columns) if c.wrap), None)
-    if wrap_at is not None:
-        natural = max(
-            [widths[wrap_at], *(r[wrap_at].indent + len(r[wrap_at].text) for r in rows if len(r) > 1)]
+    # Columns that wrap: on a narrow screen the later ones (verdicts) give way first, down
+    # to their longest word, then the first (names) down to its minimum; words are broken
+    # only in a window too narrow for anything else.
+    wrapping = [i for i, c in enumerate(columns) if c.wrap]
+    floors: dict[int, int] = {}
+    for i in wrapping:
+        in_column = [r[i] for r in rows if len(r) > i]
+        widths[i] = columns[i].gap + max([widths[i], *(c.indent + len(c.text) for c in in_column)])
+        longest_word = max((len(w) for c in in_column for w in c.text.split()), default=1)
+        floors[i] = (
+            min(widths[i], max(columns[i].min_width, 4))
+            if i == wrapping[0]
+            else columns[i].gap + longest_word
         )
-        room = width - 1 - sum(w for i, w in enumerate(widths) if i != wrap_at) - len(columns) + 1
-        # Below its minimum only when the screen leaves no choice (a very narrow window).
-        widths[wrap_at] = max(min(columns[wrap_at].min_width, room), min(natural, room), 4)
+    room = width - 1 - sum(w for i, w in enumerate(widths) if i not in wrapping) - len(widths) + 1
+    deficit = sum(widths[i] for i in wrapping) - room
+    for i in [*wrapping[1:], *wrapping[:1]]:
+        cut = min(max(deficit, 0), max(0, widths[i] - floors[i]))
+        widths[i] -= cut
+        deficit -= cut
+    for i in [*wrapping[:1], *wrapping[1:]]:  # a very narrow window: names give way too
+        cut = min(max(deficit, 0), max(0, widths[i] - columns[i].gap - 4))
+        widths[i] -= cut
+        deficit -= cut
     textwrap = _textwrap_module()
 
     def place(i: int, text: str, styled: str) -> str:
@@ -296,7 +314,7 @@ def _grid(columns: Sequence[_Column], rows: Sequence[Sequence[_Cell]], width: in
             if columns[i].wrap:
                 wrapped = textwrap.wrap(
                     cell.text,
-                    width=max(1, widths[i] - cell.indent),
+                    width=max(1, widths[i] - columns[i].gap - cell.indent),
                     break_on_hyphens=False,
                 ) or [""]
                 parts.append([" " * cell.indent + line for line in wrapped])
@@ -365,10 +383,10 @@ def render_results(rows: Sequence[ResultRow], screen: Screen, *, by_group: bool)
     keys += ["cli.col.iqr", "cli.col.disagreement", "cli.col.low", "cli.col.mid", "cli.col.high"]
     figures_columns = [_Column(t(key).replace(" ", "\n"), right=True) for key in keys]
     if by_group:
-        columns = [_Column(t("cli.col.criterion_group"), wrap=True, min_width=18)]
+        columns = [_Column(t("cli.col.criterion_group"), wrap=True, min_width=18, gap=1)]
     else:
         columns = [_Column(t("cli.col.indicator")), _Column(t("cli.col.criterion"), wrap=True)]
-    columns += [*figures_columns, _Column(t("cli.col.verdict"))]
+    columns += [*figures_columns, _Column(t("cli.col.verdict"), wrap=True)]
     for number in sorted(by_round):
         # (indicator, group) → criteria on which that group alone would keep it
         flagged: dict[tuple[str, str], list[str]] = defaultdict(list)
