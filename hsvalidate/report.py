@@ -165,6 +165,9 @@ class Report:
     """The draft, its revisions and every wording (None: read ``framework`` as never revised)."""
     details: WorkshopDetails = field(default_factory=WorkshopDetails)
     """Title, place, dates, organisers, chair, rapporteur and logos (``session details``)."""
+    folder: str = ""
+    """The session's folder, where the minutes find ``logos/`` and the secretariat's
+    ``minutes/*.md`` sections; empty for a report built without a store (tests)."""
 
     @property
     def lineage(self) -> History:

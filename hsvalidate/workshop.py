@@ -1301,6 +1301,10 @@ class Workshop:
 
     # -- results -------------------------------------------------------------------------
 
+    def check_round(self, round_no: int) -> None:
+        """Refuse an unknown round in one sentence: it is an error, not an empty table."""
+        self._round(round_no)
+
     def results(self, round_no: int | None = None, *, by_group: bool = True) -> list[ResultRow]:
         """Figures for every round (or one) × indicator × criterion, whole panel and per group."""
         if round_no is not None:
@@ -1321,12 +1325,14 @@ class Workshop:
 
     def build_report(self, *, lang: str | None = None, show_names: bool = False) -> Report:
         """Compute everything the documents show, from one snapshot, so that they agree."""
-        return tally.build_report(
+        report = tally.build_report(
             self.snapshot(),
             lang=lang or self.settings.lang,
             show_names=show_names,
             generated_at=now_iso(),
         )
+        # The minutes read the logos and the secretariat's own sections from the folder.
+        return replace(report, folder=str(self.store.folder or ""))
 
 
 @dataclass(frozen=True)

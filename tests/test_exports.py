@@ -47,11 +47,24 @@ def _workbook(tmp_path: Path, report: Report) -> Path:
 
 
 def _minutes_text(tmp_path: Path, report: Report) -> str:
-    """Text of every page, whitespace collapsed so that wrapped lines compare as one line."""
+    """Text of every page, whitespace collapsed so that wrapped lines compare as one line.
+
+    Each page's running header and footer (drawn last, so extracted last) go to the end,
+    so that a sentence broken by a page break still reads as one.
+    """
     path = tmp_path / "out" / "minutes.pdf"
     write_minutes(report, path)
     reader = pypdf.PdfReader(str(path))
-    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    bodies, running = [], []
+    for number, page in enumerate(reader.pages, start=1):
+        lines = (page.extract_text() or "").splitlines()
+        keep = 1 if number == 1 else 2  # the cover has a footer only
+        if lines and re.search(r" — page \d+ / \d+$", lines[-1]):
+            bodies += lines[:-keep]
+            running += lines[-keep:]
+        else:
+            bodies += lines
+    text = " ".join(bodies + running)
     return re.sub(r"\s+", " ", text.replace("\u00a0", " "))
 
 
@@ -356,7 +369,7 @@ def test_workbook_shows_each_round_s_presence_and_withdrawal_by_code(
 
 def test_minutes_note_who_missed_left_or_withdrew_by_name_only(tmp_path: Path) -> None:
     whole = _minutes_text(tmp_path, _attendance_report())
-    text = whole[whole.index("1. Liste de présence") : whole.index("2. Méthode")]
+    text = whole[whole.index("1. Liste de présence") : whole.index("2. Objectifs et méthode")]
     assert "Présence aux tours" in text
     # Names, in the order of the table, each followed by its note; never a code.
     assert re.search(r"Oumar Ŋɔmi Maïga .*? départ anticipé au tour 1", text)
@@ -370,7 +383,7 @@ def test_minutes_note_who_missed_left_or_withdrew_by_name_only(tmp_path: Path) -
 
 def test_minutes_of_everyone_present_have_no_attendance_column(tmp_path: Path) -> None:
     whole = _minutes_text(tmp_path, build_report())
-    text = whole[whole.index("1. Liste de présence") : whole.index("2. Méthode")]
+    text = whole[whole.index("1. Liste de présence") : whole.index("2. Objectifs et méthode")]
     assert "Présence aux tours" not in text and "au tour" not in text
 
 
@@ -553,9 +566,11 @@ def test_minutes_show_codes_when_asked(tmp_path: Path) -> None:
         (
             "fr",
             [
-                "Procès-verbal de validation", "1. Liste de présence", "2. Méthode",
-                "3. Résultats", "4. Décisions", "5. Commentaires", "6. Prochaines étapes",
-                "7. Signatures", "Rapporteur", "Président de séance", "retenu", "écarté",
+                "Procès-verbal de validation", "1. Liste de présence",
+                "2. Objectifs et méthode", "3. Synthèse", "4. Cadre validé",
+                "5. Résultats par tour", "6. Commentaires", "7. Prochaines étapes",
+                "8. Signatures", "Annexe — statistiques complètes", "Rapporteur",
+                "Président de séance", "retenu", "écarté",
                 "pas de consensus", "quorum non atteint", "IPRAS = 2,35 + 1,5 × AI",
                 "atelier-bamako-2026 — page 1 / ",
             ],
@@ -563,9 +578,10 @@ def test_minutes_show_codes_when_asked(tmp_path: Path) -> None:
         (
             "en",
             [
-                "Validation minutes", "1. Attendance", "2. Method", "3. Results",
-                "4. Decisions", "5. Comments", "6. Next steps", "7. Signatures",
-                "Rapporteur", "Chair", "keep", "drop", "no consensus", "below quorum",
+                "Validation minutes", "1. Attendance", "2. Objectives and method",
+                "3. Summary", "4. Validated framework", "5. Results by round", "6. Comments",
+                "7. Next steps", "8. Signatures", "Annex — full statistics", "Rapporteur",
+                "Chair", "keep", "drop", "no consensus", "below quorum",
                 "IPRAS = 2.35 + 1.5 × AI", "atelier-bamako-2026 — page 1 / ",
             ],
         ),
@@ -622,7 +638,8 @@ METHOD_PHRASES = {
     ],
     ("percent-5", "en"): [
         "keep when at least 70% of ratings are high (4–5) and fewer than 15% low (1–2)",
-        "Quorum: 4, the fewest ratings for a result to be classified",
+        "Quorum: a result is classified only when it has at least 4 ratings; below that, it "
+        "is marked “below quorum”.",
         "Quorum per group: 2, the fewest ratings in every stakeholder group",
         "Group variant: the rule must also be met within every stakeholder group",
         "a result is stable when fewer than 20% of them changed rating band",
@@ -630,7 +647,8 @@ METHOD_PHRASES = {
     ],
     ("percent-5", "fr"): [
         "retenu quand au moins 70 % des notes sont élevées (4–5) et moins de 15 % faibles (1–2)",
-        "Quorum : 4, le nombre minimal de notes pour qu'un résultat soit classé",
+        "Quorum : un résultat n'est classé que s'il réunit au moins 4 notes ; en dessous, il "
+        "est marqué « quorum non atteint ».",
         "Quorum par groupe : 2, le nombre minimal de notes dans chaque groupe d'acteurs",
         "Variante par groupe : la règle doit aussi être atteinte dans chaque groupe d'acteurs",
         "un résultat est stable lorsque moins de 20 % d'entre eux ont changé de bande",
@@ -667,8 +685,8 @@ COMMON_METHOD = {
 
 def _method_text(text: str) -> str:
     """The Method section only, so a phrase cannot be matched elsewhere by chance."""
-    start = re.search(r"2\. (Méthode|Method)", text)
-    end = re.search(r"3\. (Résultats|Results)", text)
+    start = re.search(r"\d+\. (Objectifs et méthode|Objectives and method)", text)
+    end = re.search(r"\d+\. (Synthèse|Summary)", text)
     assert start and end
     return text[start.end() : end.start()]
 

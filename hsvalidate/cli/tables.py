@@ -600,11 +600,18 @@ def show_results(
     attrition: list[AttritionRow] = []
     combined: list[CombinedRow] = []
     columns: Sequence[str]
+    # One reading of the session for the whole view: its figures describe one moment,
+    # and a national session's journals are read once, not once per table.
+    from hsvalidate import tally
+
+    snap = ws.snapshot()
+    if round_no is not None:
+        ws.check_round(round_no)
     if view == "stability":
         columns = STABILITY_COLUMNS
         stability = [
             r
-            for r in ws.stability()
+            for r in tally.stability(snap)
             if (round_no is None or r.round == round_no) and (by_group or r.group == ALL_GROUPS)
         ]
         records = [stability_record(r) for r in stability]
@@ -612,22 +619,22 @@ def show_results(
         columns = ATTRITION_COLUMNS
         attrition = [
             r
-            for r in ws.attrition()
+            for r in tally.attrition(snap)
             if (round_no is None or r.round == round_no) and (by_group or r.group == ALL_GROUPS)
         ]
         records = [attrition_record(r) for r in attrition]
     elif view == "combined":
         columns = COMBINED_COLUMNS
-        panel = ws.results(round_no, by_group=False)
+        panel = tally.results(snap, round_no, by_group=False)
         counts = {
-            number: Counter(b.indicator for b in ws.ballots(number))
+            number: Counter(b.indicator for b in snap.round_ballots(number))
             for number in sorted({r.round for r in panel})
         }
         combined = combined_rows(panel, counts)
         records = [combined_record(r) for r in combined]
     else:
         columns = RESULT_COLUMNS
-        rows = ws.results(round_no, by_group=by_group)
+        rows = tally.results(snap, round_no, by_group=by_group)
         records = [result_record(r) for r in rows]
     if fmt == "csv":
         buffer = io.StringIO()
@@ -654,7 +661,7 @@ def show_results(
         lang=lang,
         width=screen_width(),
         criteria={c.code: c.label.get(lang) or c.code for c in ws.settings.criteria},
-        statuses={r.number: r.status for r in ws.rounds()},
+        statuses={r.number: r.status for r in snap.rounds},
     )
     if view == "stability":
         lines = render_stability(stability, screen, by_group=by_group)

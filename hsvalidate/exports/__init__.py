@@ -403,3 +403,112 @@ def write_exports(
         exporter.write(report, path, **options)
         written.append((exporter, path))
     return written
+
+
+# -- where each indicator ended: the validated framework in one list ------------------------
+
+KEPT_STATUSES = (
+    "retained",
+    "reworded",
+    "to_reword",
+    "merger",
+    "split_part",
+    "added",
+    "deferred",
+    "undecided",
+)
+"""Final statuses of an indicator that stays in the validated framework."""
+
+LEFT_STATUSES = ("merged", "split", "dropped")
+"""Final statuses of an indicator that left the framework (between rounds or in plenary)."""
+
+if TYPE_CHECKING:
+    from hsvalidate.model import Decision
+    from hsvalidate.report import IndicatorResult
+
+
+@dataclass(frozen=True)
+class FinalStatus:
+    """Where one indicator ended after every round, revision and plenary decision.
+
+    Why one list shared by the documents: the minutes' summary counts, the validated
+    framework they print and the framework export must agree on what was validated.
+    The rules mirror ``exports.framework.validated_framework``: a decision to drop or
+    merge takes an indicator out; any other decision, or none, keeps it.
+    """
+
+    code: str
+    status: str
+    """One of ``KEPT_STATUSES`` or ``LEFT_STATUSES``."""
+    decision: Decision | None = None
+    """The plenary's decision that stands, if any."""
+    verdict: IndicatorResult | None = None
+    """The verdict of the last round that rated it, if any."""
+    related: tuple[str, ...] = ()
+    """Indicators it came from (merger, split part) or went into (merged, split)."""
+
+    @property
+    def kept(self) -> bool:
+        """Whether it is in the validated framework."""
+        return self.status in KEPT_STATUSES
+
+
+def final_statuses(report: Report) -> list[FinalStatus]:
+    """Every indicator the session has known, in framework order, with where it ended.
+
+    Precedence, first match wins: a plenary decision to drop, merge or defer; no
+    decision and a last verdict other than "keep" (undecided); how the indicator came
+    to be (added in the room, a part of a split, the result of a merge); reworded
+    (a newer version, or a decision to reword); otherwise retained as drafted.
+    Indicators taken out between the rounds keep the change that took them out.
+    """
+    from hsvalidate.consensus import KEEP
+    from hsvalidate.model import current_decisions
+
+    history = report.lineage
+    decisions = {d.indicator: d for d in current_decisions(report.decisions)}
+    latest = report.latest_verdicts()
+    original = history.original_codes()
+    current = [i.code for i in history.current.indicators()]
+    out: list[FinalStatus] = []
+    for code in current:
+        decision = decisions.get(code)
+        verdict = latest.get(code)
+        action = decision.action if decision else ""
+        made = [r for r in history.revisions if code in r.new_codes]
+        first = made[0] if made else None
+        related: tuple[str, ...] = ()
+        if action == "drop":
+            status = "dropped"
+        elif action == "merge":
+            status, related = "merged", decision.into if decision else ()
+        elif action == "defer":
+            status = "deferred"
+        elif decision is None and (verdict is None or verdict.verdict != KEEP):
+            status = "undecided"
+        elif code not in original and first is not None and first.change == "split":
+            status, related = "split_part", (first.code,)
+        elif code not in original:
+            status = "added"
+        elif merge := next((r for r in made if r.change == "merge"), None):
+            status, related = "merger", merge.sources
+        elif history.version(code) > 1:
+            status = "reworded"
+        elif action == "reword":
+            status = "to_reword"
+        else:
+            status = "retained"
+        out.append(FinalStatus(code, status, decision, verdict, related))
+    for code, gone in history.retired.items():
+        if code in current:
+            continue
+        status = {"merge": "merged", "split": "split"}.get(gone.change, "dropped")
+        out.append(FinalStatus(code, status, decisions.get(code), latest.get(code), gone.into))
+    known = {s.code for s in out}
+    for code, decision in decisions.items():
+        if code not in known:  # decided on a code the framework no longer knows: still shown
+            status = {"merge": "merged", "drop": "dropped", "defer": "deferred"}.get(
+                decision.action, "retained"
+            )
+            out.append(FinalStatus(code, status, decision, latest.get(code), decision.into))
+    return out
