@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from report_factory import NASTY_COMMENTS, build_report
 
+from hsvalidate.cli import cli
 from hsvalidate.demo import DEMO_SESSION, run_demo
-from hsvalidate.exports import final_statuses
+from hsvalidate.exports import final_statuses, write_exports
 from hsvalidate.exports.pdf import MINUTES_DIR, write_minutes
 from hsvalidate.framework_io import load_framework
 from hsvalidate.i18n import t
@@ -475,3 +477,21 @@ def test_signatures_add_a_column_to_the_attendance_list(tmp_path: Path) -> None:
     signed = _attendance(_text(_minutes(tmp_path, report, signatures=True)))
     assert "Signature" not in plain
     assert "Nom Organisation Groupe Sexe Présent Signature" in signed
+
+
+def test_export_signatures_reaches_the_minutes_only(demo_root: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["export", "--sessions-dir", str(demo_root), "--session", DEMO_SESSION,
+         "--out", str(tmp_path), "--signatures", "--format", "pdf", "--format", "xlsx"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    minutes = next(tmp_path.glob("*-minutes.pdf"))
+    assert "Présent Signature" in _attendance(_text(minutes))
+
+
+def test_write_exports_gives_signatures_to_the_minutes(tmp_path: Path) -> None:
+    [(_, path)] = write_exports(build_report(lang="en"), tmp_path, ["pdf"], signatures=True)
+    text = _text(path)
+    assert "Present Signature" in text[text.index("Attendance") : text.index("Objectives")]

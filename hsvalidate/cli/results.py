@@ -78,6 +78,7 @@ def results(
 @option("--show-names", is_flag=True, help="export.help.show_names")
 @option("--keep-dropped", is_flag=True, help="export.help.keep_dropped")
 @option("--tidy", is_flag=True, help="help.opt.tidy")
+@option("--signatures", is_flag=True, help="export.help.signatures")
 @session_options
 def export(
     out_dir: Path | None,
@@ -85,6 +86,7 @@ def export(
     show_names: bool,
     keep_dropped: bool,
     tidy: bool,
+    signatures: bool,
     session_name: str | None,
     sessions_dir: Path | None,
 ) -> None:
@@ -97,7 +99,7 @@ def export(
         chosen = list(dict.fromkeys(formats)) or default_formats()
         written = []
         for exporter, path in write_exports(
-            report, target, chosen, keep_dropped=keep_dropped, tidy=tidy
+            report, target, chosen, keep_dropped=keep_dropped, tidy=tidy, signatures=signatures
         ):
             click.echo(t("export.written", what=t(exporter.label_key), path=path))
             written.append(path)

@@ -343,7 +343,9 @@ EXPORTERS: dict[str, Exporter] = {
     e.name: e
     for e in (
         Exporter("xlsx", "-consensus.xlsx", "hsvalidate.exports.xlsx:write_consensus_workbook"),
-        Exporter("pdf", "-minutes.pdf", "hsvalidate.exports.pdf:write_minutes"),
+        Exporter(
+            "pdf", "-minutes.pdf", "hsvalidate.exports.pdf:write_minutes", options=("signatures",)
+        ),
         Exporter(
             "csv",
             "-results.csv",
