@@ -29,15 +29,18 @@ pypdf = pytest.importorskip("pypdf")
 
 EXPECTED_SHEETS = {
     "fr": [
-        "Synthèse", "Cadre", "Résultats", "Stabilité", "Commentaires",
-        "Votes", "Participants", "Tours", "Participation", "Révisions", "Décisions",
+        "Cadre validé", "Paramètres", "Décisions", "Révisions", "Résultats", "Stabilité",
+        "Participation", "Commentaires", "Cadre", "Tours", "Participants", "Votes", "Colonnes",
     ],
     "en": [
-        "Summary", "Framework", "Results", "Stability", "Comments",
-        "Ballots", "Participants", "Rounds", "Attrition", "Revisions", "Decisions",
+        "Validated framework", "Settings", "Decisions", "Revisions", "Results", "Stability",
+        "Attrition", "Comments", "Framework", "Rounds", "Participants", "Ballots", "Columns",
     ],
 }  # fmt: skip
+RESULTS, STABILITY, ATTRITION, COLUMNS = 4, 5, 6, 12
+"""Positions in ``EXPECTED_SHEETS`` of the sheets the tests read by language."""
 BAMBARA = "ɛɔɲŋƐƆƝŊ"
+CRITERION_FR = {"relevance": "Pertinence", "feasibility": "Faisabilité", "clarity": "Clarté"}
 
 
 def _workbook(tmp_path: Path, report: Report) -> Path:
@@ -89,10 +92,21 @@ def _raw_xml(path: Path) -> str:
         )
 
 
-def _results_rows(path: Path, lang: str) -> tuple[list[Any], list[tuple[Any, ...]]]:
-    ws = load_workbook(path)[EXPECTED_SHEETS[lang][2]]
+def _tidy_names(path: Path, lang: str) -> dict[tuple[str, str], str]:
+    """(sheet, header) → tidy name, as the Colonnes sheet maps them."""
+    ws = load_workbook(path)[EXPECTED_SHEETS[lang][COLUMNS]]
     rows = list(ws.iter_rows(values_only=True))
-    return list(rows[0]), rows[1:]
+    start = next(i for i, row in enumerate(rows) if row[1] is not None) + 1
+    return {(str(r[0]), str(r[1])): str(r[2]) for r in rows[start:]}
+
+
+def _results_rows(path: Path, lang: str) -> tuple[list[Any], list[tuple[Any, ...]]]:
+    """The results sheet with its headers turned into the tidy names they stand for."""
+    sheet = EXPECTED_SHEETS[lang][RESULTS]
+    ws = load_workbook(path)[sheet]
+    rows = list(ws.iter_rows(values_only=True))
+    names = _tidy_names(path, lang)
+    return [names[(sheet, str(h))] for h in rows[0]], rows[1:]
 
 
 # --- workbook -----------------------------------------------------------------------------
@@ -106,7 +120,9 @@ def test_workbook_has_every_sheet_in_the_report_language(tmp_path: Path, lang: s
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_results_columns_are_exactly_the_documented_ones(tmp_path: Path, lang: str) -> None:
-    header, _ = _results_rows(_workbook(tmp_path, build_report(lang=lang)), lang)
+    """Headers in words, each standing for one documented tidy name, in the tidy order."""
+    path = _workbook(tmp_path, build_report(lang=lang))
+    header, _ = _results_rows(path, lang)
     assert header == list(RESULT_COLUMNS)
     assert header == [
         "round",
@@ -141,6 +157,13 @@ def test_results_columns_are_exactly_the_documented_ones(tmp_path: Path, lang: s
         "percent_class",
         "verdict",
     ]
+    shown = [c.value for c in load_workbook(path)[EXPECTED_SHEETS[lang][RESULTS]][1]]
+    assert not [h for h in shown if "_" in str(h)], "headers are words, not tidy names"
+    words = {
+        "fr": ["Tour", "Indicateur", "Version", "Critère", "Groupe", "Notes", "Ne peut pas juger"],
+        "en": ["Round", "Indicator", "Version", "Criterion", "Group", "Ratings", "Cannot judge"],
+    }[lang]
+    assert shown[:7] == words
 
 
 def test_results_figures_equal_the_report_stats_unrounded(tmp_path: Path) -> None:
@@ -153,10 +176,12 @@ def test_results_figures_equal_the_report_stats_unrounded(tmp_path: Path) -> Non
             result.round,
             result.indicator,
             result.version,
-            result.criterion,
+            CRITERION_FR[result.criterion],
         )
         for name in RESULT_COLUMNS[5:-3]:
             expected = getattr(result.stats, name)
+            if name == "disagreement" and expected is not None:
+                expected = "oui" if expected else "non"
             # openpyxl writes 16 significant digits (Excel keeps 15): equal to the last bit or so.
             if isinstance(expected, float):
                 assert cells[name] == pytest.approx(expected, rel=1e-15, abs=1e-15), name
@@ -216,7 +241,11 @@ def _sheet_rows(path: Path, title: str) -> tuple[list[Any], list[tuple[Any, ...]
 @pytest.mark.parametrize(("lang", "yes", "no"), [("fr", "oui", "non"), ("en", "yes", "no")])
 def test_stability_sheet_equals_the_report(tmp_path: Path, lang: str, yes: str, no: str) -> None:
     report = build_report(lang=lang)
-    header, rows, preface = _sheet_rows(_workbook(tmp_path, report), EXPECTED_SHEETS[lang][3])
+    path = _workbook(tmp_path, report)
+    sheet = EXPECTED_SHEETS[lang][STABILITY]
+    header, rows, preface = _sheet_rows(path, sheet)
+    names = _tidy_names(path, lang)
+    header = [names[(sheet, str(h))] for h in header]
     assert header == list(STABILITY_COLUMNS)
     assert header == [
         "round", "previous_round", "indicator", "criterion", "group",
@@ -248,13 +277,13 @@ def test_stability_without_pairs_is_an_empty_cell(tmp_path: Path) -> None:
     empty = Stability(0, 0, None, None)
     report = replace(report, stability=(replace(report.stability[0], stability=empty),))
     _, rows, _ = _sheet_rows(_workbook(tmp_path, report), "Stabilité")
-    assert rows == [(2, 1, "D1.O2.I1", "relevance", "ensemble", 0, 0, None, None)]
+    assert rows == [(2, 1, "D1.O2.I1", "Pertinence", "ensemble", 0, 0, None, None)]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_attrition_sheet_gives_turnout_per_round_and_group(tmp_path: Path, lang: str) -> None:
     report = build_report(lang=lang)
-    header, rows, _ = _sheet_rows(_workbook(tmp_path, report), EXPECTED_SHEETS[lang][8])
+    header, rows, _ = _sheet_rows(_workbook(tmp_path, report), EXPECTED_SHEETS[lang][ATTRITION])
     assert len(header) == 5
     assert [(r[0], r[2], r[3], r[4]) for r in rows] == [
         (a.round, a.invited, a.present, a.rating) for a in report.attrition
@@ -278,8 +307,9 @@ def test_results_have_display_formats(tmp_path: Path) -> None:
     ws = load_workbook(_workbook(tmp_path, build_report()))["Résultats"]
     header = [c.value for c in ws[1]]
     first = ws[2]
-    assert first[header.index("mean")].number_format == "0.00"
-    assert first[header.index("pct_high")].number_format == "0.0"
+    assert first[header.index("Moyenne")].number_format == "0.00"
+    high = t("col.res.pct_band", lang="fr", band=t("band.high", lang="fr"))
+    assert first[header.index(high)].number_format == "0.0"
 
 
 def test_formula_like_comment_is_stored_as_text(tmp_path: Path) -> None:
@@ -298,12 +328,17 @@ def test_comments_keep_their_text_without_control_characters(tmp_path: Path) -> 
 
 
 def test_ballots_show_cannot_judge_in_words(tmp_path: Path) -> None:
+    """One row per ballot paper, a column per criterion: every score is there once."""
     report = build_report(lang="en")
     assert any(b.score is None for b in report.ballots)
     ws = load_workbook(_workbook(tmp_path, report))["Ballots"]
-    scores = [row[6] for row in ws.iter_rows(min_row=2, values_only=True)]
+    header = [c.value for c in ws[1]]
+    assert header[5:8] == ["Relevance", "Feasibility", "Clarity"]
+    scores = [v for row in ws.iter_rows(min_row=2, values_only=True) for v in row[5:8]]
     assert "cannot judge" in scores
-    assert len(scores) == len(report.ballots)
+    assert len([s for s in scores if s is not None]) == len(report.ballots)
+    papers = {(b.round, b.indicator, b.participant) for b in report.ballots}
+    assert ws.max_row - 1 == len(papers)
 
 
 def test_no_participant_name_or_organisation_anywhere_by_default(tmp_path: Path) -> None:
@@ -404,7 +439,18 @@ def test_names_appear_only_when_asked(tmp_path: Path) -> None:
         assert p.name in texts and p.organisation in texts
 
 
-def test_summary_states_the_rule_in_full(tmp_path: Path) -> None:
+def _settings(path: Path, title: str) -> dict[str, Any]:
+    """The settings sheet as {label: value} (a single value, or the row's values)."""
+    ws = load_workbook(path)[title]
+    out: dict[str, Any] = {}
+    for row in ws.iter_rows(values_only=True):
+        values = [v for v in row[1:] if v is not None]
+        if row[0] and values:
+            out[str(row[0])] = values[0] if len(values) == 1 else values
+    return out
+
+
+def test_settings_state_the_percent_rule_and_only_its_settings(tmp_path: Path) -> None:
     rule = Rule(
         kind="percent",
         agree_pct=80,
@@ -415,30 +461,50 @@ def test_summary_states_the_rule_in_full(tmp_path: Path) -> None:
         likert_iqr=1.5,
         stability_pct=20,
     )
-    ws = load_workbook(_workbook(tmp_path, build_report(lang="en", rule=rule)))["Summary"]
-    lines = "\n".join(str(row[0]) for row in ws.iter_rows(values_only=True) if row[0])
+    settings = _settings(_workbook(tmp_path, build_report(lang="en", rule=rule)), "Settings")
+    assert settings["Consensus rule"] == "percent agreement"
+    assert settings["X: share of ratings needed in a band (%)"] == 80
+    assert settings["Y: veto share in the opposite band (%)"] == 10
+    text = "\n".join(str(v) for v in settings.values()).replace("\u00a0", " ")
     for phrase in (
-        "Rule kind: percent (percent agreement)",
-        "X (share needed in a band): 80%",
-        "opposite band, percent rule): 10%",
-        "Quorum (fewest ratings): 5 for the whole panel; per group: 2",
-        "Rule required within every stakeholder group: yes",
-        "Largest IQR (Likert rule): 1.5",
-        "Stability threshold: stable when fewer than 20% of participants change band",
+        "percent agreement: keep when at least 80% of ratings are high",
+        "Quorum: 5, the fewest ratings",
         "Group variant: the rule must also be met within every stakeholder group",
         "Quorum per group: 2, the fewest ratings in every stakeholder group",
-        "IPRAS = 2.35 + 1.5 × AI, centre 5",
+        "fewer than 20% of them changed rating band",
+        "linear interpolation between order statistics",
     ):
-        assert phrase in lines, phrase
+        assert phrase in text, phrase
+    # What the percent rule does not use is not there to puzzle a reader.
+    assert not [label for label in settings if "IQR" in label or "IPRAS" in label]
+    assert "IPRAS" not in text
 
 
-def test_summary_marks_indicators_important_to_one_group(tmp_path: Path) -> None:
+def test_settings_of_ram_give_ipras_and_no_shares(tmp_path: Path) -> None:
+    settings = _settings(_workbook(tmp_path, build_report()), "Paramètres")
+    assert settings["Règle de consensus"] == "RAND/UCLA"
+    assert str(settings["Désaccord (IPRAS)"]).startswith("IPRAS = 2,35 + 1,5 × AI, centre 5")
+    assert not [label for label in settings if label.startswith(("X ", "Y ", "IQR"))]
+    assert settings["Session"] == "atelier-bamako-2026"
+    method = t("percentile.method", lang="fr")
+    assert settings["Méthode des percentiles"] == method
+    assert isinstance(settings["Participants inscrits"], int)
+
+
+def _validated(
+    path: Path, title: str = "Cadre validé"
+) -> tuple[list[Any], dict[str, tuple[Any, ...]]]:
+    """The validated framework's header and its indicator rows by code."""
+    rows = list(load_workbook(path)[title].iter_rows(values_only=True))
+    at = next(i for i, row in enumerate(rows) if row[0] in ("Code",))
+    return list(rows[at]), {str(r[0]): r for r in rows[at + 1 :] if r[0] in CODES}
+
+
+def test_validated_framework_marks_indicators_important_to_one_group(tmp_path: Path) -> None:
     report = build_report()
-    ws = load_workbook(_workbook(tmp_path, report))["Synthèse"]
-    rows = list(ws.iter_rows(values_only=True))
-    header = next(row for row in rows if row[0] == "Code")
+    header, rows = _validated(_workbook(tmp_path, report))
     column = header.index("Important pour un seul groupe")
-    shown = {row[0]: row[column] for row in rows if row[0] in CODES}
+    shown = {code: row[column] for code, row in rows.items()}
     french = {"civil society": "société civile", "government": "gouvernement"}
     expected = {
         code: ", ".join(french[g] for g in item.important_to.split(", ") if g) or None
@@ -448,33 +514,31 @@ def test_summary_marks_indicators_important_to_one_group(tmp_path: Path) -> None
     assert "société civile" in shown.values()
 
 
-def test_summary_gives_settings_and_latest_verdicts(tmp_path: Path) -> None:
+def test_validated_framework_gives_latest_verdicts(tmp_path: Path) -> None:
     report = build_report()
-    ws = load_workbook(_workbook(tmp_path, report))["Synthèse"]
-    lines = [row[0] for row in ws.iter_rows(values_only=True) if row[0]]
-    method = t("percentile.method", lang=report.lang)
-    assert any(method in str(line) for line in lines)
-    assert any("atelier-bamako-2026" in str(line) for line in lines)
+    header, rows = _validated(_workbook(tmp_path, report))
     latest = report.latest_verdicts()
-    rows = {row[0]: row for row in ws.iter_rows(values_only=True) if row[0] in latest}
-    assert set(rows) == set(latest)
-    assert rows["D2.O1.I2"][3] == "quorum non atteint"
-    assert rows["D1.O2.I1"][2] == 2
+    assert set(latest) <= set(rows)
+    assert rows["D2.O1.I2"][header.index("Verdict du dernier tour")] == "quorum non atteint"
+    assert rows["D1.O2.I1"][header.index("Dernier tour")] == 2
 
 
 def test_workbook_write_failure_leaves_the_old_file_intact(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from openpyxl.workbook.workbook import Workbook
+    from hsvalidate import spreadsheet
 
     target = tmp_path / "consensus.xlsx"
     target.write_bytes(b"the previous workbook")
+    real = spreadsheet._write_sheet
+    written = []
 
-    def broken_save(self: Any, filename: str) -> None:
-        Path(filename).write_bytes(b"PK\x03\x04 half a zip")
-        raise RuntimeError("power cut")
+    def broken(out: Any, writer: Any) -> None:
+        if written:  # the second sheet: half a workbook is on disk already
+            raise RuntimeError("power cut")
+        written.append(real(out, writer))
 
-    monkeypatch.setattr(Workbook, "save", broken_save)
+    monkeypatch.setattr(spreadsheet, "_write_sheet", broken)
     with pytest.raises(RuntimeError):
         write_consensus_workbook(build_report(), target)
     assert target.read_bytes() == b"the previous workbook"
