@@ -164,6 +164,15 @@ def test_without_details_the_cover_says_nothing_it_was_not_told(tmp_path: Path) 
     )
 
 
+def test_with_no_day_given_and_no_round_held_the_cover_gives_no_date(tmp_path: Path) -> None:
+    report = build_report()
+    rounds = tuple(
+        replace(r, round=replace(r.round, opened_at="", closed_at="")) for r in report.rounds
+    )
+    cover = " ".join(_pages(_minutes(tmp_path, replace(report, rounds=rounds)))[0][0])
+    assert "Date" not in cover and "2026 –" not in cover
+
+
 def test_one_day_reads_as_one_date(tmp_path: Path) -> None:
     report = build_report(lang="en")
     report = replace(report, details=replace(report.details, dates=("2026-11-27",)))

@@ -71,7 +71,6 @@ from hsvalidate.exports import (
     rule_details,
     rule_text,
     scale_text,
-    session_dates,
 )
 from hsvalidate.fileio import atomic_path
 from hsvalidate.framework import Indicator, Text
@@ -97,6 +96,7 @@ from hsvalidate.model import (
 )
 from hsvalidate.report import ALL_GROUPS, IndicatorResult, Report, ResultRow
 from hsvalidate.resources import template_path
+from hsvalidate.revisions import History
 
 Flowable = Any
 """A reportlab flowable (reportlab ships no type hints)."""
@@ -309,7 +309,7 @@ class _Context:
         return self.report.lang
 
     @functools.cached_property
-    def history(self) -> Any:
+    def history(self) -> History:
         """The framework's history, built once (``Report.lineage`` may rebuild it each time)."""
         return self.report.lineage
 
@@ -712,11 +712,20 @@ def _workshop_days(ctx: _Context) -> tuple[str, int]:
 
     Consecutive days read as a range (« 26 novembre 2026 – 28 novembre 2026 »), days
     apart as a list, so a reader never believes the workshop sat on a day it did not.
+    With no day given and no round opened yet, nothing: the export's own date is not
+    the workshop's.
     """
-    days = ctx.report.details.dates
+    days = list(ctx.report.details.dates)
     if not days:
-        text = session_dates(ctx.report)
-        return text, 2 if "–" in text else 1
+        stamps = [
+            stamp[:10]
+            for r in ctx.report.rounds
+            for stamp in (r.round.opened_at, r.round.closed_at)
+            if stamp
+        ]
+        days = sorted(set(stamps))
+    if not days:
+        return "", 0
     try:
         parsed = [date.fromisoformat(d) for d in days]
     except ValueError:
