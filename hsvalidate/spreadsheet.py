@@ -194,6 +194,10 @@ class SheetSpec:
     """Data rows under the header."""
     preface: Sequence[str] = ()
     """Lines above the header (first one bold): title, session, date."""
+    wrap_preface: bool = False
+    """Whether preface lines wrap within the table's width rather than run on to the right
+    (a long line would otherwise widen the printed page to many empty columns); a draft's
+    own title block is written as it was."""
     preface_gap: bool = True
     """Whether a blank row separates the preface from the header; a draft's own title
     block is written as it was, its blank rows being part of ``preface``."""
@@ -407,7 +411,7 @@ def _lines(value: CellValue, width: float) -> int:
     """
     if not isinstance(value, str) or not value:
         return 1
-    per_line = max(width * 1.05 - 2, 1.0)
+    per_line = max(width * 1.1 - 2, 1.0)
     return sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n"))
 
 
@@ -533,7 +537,7 @@ class _SheetWriter:
         for i, line in enumerate(spec.preface):
             r += 1
             font = _TITLE if i == 0 else _NORMAL
-            if spec.facts or spec.legend:
+            if spec.facts or spec.legend or spec.wrap_preface:
                 # A title block over a table: the line spans the table and wraps in it.
                 style = self.styles.get(font=font, wrap=True, top=True)
                 self.merge_across(r)

@@ -308,8 +308,7 @@ def test_results_have_display_formats(tmp_path: Path) -> None:
     header = [c.value for c in ws[1]]
     first = ws[2]
     assert first[header.index("Moyenne")].number_format == "0.00"
-    high = t("col.res.pct_band", lang="fr", band=t("band.high", lang="fr"))
-    assert first[header.index(high)].number_format == "0.0"
+    assert first[header.index(t("tidy.col.pct_high", lang="fr"))].number_format == "0.0"
 
 
 def test_formula_like_comment_is_stored_as_text(tmp_path: Path) -> None:

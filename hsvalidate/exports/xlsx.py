@@ -160,6 +160,7 @@ def _sheet(report: Report, **spec: object) -> SheetSpec:
         page_footer=_t(report, "wb.footer.page", page="{page}", pages="{pages}"),
         datetime_format=moment,
         date_format=day,
+        wrap_preface=True,
         **spec,  # type: ignore[arg-type]
     )
 
@@ -591,17 +592,9 @@ def _lineage_sheet(report: Report) -> SheetSpec:
 
 
 def _result_header(report: Report, name: str) -> str:
-    """A results column in words: the bands by their names on this session's scale."""
-    bands = {"low": "band.low", "mid": "band.mid9" if report.scale.high == 9 else "band.mid5"}
-    bands["high"] = "band.high"
-    for prefix in ("n_", "pct_"):
-        band = name.removeprefix(prefix)
-        if name.startswith(prefix) and band in bands:
-            return _t(report, f"col.res.{prefix}band", band=_t(report, bands[band]))
-    for key in (f"col.res.{name}", f"col.{name}"):
-        if has(key):
-            return _t(report, key)
-    return name
+    """A tidy column in words: the same words as the spreadsheet CSV of ``results``."""
+    key = f"tidy.col.{name}"
+    return _t(report, key) if has(key) else name
 
 
 def _results_sheet(report: Report) -> SheetSpec:
@@ -693,7 +686,6 @@ def _stability_sheet(report: Report) -> SheetSpec:
         header=[_result_header(report, name) for name in STABILITY_COLUMNS],
         rows=rows,
         number_formats=_formats(STABILITY_COLUMNS),
-        widths={4: 16},
         landscape=False,
     )
 
@@ -704,10 +696,7 @@ def _attrition_sheet(report: Report) -> SheetSpec:
         [a.round, group_label(a.group, report.lang), a.invited, a.present, a.rating]
         for a in report.attrition
     ]
-    header = [
-        _t(report, key)
-        for key in ("col.round", "col.group", "col.invited", "col.n_present", "col.rating")
-    ]
+    header = [_attrition_header(report, name) for name in ATTRITION_COLUMNS]
     return _sheet(
         report,
         title=_t(report, "sheet.attrition"),
@@ -992,14 +981,15 @@ _CLASSES = {
 }
 
 
+_ATTRITION_HEADERS = {
+    "round": "col.round",
+    "group": "col.group",
+    "invited": "col.invited",
+    "present": "col.n_present",
+    "rating": "col.rating",
+}
+
+
 def _attrition_header(report: Report, name: str) -> str:
-    return _t(
-        report,
-        {
-            "round": "col.round",
-            "group": "col.group",
-            "invited": "col.invited",
-            "present": "col.n_present",
-            "rating": "col.rating",
-        }[name],
-    )
+    """Turnout columns in the words the Tours sheet and the sheet's own note use."""
+    return _t(report, _ATTRITION_HEADERS[name])
