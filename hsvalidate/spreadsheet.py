@@ -267,6 +267,8 @@ _HEADER_FILL = "DDE7F0"
 _SECTION_FILLS = {1: "C9D6E3", 2: "EEF2F6"}
 _LINE_HEIGHT = 15.0
 """Points per line of 11-point text: Excel's and LibreOffice's default row height."""
+_TITLE_SCALE = 1.35
+"""How much wider and taller the title's letters are than the body's."""
 _MAX_TEXT = 32767
 """Excel refuses a cell holding more characters."""
 _WIDTH_SAMPLE = 500
@@ -541,8 +543,11 @@ class _SheetWriter:
                 # A title block over a table: the line spans the table and wraps in it.
                 style = self.styles.get(font=font, wrap=True, top=True)
                 self.merge_across(r)
-                lines = _lines(line, total) if line else 1
-                yield self.row(r, [self.cell(f"A{r}", line, style)], self.height(lines))
+                # The title's 13-point bold letters are about a third wider and taller.
+                scale = _TITLE_SCALE if font == _TITLE else 1.0
+                lines = _lines(line, total / scale) if line else 1
+                height = _LINE_HEIGHT * scale * lines + 2 if lines > 1 else None
+                yield self.row(r, [self.cell(f"A{r}", line, style)], height)
             else:
                 style = self.styles.get(font=font) if i == 0 else 0
                 yield self.row(r, [self.cell(f"A{r}", line, style)] if line else [])

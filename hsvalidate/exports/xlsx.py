@@ -969,7 +969,7 @@ def _columns_sheet(report: Report) -> SheetSpec:
             _t(report, "col.tidy_name"),
         ],
         rows=rows,
-        widths={0: 30, 1: 34, 2: 20},
+        widths={0: 30, 1: 34, 2: 26},
         wrap=frozenset({0, 1}),
         landscape=False,
     )
