@@ -231,7 +231,9 @@ def test_tidy_csv_matches_an_independent_computation_per_group_and_overall(impor
 def test_json_carries_the_same_rows_as_csv(imported) -> None:  # type: ignore[no-untyped-def]
     rows = json.loads(run("results", "--format", "json", "--by-group").stdout)
     as_csv = list(
-        csv.DictReader(io.StringIO(run("results", "--format", "csv", "--tidy", "--by-group").stdout))
+        csv.DictReader(
+            io.StringIO(run("results", "--format", "csv", "--tidy", "--by-group").stdout)
+        )
     )
     assert len(rows) == len(as_csv)
     assert list(rows[0]) == COLUMNS
@@ -289,7 +291,9 @@ def test_stability_and_attrition_after_two_rounds(
         )
     stability = list(
         csv.DictReader(
-            io.StringIO(run("results", "--stability", "--format", "csv", "--tidy", "--by-group").stdout)
+            io.StringIO(
+                run("results", "--stability", "--format", "csv", "--tidy", "--by-group").stdout
+            )
         )
     )
     overall = next(r for r in stability if r["group"] == "all" and r["criterion"] == "relevance")
@@ -298,7 +302,9 @@ def test_stability_and_attrition_after_two_rounds(
     assert (group_b["n_pairs"], group_b["n_moved"], group_b["stable"]) == ("1", "0", "true")
     attrition = list(
         csv.DictReader(
-            io.StringIO(run("results", "--attrition", "--format", "csv", "--tidy", "--by-group").stdout)
+            io.StringIO(
+                run("results", "--attrition", "--format", "csv", "--tidy", "--by-group").stdout
+            )
         )
     )
     assert [(r["round"], r["group"], r["invited"], r["rating"]) for r in attrition] == [
