@@ -16,7 +16,7 @@ from pathlib import Path
 from hsvalidate import consensus
 from hsvalidate.exports import write_exports
 from hsvalidate.framework import Framework, Text
-from hsvalidate.model import Ballot, Settings
+from hsvalidate.model import Ballot, Participant, Settings
 from hsvalidate.workshop import Workshop
 
 DEMO_SESSION = "demo-bamako"
@@ -208,6 +208,7 @@ def run_demo(
             "Created by 'hsvalidate demo'; safe to delete.\n", encoding="utf-8"
         )
         people = ws.add_participants(make_panel(rng, size))
+        _details(ws, people, lang)
         latent = _latent(rng, framework, settings)
         bias = {
             (p.group, ind.code): rng.gauss(0, 0.7) for p in people for ind in framework.indicators()
@@ -400,6 +401,58 @@ def _revise(ws: Workshop, latent: dict[tuple[str, str], float], settings: Settin
             earlier = latent.get((code, criterion.code), base)
             latent[(code, criterion.code)] = max(base, earlier + 1.0)
     return [str(entry.message()) for entry in ws.log_entries()[-4:]]
+
+
+_SECTIONS: dict[str, dict[str, str]] = {
+    "ouverture": {
+        "fr": "L'atelier est ouvert par le représentant du ministère de la Réconciliation "
+        "nationale, qui rappelle que le cadre de suivi-évaluation doit permettre à la société "
+        "civile de **rendre compte** de la stratégie de sécurité humaine.\n\n"
+        "WANEP-Mali présente la méthode : deux tours de notation, puis une plénière.\n",
+        "en": "The workshop is opened by the representative of the Ministry of National "
+        "Reconciliation, who recalls that the monitoring and evaluation framework must let civil "
+        "society **report** on the human security strategy.\n\n"
+        "WANEP-Mali presents the method: two rating rounds, then a plenary.\n",
+    },
+    "recommandations": {
+        "fr": "- Compléter les situations de référence avec l'INSTAT avant la prochaine revue.\n"
+        "- Tester la collecte à Mopti et à Gao avant de l'étendre.\n"
+        "- Partager le cadre validé avec la CEDEAO pour une adaptation régionale.\n",
+        "en": "- Complete the baselines with INSTAT before the next review.\n"
+        "- Pilot the data collection in Mopti and Gao before extending it.\n"
+        "- Share the validated framework with ECOWAS for regional adaptation.\n",
+    },
+}
+"""What the secretariat writes itself, as Markdown files in the session's ``minutes`` folder,
+so the demo's minutes show those sections as a real workshop's would."""
+
+
+def _details(ws: Workshop, people: list[Participant], lang: str) -> None:
+    """Set the meeting's details and write the secretariat's sections, as a facilitator would."""
+    from hsvalidate.sessions import now_iso
+
+    chair = next((p for p in people if p.group == "gouvernement"), people[0])
+    rapporteur = next((p for p in people if p.organisation == "WANEP-Mali"), people[-1])
+    title = {
+        "fr": "Atelier national de validation du cadre de suivi-évaluation",
+        "en": "National validation workshop of the monitoring and evaluation framework",
+    }
+    ws.set_details(
+        title=title.get(lang, title["fr"]),
+        place="Bamako, Hôtel de l'Amitié",
+        dates=[now_iso()[:10]],
+        organisers=["WANEP-Mali", "GPPAC", "The Hague Institute for Global Justice"],
+        chair=chair.name,
+        rapporteur=rapporteur.name,
+    )
+    folder = ws.store.folder
+    if folder is None:
+        return
+    minutes = Path(folder) / "minutes"
+    minutes.mkdir(exist_ok=True)
+    for stem, texts in _SECTIONS.items():
+        (minutes / f"{stem}.md").write_text(texts["fr"], encoding="utf-8")
+        (minutes / f"{stem}.en.md").write_text(texts["en"], encoding="utf-8")
 
 
 def _mistake_undone(ws: Workshop) -> str:

@@ -174,3 +174,16 @@ def test_the_demo_tells_the_whole_story_as_the_log_does(demo_out: Path) -> None:
     assert merged.sources[1] not in codes
     reworded = next(r for r in revisions if r.change == "reword")
     assert validated.indicator(reworded.code).text == reworded.indicators[0].text  # type: ignore[union-attr]
+
+
+def test_the_demo_minutes_can_be_signed_as_they_are(demo_out: Path) -> None:
+    """Place, date, organisers, chair and rapporteur on the cover; the secretariat's sections."""
+    from hsvalidate.workshop import Workshop
+
+    with Workshop.open(root=demo_out / "sessions", name="demo-bamako", writable=False) as ws:
+        details = ws.details
+    text = " ".join(pdf_text(next(demo_out.glob("*.pdf"))).split())
+    assert details.chair and details.rapporteur
+    for expected in ("Bamako, Hôtel de l'Amitié", "WANEP-Mali", details.chair, details.rapporteur):
+        assert expected in text, expected
+    assert "INSTAT avant la prochaine revue" in text  # recommandations.md
