@@ -7,6 +7,7 @@ named in ``PERCENTILE_METHOD`` and printed in the minutes.
 
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -244,8 +245,8 @@ def compute_stats(
     n_cj = len(answers) - n
     missing = max(0, expected - len(answers)) if expected is not None else 0
     (_, low_max), _, (high_min, _) = scale.bands
-    n_low = sum(1 for s in rated if s <= low_max)
-    n_high = sum(1 for s in rated if s >= high_min)
+    n_low = bisect.bisect_right(rated, low_max)  # rated is sorted
+    n_high = n - bisect.bisect_left(rated, high_min)
     if not n:
         return Stats(
             n=0,

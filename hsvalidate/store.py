@@ -87,7 +87,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMappin
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hsvalidate import fileio
 from hsvalidate.errors import SessionError, SessionLockedError, SessionVersionError
@@ -453,9 +453,8 @@ def _encode_batch(first_seq: int, ballots: Iterable[Mapping[str, Any]]) -> tuple
     return b"".join(lines), len(payloads)
 
 
-@dataclass(frozen=True)
-class _Line:
-    """An intact journal line."""
+class _Line(NamedTuple):
+    """An intact journal line (a tuple: tens of thousands are read for one results table)."""
 
     seq: int
     first: int
@@ -470,9 +469,10 @@ def _parse_line(line: bytes) -> _Line | None:
     match = _LINE_RE.match(line)
     if match is None or not line.endswith(b"}"):
         return None
-    seq, first, end, crc = (int(g) for g in match.groups())
+    raw_seq, raw_first, raw_end, raw_crc = match.groups()
+    seq, first, end = int(raw_seq), int(raw_first), int(raw_end)
     payload = line[match.end() : -1]
-    if zlib.crc32(payload, zlib.crc32(b"%d,%d,%d," % (seq, first, end))) != crc:
+    if zlib.crc32(payload, zlib.crc32(b"%d,%d,%d," % (seq, first, end))) != int(raw_crc):
         return None
     if not first <= seq <= end:
         return None

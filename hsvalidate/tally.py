@@ -131,15 +131,22 @@ def results(
         for code in rnd.indicators:
             ballots = by_indicator.get(code, [])
             version = max((b.version for b in ballots), default=1)
+            # One pass over the ballots for every criterion and group at once.
+            by_criterion: dict[str, dict[str, list[int | None]]] = {
+                c.code: {ALL_GROUPS: [], **{g: [] for g in groups}}
+                for c in snap.settings.criteria
+            }
+            for b in ballots:
+                group = group_of.get(b.participant, "")
+                for name, score in b.ratings.items():
+                    lists = by_criterion.get(name)
+                    if lists is None:
+                        continue
+                    lists[ALL_GROUPS].append(score)
+                    if group in lists and group != ALL_GROUPS:
+                        lists[group].append(score)
             for criterion in snap.settings.criteria:
-                answers: dict[str, list[int | None]] = {ALL_GROUPS: [], **{g: [] for g in groups}}
-                for b in ballots:
-                    if criterion.code in b.ratings:
-                        score = b.ratings[criterion.code]
-                        answers[ALL_GROUPS].append(score)
-                        group = group_of.get(b.participant, "")
-                        if group in answers and group != ALL_GROUPS:
-                            answers[group].append(score)
+                answers = by_criterion[criterion.code]
                 stats = {
                     g: consensus.compute_stats(
                         values,

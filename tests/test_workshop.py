@@ -219,3 +219,23 @@ def test_a_result_rated_by_fewer_than_the_share_of_the_panel_is_below_quorum(
             ).rule.quorum_share
             == 0.0
         )
+
+
+def test_a_ballot_read_back_is_the_ballot_stored() -> None:
+    """from_dict fills the object directly for speed: it must miss no field, now or later."""
+    from dataclasses import fields
+
+    stored = Ballot(
+        round=2,
+        participant="P07",
+        indicator="D1.O1.I2",
+        ratings={"relevance": 8, "clarity": None},
+        comment="« leader communautaire » ɛ ɔ",
+        version=3,
+        source="paper",
+        recorded_at="2026-11-27T10:42:00+00:00",
+    )
+    again = Ballot.from_dict({**stored.to_dict(), "from_a_newer_version": 1})
+    assert again == stored
+    assert {f.name for f in fields(Ballot)} == set(again.__dict__)
+    assert again.ratings is not stored.ratings

@@ -326,7 +326,8 @@ def _grid(columns: Sequence[_Column], rows: Sequence[Sequence[_Cell]], width: in
                 text = texts[k] if k < len(texts) else ""
                 styled = _styled(text, cell.style) if text else text
                 cells.append(place(i, text, styled))
-            lines.append(_strip_end(" ".join(cells)))
+            # Styles wrap the text only, so what trails is plain padding.
+            lines.append(" ".join(cells).rstrip(" "))
     return lines
 
 

@@ -8,6 +8,7 @@ the minutes), which a translator corrects without touching the layout.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from hsvalidate.i18n import has, t
@@ -32,8 +33,13 @@ def doc_text(key: str, lang: str, **values: object) -> str:
     return t(key, lang=lang, **values)
 
 
+@functools.lru_cache(maxsize=4096)
 def _label(prefix: str, value: str, lang: str) -> str:
-    """Our own vocabulary translated; anything a user typed is shown as typed."""
+    """Our own vocabulary translated; anything a user typed is shown as typed.
+
+    Cached: a national session's tables ask for the same few words thousands of times,
+    and the catalogue does not change while the program runs.
+    """
     key = f"{prefix}.{value}"
     return doc_text(key, lang) if has(key) else value
 
@@ -75,6 +81,7 @@ def status_label(status: str, lang: str) -> str:
     return _label("status", status, lang)
 
 
+@functools.lru_cache(maxsize=8)
 def yes_no(flag: bool, lang: str) -> str:
     """A boolean a reader understands, rather than TRUE/FALSE."""
     return doc_text("yes" if flag else "no", lang)
