@@ -705,6 +705,8 @@ class _TableStore(SessionStore):
     def append_ballots(self, round_no: int, ballots: list[dict[str, Any]]) -> None:
         _check_round(round_no)
         self._check_writable()
+        if getattr(self, "tables_only", False):
+            raise ValueError("this store was opened for its tables only; it appends no ballot")
         data, count = _encode_batch(self._next_seq(round_no), ballots)
         if count:
             self._append(round_no, data, count)
@@ -783,6 +785,8 @@ class FileSessionStore(_TableStore):
         self.folder = folder
         self.recovered_from = recovered_from
         self._lock = lock
+        self.tables_only = False
+        """Opened to write tables alone (``open_store(tables_only=True)``)."""
         self._sizes = {r: scan.good_size for r, scan in journals.items()}
         self._seqs = {r: scan.next_seq for r, scan in journals.items()}
         self._fds: dict[int, int] = {}
@@ -806,7 +810,7 @@ class FileSessionStore(_TableStore):
 
     def ballot_rounds(self) -> list[int]:  # noqa: D102
         self._check_open()
-        if self._writable:
+        if self._writable and not self.tables_only:
             return sorted(r for r, size in self._sizes.items() if size)
         return sorted(r for r, path in _journal_files(self._folder).items() if _nonempty(path))
 
@@ -938,11 +942,16 @@ def create_store(folder: Path, *, meta: dict[str, Any], purpose: str = "") -> Se
         raise
 
 
-def open_store(folder: Path, *, writable: bool = True, purpose: str = "") -> SessionStore:
+def open_store(
+    folder: Path, *, writable: bool = True, purpose: str = "", tables_only: bool = False
+) -> SessionStore:
     """Open an existing session; writable opens lock it, repair a torn tail and clean up.
 
     Read-only opens take no lock and never change a byte, so results can be viewed from
     a second window (or a write-protected backup) while ballots are being recorded.
+    ``tables_only`` opens for writing the tables alone (a log line after an export): it
+    takes the lock but leaves the ballot journals unchecked and unwritable, because
+    checking a national session's journals costs a second and nothing here needs them.
     """
     folder = Path(folder)
     if not (folder / SESSION_FILE).is_file():
@@ -963,7 +972,7 @@ def open_store(folder: Path, *, writable: bool = True, purpose: str = "") -> Ses
         recovered = _leftover_holder(folder)
         journals: dict[int, _Scan] = {}
         sizes: dict[int, int] = {}
-        paths = _journal_files(folder)
+        paths = {} if tables_only else _journal_files(folder)
         for round_no, path in sorted(paths.items()):
             try:
                 raw = path.read_bytes()
@@ -984,9 +993,11 @@ def open_store(folder: Path, *, writable: bool = True, purpose: str = "") -> Ses
         storage = _storage_class()(
             data, good, path=folder / SESSION_FILE, writable=True, name=name, signature=signature
         )
-        return FileSessionStore(
+        store = FileSessionStore(
             folder, storage, writable=True, lock=lock, journals=journals, recovered_from=recovered
         )
+        store.tables_only = tables_only
+        return store
     except BaseException:
         _abandon(folder, lock, wrote_holder)
         raise

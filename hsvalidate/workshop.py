@@ -188,11 +188,16 @@ class Workshop:
         name: str,
         writable: bool = True,
         purpose: str = "",
+        tables_only: bool = False,
     ) -> Workshop:
-        """Open an existing session; writable opens take the session's lock."""
+        """Open an existing session; writable opens take the session's lock.
+
+        ``tables_only``: for an action that writes no ballot (a log line), without the
+        check of every ballot journal a full writable open makes (``store.open_store``).
+        """
         from hsvalidate.store import open_store
 
-        store = open_store(root / name, writable=writable, purpose=purpose)
+        store = open_store(root / name, writable=writable, purpose=purpose, tables_only=tables_only)
         try:
             workshop = cls(store, name=name)
         except BaseException:

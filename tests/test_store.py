@@ -788,3 +788,20 @@ def test_full_disk_while_saving_tables_keeps_the_old_file_and_memory(
     with open_store(folder, writable=False) as again:
         assert [p["code"] for p in again.all("participants")] == ["P01", "P03"]
         assert again.all("rounds")[0]["status"] == "open"
+
+
+def test_a_tables_only_open_leaves_the_journals_alone(folder: Path) -> None:
+    """Logging an export takes the lock for the tables alone: no journal checked or written."""
+    make_session(folder, {1: [[ballot("P01", "I1")]]})
+    with journal(folder).open("ab") as handle:
+        handle.write(b'{"seq":2,"first":2,"end":2,"crc":1,"ballot":{"torn')  # a torn tail
+    torn = journal(folder).read_bytes()
+    with open_store(folder, purpose="hsvalidate export", tables_only=True) as store:
+        store.insert("log", {"action": "export"})
+        assert store.ballot_rounds() == [1]
+        with pytest.raises(ValueError):
+            store.append_ballots(1, [ballot("P01", "I2")])
+    assert journal(folder).read_bytes() == torn  # repaired by the next full open, not this one
+    with open_store(folder) as store:
+        assert store.ballots(1) == [ballot("P01", "I1")]
+        assert store.all("log")[0]["action"] == "export"

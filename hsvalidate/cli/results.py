@@ -119,7 +119,9 @@ def _log_export(folder: Path | None, files: list[Path]) -> None:
     if folder is None or not files:
         return
     try:
-        with Workshop.open(root=folder.parent, name=folder.name, purpose="hsvalidate export") as ws:
+        with Workshop.open(
+            root=folder.parent, name=folder.name, purpose="hsvalidate export", tables_only=True
+        ) as ws:
             ws.log_export(files)
     except SessionLockedError:
         pass
