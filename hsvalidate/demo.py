@@ -463,9 +463,34 @@ def _mistake_undone(ws: Workshop) -> str:
         indicator=code,
         action="drop",
         round_no=last.number,
-        rationale="Saisie sur le mauvais indicateur.",
+        rationale=_SAID["mistake"][ws.settings.lang],
     )
     return str(ws.undo().message())
+
+
+_SAID: dict[str, dict[str, str]] = {
+    "drop": {
+        "fr": "Écarté par consensus : données non disponibles.",
+        "en": "Dropped by consensus: no data available.",
+    },
+    "reword": {
+        "fr": "Reformuler pour préciser la population et la source ; revoir lors du prochain cycle.",
+        "en": "Reword to specify the population and the source; review in the next cycle.",
+    },
+    "defer": {
+        "fr": "Reporté : consulter l'INSTAT sur la disponibilité des données.",
+        "en": "Deferred: consult INSTAT on the availability of the data.",
+    },
+    "adopt": {
+        "fr": "Retenu en plénière malgré l'absence de consensus au vote.",
+        "en": "Kept by the plenary although the vote reached no consensus.",
+    },
+    "mistake": {
+        "fr": "Saisie sur le mauvais indicateur.",
+        "en": "Entered on the wrong indicator.",
+    },
+}
+"""The plenary's reasons as the room says them, in the session's language."""
 
 
 def _plenary(ws: Workshop, rng: random.Random) -> int:
@@ -476,6 +501,7 @@ def _plenary(ws: Workshop, rng: random.Random) -> int:
     """
     last = ws.rounds()[-1].number
     verdicts = ws.indicator_verdicts(last)
+    said = ws.settings.lang
     count = 0
     for code, verdict in verdicts.items():
         if verdict == consensus.DROP:
@@ -483,7 +509,7 @@ def _plenary(ws: Workshop, rng: random.Random) -> int:
                 indicator=code,
                 action="drop",
                 round_no=last,
-                rationale="Écarté par consensus : données non disponibles.",
+                rationale=_SAID["drop"][said],
             )
         elif verdict in (consensus.NO_CONSENSUS, consensus.BELOW_QUORUM):
             action = rng.choice(("reword", "defer", "adopt"))
@@ -492,12 +518,7 @@ def _plenary(ws: Workshop, rng: random.Random) -> int:
                 "against": rng.randint(2, 9),
                 "abstain": rng.randint(0, 4),
             }
-            rationale = {
-                "reword": "Reformuler pour préciser la population et la source ; "
-                "revoir lors du prochain cycle.",
-                "defer": "Reporté : consulter l'INSTAT sur la disponibilité des données.",
-                "adopt": "Retenu en plénière malgré l'absence de consensus au vote.",
-            }[action]
+            rationale = _SAID[action][said]
             ws.record_decision(
                 indicator=code, action=action, round_no=last, rationale=rationale, votes=votes
             )
