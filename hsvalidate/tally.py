@@ -133,8 +133,7 @@ def results(
             version = max((b.version for b in ballots), default=1)
             # One pass over the ballots for every criterion and group at once.
             by_criterion: dict[str, dict[str, list[int | None]]] = {
-                c.code: {ALL_GROUPS: [], **{g: [] for g in groups}}
-                for c in snap.settings.criteria
+                c.code: {ALL_GROUPS: [], **{g: [] for g in groups}} for c in snap.settings.criteria
             }
             for b in ballots:
                 group = group_of.get(b.participant, "")

@@ -1890,6 +1890,16 @@ def _para_bullet(markup: str, style: Any, bullet: str | None) -> Flowable:
     return Paragraph(markup, style, bulletText=bullet)
 
 
+_INLINE_TAGS = {
+    "hardbreak": "<br/>",
+    "strong_open": "<b>",
+    "strong_close": "</b>",
+    "em_open": "<i>",
+    "em_close": "</i>",
+}
+"""Markdown's inline tokens and the reportlab markup each becomes."""
+
+
 def _inline_markup(children: list[Any]) -> str:
     """Inline Markdown tokens as reportlab markup; every piece of text is escaped."""
     out: list[str] = []
@@ -1900,16 +1910,8 @@ def _inline_markup(children: list[Any]) -> str:
             out.append(_markup(child.content))
         elif kind == "softbreak":
             out.append(" ")
-        elif kind == "hardbreak":
-            out.append("<br/>")
-        elif kind == "strong_open":
-            out.append("<b>")
-        elif kind == "strong_close":
-            out.append("</b>")
-        elif kind == "em_open":
-            out.append("<i>")
-        elif kind == "em_close":
-            out.append("</i>")
+        elif kind in _INLINE_TAGS:
+            out.append(_INLINE_TAGS[kind])
         elif kind == "code_inline":
             out.append(_markup(child.content))
         elif kind == "link_open":
