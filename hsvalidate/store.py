@@ -902,15 +902,30 @@ def _nonempty(path: Path) -> bool:
 # --------------------------------------------------------------------------- opening
 
 
-def create_store(folder: Path, *, meta: dict[str, Any], purpose: str = "") -> SessionStore:
+def create_store(
+    folder: Path,
+    *,
+    meta: dict[str, Any],
+    purpose: str = "",
+    tables: dict[str, list[dict[str, Any]]] | None = None,
+) -> SessionStore:
     """Create a new session folder (and its parents) and open it for writing.
 
     ``meta`` becomes the meta document; its ``schema`` is always :data:`SCHEMA_VERSION`.
+    ``tables`` are documents written in the same first write (the framework, the log's
+    first line): a session is created whole or not at all, so a full disk never leaves
+    a half-made session that can be neither used nor created again.  A folder this call
+    made is removed again when the creation fails, so it can simply be retried.
     """
     folder = Path(folder)
-    tables = {META_TABLE: {"1": {**_normalise(meta), "schema": SCHEMA_VERSION}}}
+    first: dict[str, dict[str, Any]] = {
+        META_TABLE: {"1": {**_normalise(meta), "schema": SCHEMA_VERSION}}
+    }
+    for table, docs in (tables or {}).items():
+        first[table] = {str(i): _normalise(doc) for i, doc in enumerate(docs, start=1)}
     if (folder / SESSION_FILE).exists():
         raise _already_exists(folder)
+    made = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -933,12 +948,14 @@ def create_store(folder: Path, *, meta: dict[str, Any], purpose: str = "") -> Se
         storage = _storage_class()(
             {}, b"{}", path=folder / SESSION_FILE, writable=True, name=folder.name
         )
-        storage.write(tables)  # the last step: until session.json exists, this is no session
+        storage.write(first)  # the last step: until session.json exists, this is no session
         return FileSessionStore(
             folder, storage, writable=True, lock=lock, journals={}, recovered_from=recovered
         )
     except BaseException:
         _abandon(folder, lock, wrote_holder)
+        if made:
+            _remove_unmade(folder)
         raise
 
 
@@ -1073,6 +1090,18 @@ def _abandon(folder: Path, lock: BaseFileLock, wrote_holder: bool) -> None:
         with contextlib.suppress(OSError):
             (folder / HOLDER_FILE).unlink()
     lock.release()
+
+
+def _remove_unmade(folder: Path) -> None:
+    """Take away a session folder whose creation failed, if it holds nothing of anyone's."""
+    if (folder / SESSION_FILE).exists():
+        return
+    for leftover in (folder / BALLOTS_DIR, folder / LOCK_FILE, folder / HOLDER_FILE):
+        with contextlib.suppress(OSError):
+            leftover.rmdir() if leftover.is_dir() else leftover.unlink()
+    fileio.clean_temp_files(folder)
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only when empty: anything else found there stays
 
 
 def _truncate(path: Path, size: int) -> None:

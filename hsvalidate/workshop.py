@@ -156,28 +156,34 @@ class Workshop:
         name = check_session_name(name)
         if not framework.indicators():
             raise SessionError(Message("session.no_indicators"))
+        made = not (root / name).exists()
         store = create_store(
             root / name,
             meta={"name": name, "created_at": now_iso(), "settings": settings.to_dict()},
             purpose=purpose,
-        )
-        try:
-            with store.transaction():
-                store.insert("framework", {"framework": framework_to_dict(framework)})
-                store.insert(
-                    "log",
+            tables={
+                "framework": [{"framework": framework_to_dict(framework)}],
+                "log": [
                     audit.entry_doc(
                         "session-create",
                         at=now_iso(),
                         by=audit.FACILITATOR,
                         details={"name": name, "source": framework.source},
                         changes=None,
-                    ),
-                )
+                    )
+                ],
+            },
+        )
+        try:
+            workshop = cls(store, name=name)
             remember_session(root, name)
-            return cls(store, name=name)
+            return workshop
         except BaseException:
             store.close()
+            if made:  # brand new and holding nothing yet: gone, so the command can be retried
+                import shutil
+
+                shutil.rmtree(root / name, ignore_errors=True)
             raise
 
     @classmethod
@@ -200,11 +206,13 @@ class Workshop:
         store = open_store(root / name, writable=writable, purpose=purpose, tables_only=tables_only)
         try:
             workshop = cls(store, name=name)
+            if writable:
+                remember_session(root, name)
         except BaseException:
+            # Closing removes our lock-holder file: a failed marker write (a full disk)
+            # must not make the next command report a crash that never happened.
             store.close()
             raise
-        if writable:
-            remember_session(root, name)
         return workshop
 
     def close(self) -> None:
