@@ -112,7 +112,7 @@ _LINE_RE = re.compile(
     rb'\{"seq":(\d{1,18}),"first":(\d{1,18}),"end":(\d{1,18}),"crc":(\d{1,10}),"ballot":'
 )
 _O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows would otherwise translate "\n"
-_HOLDER_WAIT_S = 0.2  # a new holder may not have written lock-holder.json yet
+_HOLDER_WAIT_S = 1.0  # a new holder may not have written lock-holder.json yet
 
 
 @dataclass(frozen=True)
@@ -960,7 +960,13 @@ def create_store(
 
 
 def open_store(
-    folder: Path, *, writable: bool = True, purpose: str = "", tables_only: bool = False
+    folder: Path,
+    *,
+    writable: bool = True,
+    purpose: str = "",
+    tables_only: bool = False,
+    wait: float = 0.0,
+    on_wait: Callable[[LockHolder | None], None] | None = None,
 ) -> SessionStore:
     """Open an existing session; writable opens lock it, repair a torn tail and clean up.
 
@@ -969,6 +975,8 @@ def open_store(
     ``tables_only`` opens for writing the tables alone (a log line after an export): it
     takes the lock but leaves the ballot journals unchecked and unwritable, because
     checking a national session's journals costs a second and nothing here needs them.
+    ``wait``: seconds to wait for a lock another window is about to release (a paper
+    ballot being saved), after telling ``on_wait`` who holds it.
     """
     folder = Path(folder)
     if not (folder / SESSION_FILE).is_file():
@@ -982,11 +990,15 @@ def open_store(
         return FileSessionStore(
             folder, storage, writable=False, lock=None, journals={}, recovered_from=None
         )
-    lock = _acquire_lock(folder)
+    lock = _acquire_lock(folder, wait=wait, on_wait=on_wait)
     wrote_holder = False
     try:
-        data, good, signature = _load_tables(folder / SESSION_FILE, name)
+        # Who holds the lock is written first, before the slow part (checking the
+        # journals), so a window refused meanwhile can say who it is waiting for.
         recovered = _leftover_holder(folder)
+        _write_holder(folder, purpose)
+        wrote_holder = True
+        data, good, signature = _load_tables(folder / SESSION_FILE, name)
         journals: dict[int, _Scan] = {}
         sizes: dict[int, int] = {}
         paths = {} if tables_only else _journal_files(folder)
@@ -1001,8 +1013,6 @@ def open_store(
                 ) from exc
             journals[round_no] = _scan_journal(raw, path, name)
             sizes[round_no] = len(raw)
-        _write_holder(folder, purpose)
-        wrote_holder = True
         fileio.clean_temp_files(folder)
         for round_no, scan in journals.items():
             if scan.good_size < sizes[round_no]:
@@ -1029,12 +1039,29 @@ def read_lock_holder(folder: Path) -> LockHolder | None:
         return None
 
 
-def _acquire_lock(folder: Path) -> BaseFileLock:
+def _acquire_lock(
+    folder: Path,
+    *,
+    wait: float = 0.0,
+    on_wait: Callable[[LockHolder | None], None] | None = None,
+) -> BaseFileLock:
+    """Take the session's lock, waiting up to ``wait`` seconds for its holder to finish.
+
+    Why wait at all: another window often holds it for a fraction of a second (a ballot
+    being saved); refusing at once would make the facilitator retype the command.
+    """
     from filelock import FileLock, Timeout
 
     lock = FileLock(str(folder / LOCK_FILE), timeout=0)
     try:
-        lock.acquire(timeout=0)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if wait <= 0:
+                raise
+            if on_wait is not None:
+                on_wait(read_lock_holder(folder))
+            lock.acquire(timeout=wait, poll_interval=0.05)
     except Timeout:
         raise _locked_error(folder) from None
     except OSError as exc:

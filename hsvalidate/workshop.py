@@ -10,7 +10,7 @@ what, when a round may open or close, which ballot counts — and leaves storage
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -195,6 +195,8 @@ class Workshop:
         writable: bool = True,
         purpose: str = "",
         tables_only: bool = False,
+        wait: float = 0.0,
+        on_wait: Callable[[LockHolder | None], None] | None = None,
     ) -> Workshop:
         """Open an existing session; writable opens take the session's lock.
 
@@ -203,7 +205,14 @@ class Workshop:
         """
         from hsvalidate.store import open_store
 
-        store = open_store(root / name, writable=writable, purpose=purpose, tables_only=tables_only)
+        store = open_store(
+            root / name,
+            writable=writable,
+            purpose=purpose,
+            tables_only=tables_only,
+            wait=wait,
+            on_wait=on_wait,
+        )
         try:
             workshop = cls(store, name=name)
             if writable:

@@ -805,3 +805,29 @@ def test_a_tables_only_open_leaves_the_journals_alone(folder: Path) -> None:
     with open_store(folder) as store:
         assert store.ballots(1) == [ballot("P01", "I1")]
         assert store.all("log")[0]["action"] == "export"
+
+
+def test_a_writer_waits_a_moment_for_a_lock_about_to_be_released(folder: Path) -> None:
+    import threading
+
+    make_session(folder, {})
+    child = spawn("hold", folder)
+    told: list[LockHolder | None] = []
+    threading.Timer(0.5, lambda: child.stdin.close()).start()  # type: ignore[union-attr]
+    with open_store(folder, purpose="hsvalidate round close", wait=10, on_wait=told.append) as s:
+        assert [p["code"] for p in s.all("participants")][-1] == "P99"  # the holder's write
+    assert len(told) == 1 and told[0] is not None and told[0].pid == child.pid
+    assert told[0].purpose == "hsvalidate ballot"
+    child.wait(timeout=30)
+
+
+def test_a_refusal_after_waiting_names_the_holder(folder: Path) -> None:
+    make_session(folder, {})
+    child = spawn("hold", folder)
+    try:
+        with pytest.raises(SessionLockedError) as caught:
+            open_store(folder, purpose="hsvalidate ballots import", wait=0.3)
+        assert str(child.pid) in str(caught.value) and "hsvalidate ballot" in str(caught.value)
+    finally:
+        child.stdin.close()  # type: ignore[union-attr]
+        child.wait(timeout=30)

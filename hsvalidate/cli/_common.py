@@ -21,6 +21,7 @@ from hsvalidate.i18n import t
 from hsvalidate.sessions import SESSION_FILE, SESSIONS_ENV, resolve_session, sessions_root
 
 if TYPE_CHECKING:
+    from hsvalidate.store import LockHolder
     from hsvalidate.workshop import Workshop
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -457,6 +458,10 @@ def session_options(func: F) -> F:
     return sessions_dir_option(func)
 
 
+LOCK_WAIT_S = 5
+"""Seconds a writing command waits for another window to finish before refusing."""
+
+
 @contextmanager
 def open_workshop(
     session_name: str | None,
@@ -470,7 +475,24 @@ def open_workshop(
 
     root = sessions_root(sessions_dir)
     name, implicit = resolve_session(root, session_name)
-    workshop = Workshop.open(root=root, name=name, writable=writable, purpose=purpose)
+
+    def waiting(holder: LockHolder | None) -> None:
+        if holder is None:
+            echo_wrapped(t("cli.session.waiting_unknown", seconds=LOCK_WAIT_S), err=True)
+        else:
+            echo_wrapped(
+                t("cli.session.waiting", holder=holder.describe_message(), seconds=LOCK_WAIT_S),
+                err=True,
+            )
+
+    workshop = Workshop.open(
+        root=root,
+        name=name,
+        writable=writable,
+        purpose=purpose,
+        wait=LOCK_WAIT_S if writable else 0.0,
+        on_wait=waiting,
+    )
     try:
         follow_session_language(workshop.settings.lang)
         if implicit:
