@@ -175,6 +175,8 @@ class SessionStore(abc.ABC):
     """Session folder, or ``None`` for the in-memory store."""
     recovered_from: LockHolder | None
     """Holder of a lock left behind by a process that died, when this open took it over."""
+    repairs: list[Repair]
+    """Torn journal tails this open cut off (each kept in ``quarantine/``)."""
 
     @abc.abstractmethod
     def meta(self) -> dict[str, Any]:
@@ -743,6 +745,7 @@ class MemorySessionStore(_TableStore):
         super().__init__(storage, name="memory", writable=True)
         self.folder = None
         self.recovered_from = None
+        self.repairs = []
         self._journals: dict[int, bytearray] = {}
         self._seqs: dict[int, int] = {}
 
@@ -787,6 +790,8 @@ class FileSessionStore(_TableStore):
         self._lock = lock
         self.tables_only = False
         """Opened to write tables alone (``open_store(tables_only=True)``)."""
+        self.repairs: list[Repair] = []
+        """Torn tails this open cut off, each kept in a quarantine file (say so, loudly)."""
         self._sizes = {r: scan.good_size for r, scan in journals.items()}
         self._seqs = {r: scan.next_seq for r, scan in journals.items()}
         self._fds: dict[int, int] = {}
@@ -1014,8 +1019,13 @@ def open_store(
             journals[round_no] = _scan_journal(raw, path, name)
             sizes[round_no] = len(raw)
         fileio.clean_temp_files(folder)
+        repairs: list[Repair] = []
         for round_no, scan in journals.items():
             if scan.good_size < sizes[round_no]:
+                raw = paths[round_no].read_bytes()
+                kept = _decode_payloads(scan.payloads[-1:], paths[round_no], name)
+                after = str(kept[-1].get("recorded_at", "")) if kept else ""
+                repairs.append(_quarantine(folder, round_no, raw[scan.good_size :], after))
                 _truncate(paths[round_no], scan.good_size)
         storage = _storage_class()(
             data, good, path=folder / SESSION_FILE, writable=True, name=name, signature=signature
@@ -1024,6 +1034,7 @@ def open_store(
             folder, storage, writable=True, lock=lock, journals=journals, recovered_from=recovered
         )
         store.tables_only = tables_only
+        store.repairs = repairs
         return store
     except BaseException:
         _abandon(folder, lock, wrote_holder)
@@ -1117,6 +1128,74 @@ def _abandon(folder: Path, lock: BaseFileLock, wrote_holder: bool) -> None:
         with contextlib.suppress(OSError):
             (folder / HOLDER_FILE).unlink()
     lock.release()
+
+
+QUARANTINE_DIR = "quarantine"
+"""Where the bytes a repair cuts off are kept, never deleted."""
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A torn tail cut off a round's journal when the session was opened for writing.
+
+    Why it is reported: the lines in it may look like ballots (a power cut in the middle
+    of a paper-ballot import, or a disk that zeroed its last block).  They were never
+    confirmed as a whole, so they cannot count; but the facilitator must hear how many
+    there were and from when, to have those votes given again, and the bytes are kept.
+    """
+
+    round: int
+    ballots: int
+    """Intact ballot lines in the tail (a torn or zeroed line counts as none)."""
+    first: str
+    """``recorded_at`` of the earliest of them (empty when none could be read)."""
+    last: str
+    quarantine: Path
+    """The file holding the removed bytes exactly as they were."""
+    size: int
+    """Bytes removed."""
+    damaged: int = 0
+    """Lines in the tail that could not be read at all (torn, zeroed, a byte changed)."""
+    after: str = ""
+    """``recorded_at`` of the last ballot kept: what was removed came after it."""
+
+
+def _quarantine(folder: Path, round_no: int, tail: bytes, after: str) -> Repair:
+    """Keep a torn tail's bytes in ``quarantine/`` and count the ballots it held."""
+    times: list[str] = []
+    damaged = 0
+    for raw in tail.split(b"\n"):
+        line = _parse_line(raw)
+        if line is None:
+            damaged += 1 if raw.strip(b"\0 \t\r") else 0
+            continue
+        try:
+            ballot = json.loads(line.payload)
+        except ValueError:
+            continue
+        if isinstance(ballot, dict):
+            times.append(str(ballot.get("recorded_at", "")))
+    if not times and not damaged and tail.strip(b"\n"):
+        damaged = 1  # zeroed by the disk: no line left to count, but something was there
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / QUARANTINE_DIR / f"round-{round_no:02d}-{stamp}.jsonl"
+    try:
+        target.parent.mkdir(exist_ok=True)
+        fileio.write_atomic(target, tail)
+    except OSError as exc:
+        # Nothing is cut off unless its bytes are safe elsewhere first.
+        raise fileio.storage_error(exc, target) from exc
+    known = sorted(t for t in times if t)
+    return Repair(
+        round=round_no,
+        ballots=len(times),
+        first=known[0] if known else "",
+        last=known[-1] if known else "",
+        quarantine=target,
+        size=len(tail),
+        damaged=damaged,
+        after=after,
+    )
 
 
 def _remove_unmade(folder: Path) -> None:

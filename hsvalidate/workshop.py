@@ -62,7 +62,7 @@ from hsvalidate.tally import Feedback
 
 if TYPE_CHECKING:
     from hsvalidate.headers import Vocabulary
-    from hsvalidate.store import LockHolder, SessionStore
+    from hsvalidate.store import LockHolder, Repair, SessionStore
 
 
 @dataclass(frozen=True)
@@ -240,6 +240,11 @@ class Workshop:
         folder = self.store.folder
         assert folder is not None, "a workshop is always opened from a session folder"
         return Path(folder) / "exports"
+
+    @property
+    def repairs(self) -> list[Repair]:
+        """Torn journal tails this open cut off, for the command to tell the facilitator."""
+        return list(self.store.repairs)
 
     @property
     def recovered_from(self) -> LockHolder | None:

@@ -831,3 +831,64 @@ def test_a_refusal_after_waiting_names_the_holder(folder: Path) -> None:
     finally:
         child.stdin.close()  # type: ignore[union-attr]
         child.wait(timeout=30)
+
+
+def test_a_torn_tail_is_cut_off_loudly_and_kept(folder: Path) -> None:
+    """An interrupted import's lines are removed, counted, dated, and kept byte for byte."""
+    make_session(folder, {1: [[ballot("P01", "I1", recorded_at="2026-11-27T10:40:00+01:00")]]})
+    with open_store(folder) as store:
+        store.append_ballots(
+            1,
+            [
+                ballot("P01", f"I{k}", recorded_at=f"2026-11-27T10:4{k}:00+01:00")
+                for k in range(2, 6)
+            ],
+        )
+    data = journal(folder).read_bytes()
+    cut = data[: data.rstrip(b"\n").rfind(b"\n") + 1]  # the batch's last line never arrived
+    journal(folder).write_bytes(cut)
+    tail = cut[len(data.split(b"\n")[0]) + 1 :]
+    with open_store(folder) as store:
+        assert [b["indicator"] for b in store.ballots(1)] == ["I1"]
+        [repair] = store.repairs
+    assert (repair.round, repair.ballots) == (1, 3)
+    assert (repair.first, repair.last) == ("2026-11-27T10:42:00+01:00", "2026-11-27T10:44:00+01:00")
+    assert repair.quarantine.read_bytes() == tail
+    assert repair.quarantine.parent == folder / "quarantine"
+    with open_store(folder) as store:
+        assert store.repairs == []  # told once
+
+
+def test_the_facilitator_is_told_what_a_repair_removed(
+    sessions_dir: Path, framework_file: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from hsvalidate.cli import cli
+    from hsvalidate.workshop import Workshop
+
+    run = CliRunner().invoke
+    run(cli, ["session", "new", "Atelier", "--framework", str(framework_file), "--lang", "fr"])
+    with Workshop.open(root=sessions_dir, name="Atelier") as ws:
+        ws.add_participant(name="Awa Kɔnɛ")
+        ws.start_round()
+        for code in ("D1.O1.I1", "D1.O1.I2"):
+            ws.record_ballot(participant="P01", indicator=code, ratings={"relevance": 8})
+    path = sessions_dir / "Atelier" / "ballots" / "round-01.jsonl"
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 30])  # the last ballot torn mid-line
+    result = run(cli, ["session", "details", "--lieu", "Mopti", "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "1 ligne illisible, écrite après le" in said and "quarantine" in said
+
+
+def test_a_zeroed_last_block_is_reported_not_silently_dropped(folder: Path) -> None:
+    make_session(folder, {1: [[ballot("P01", f"I{k}")] for k in range(40)]})
+    data = journal(folder).read_bytes()
+    journal(folder).write_bytes(data[:-4096] + b"\0" * 4096)
+    with open_store(folder) as store:
+        [repair] = store.repairs
+        kept = len(store.ballots(1))
+    assert kept < 40 and repair.damaged >= 1 and repair.ballots == 0
+    assert repair.quarantine.read_bytes().count(b"\0") == 4096

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from hsvalidate import i18n
-from hsvalidate.i18n import t
+from hsvalidate.i18n import get_language, t, tn
 from hsvalidate.sessions import SESSION_FILE, SESSIONS_ENV, resolve_session, sessions_root
 
 if TYPE_CHECKING:
-    from hsvalidate.store import LockHolder
+    from hsvalidate.store import LockHolder, Repair
     from hsvalidate.workshop import Workshop
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -458,6 +458,39 @@ def session_options(func: F) -> F:
     return sessions_dir_option(func)
 
 
+def _repair_message(repair: Repair) -> str:
+    """What a torn-tail repair removed, in one sentence the facilitator can act on."""
+    from hsvalidate.i18n.documents import format_datetime
+
+    lang = get_language()
+    if not repair.ballots and repair.damaged:
+        return tn(
+            "cli.repair.damaged",
+            repair.damaged,
+            round=repair.round,
+            after=format_datetime(repair.after, lang) if repair.after else "?",
+            file=repair.quarantine,
+        )
+    if not repair.ballots:
+        return t("cli.repair.nothing", round=repair.round, file=repair.quarantine)
+    if repair.first and repair.first != repair.last:
+        return tn(
+            "cli.repair.ballots_between",
+            repair.ballots,
+            round=repair.round,
+            first=format_datetime(repair.first, lang),
+            last=format_datetime(repair.last, lang),
+            file=repair.quarantine,
+        )
+    return tn(
+        "cli.repair.ballots_at",
+        repair.ballots,
+        round=repair.round,
+        when=format_datetime(repair.first, lang) if repair.first else "?",
+        file=repair.quarantine,
+    )
+
+
 LOCK_WAIT_S = 5
 """Seconds a writing command waits for another window to finish before refusing."""
 
@@ -497,6 +530,8 @@ def open_workshop(
         follow_session_language(workshop.settings.lang)
         if implicit:
             click.echo(t("cli.session.implicit", name=name), err=True)
+        for repair in workshop.repairs:
+            echo_wrapped(_repair_message(repair), err=True)
         holder = workshop.recovered_from
         if holder is not None:
             click.echo(
