@@ -576,6 +576,41 @@ def _decode_payloads(payloads: list[bytes], path: Path, session: str) -> list[di
     return result
 
 
+def salvage_journal(data: bytes) -> tuple[list[dict[str, Any]], list[int]]:
+    """Every intact ballot line of a damaged journal, and the numbers of the lines left out.
+
+    Why line by line, ignoring batches: around damage in the middle of a file, each
+    intact line is still a ballot exactly as it was acknowledged (its checksum says so);
+    only the damaged lines are lost.  Used to show results from a damaged session and
+    by ``hsvalidate doctor`` to make a repaired copy.
+    """
+    ballots: list[dict[str, Any]] = []
+    skipped: list[int] = []
+    expected = 1
+    batch = (0, 0)  # (first, end) of the batch being read
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw:
+            continue  # after the last newline
+        line = _parse_line(raw)
+        ballot: Any = None
+        if line is not None:
+            try:
+                ballot = json.loads(line.payload)
+            except ValueError:
+                ballot = None
+        if line is None or not isinstance(ballot, dict):
+            skipped.append(number)
+            expected += 1  # a damaged line stood for one ballot line
+            continue
+        if line.first == line.seq:
+            batch = (line.first, line.end)
+        if line.seq != expected or (line.first, line.end) != batch:
+            skipped.append(number)  # lines missing before it, or a batch that does not hold
+        expected = line.seq + 1
+        ballots.append(ballot)
+    return ballots, skipped
+
+
 def _check_round(round_no: int) -> None:
     if not isinstance(round_no, int) or isinstance(round_no, bool) or round_no < 1:
         raise ValueError(f"round numbers start at 1, got {round_no!r}")
@@ -792,6 +827,8 @@ class FileSessionStore(_TableStore):
         """Opened to write tables alone (``open_store(tables_only=True)``)."""
         self.repairs: list[Repair] = []
         """Torn tails this open cut off, each kept in a quarantine file (say so, loudly)."""
+        self.skipped: dict[int, list[int]] = {}
+        """Round → journal lines a read-only open left out because they are damaged."""
         self._sizes = {r: scan.good_size for r, scan in journals.items()}
         self._seqs = {r: scan.next_seq for r, scan in journals.items()}
         self._fds: dict[int, int] = {}
@@ -810,7 +847,16 @@ class FileSessionStore(_TableStore):
                     "store.file_unreadable", name=self._name, path=path, reason=exc.strerror or exc
                 )
             ) from exc
-        scan = _scan_journal(data, path, self._name)
+        if self._writable:
+            scan = _scan_journal(data, path, self._name)
+            return _decode_payloads(scan.payloads, path, self._name)
+        try:
+            scan = _scan_journal(data, path, self._name)
+        except SessionError:
+            # Reading only: show what can be shown, and say what was left out.
+            ballots, skipped = salvage_journal(data)
+            self.skipped[round_no] = skipped
+            return ballots
         return _decode_payloads(scan.payloads, path, self._name)
 
     def ballot_rounds(self) -> list[int]:  # noqa: D102
@@ -1257,3 +1303,176 @@ __all__ = [
     "open_store",
     "read_lock_holder",
 ]
+
+
+# --------------------------------------------------------------------------- backups, doctor
+
+BACKUPS_DIR = "backups"
+KEEP_BACKUPS = 10
+"""Snapshots kept per session; the oldest go first (a workshop makes a few a day)."""
+
+
+def backup_session(folder: Path, reason: str) -> Path:
+    """Copy ``session.json`` and every journal into ``backups/<time>-<reason>/``, keep the last ten.
+
+    Why copies in the session folder: the snapshot must travel with the session (on a
+    USB stick), and ``hsvalidate doctor --restore`` finds it there.  The copy is made
+    in a temporary folder and renamed when whole, so a cut never leaves half a snapshot.
+    """
+    folder = Path(folder)
+    root = folder / BACKUPS_DIR
+    stamp = dt.datetime.now().strftime("%Y-%m-%d_%H%M%S")
+    target = root / f"{stamp}-{reason}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = root / f"{stamp}-{reason}-{n}"
+    partial = root / f".partial-{target.name}"
+    try:
+        (partial / BALLOTS_DIR).mkdir(parents=True, exist_ok=True)
+        fileio.write_atomic(partial / SESSION_FILE, (folder / SESSION_FILE).read_bytes())
+        for round_no, path in _journal_files(folder).items():
+            fileio.write_atomic(partial / BALLOTS_DIR / _journal_name(round_no), path.read_bytes())
+        os.replace(partial, target)
+        fileio.fsync_dir(root)
+    except OSError as exc:
+        import shutil
+
+        shutil.rmtree(partial, ignore_errors=True)
+        raise fileio.storage_error(exc, target) from exc
+    for old in list_backups(folder)[:-KEEP_BACKUPS]:
+        import shutil
+
+        shutil.rmtree(root / old, ignore_errors=True)
+    return target
+
+
+def list_backups(folder: Path) -> list[str]:
+    """The session's snapshots, oldest first (their names start with their date and time)."""
+    root = Path(folder) / BACKUPS_DIR
+    if not root.is_dir():
+        return []
+    return sorted(
+        p.name
+        for p in root.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and (p / SESSION_FILE).is_file()
+    )
+
+
+@dataclass(frozen=True)
+class JournalCheck:
+    """What ``hsvalidate doctor`` found in one round's journal."""
+
+    round: int
+    ballots: int
+    """Intact ballot lines."""
+    damaged: tuple[int, ...] = ()
+    """Line numbers that cannot be read (damage in the middle or at the end)."""
+    torn_tail: bool = False
+    """An unfinished last write, which the next command repairs (loudly)."""
+
+
+@dataclass(frozen=True)
+class SessionCheck:
+    """A session as ``hsvalidate doctor`` sees it, without changing a byte."""
+
+    tables_ok: bool
+    tables_problem: str
+    journals: tuple[JournalCheck, ...]
+    backups: tuple[str, ...]
+
+    @property
+    def healthy(self) -> bool:
+        """Nothing to salvage: tables readable, no damaged line anywhere."""
+        return self.tables_ok and not any(j.damaged for j in self.journals)
+
+
+def check_session(folder: Path) -> SessionCheck:
+    """Read every file of a session and say what is intact, without taking the lock."""
+    folder = Path(folder)
+    if not (folder / SESSION_FILE).is_file():
+        raise _not_a_session(folder)
+    try:
+        _load_tables(folder / SESSION_FILE, folder.name)
+        tables_ok, problem = True, ""
+    except SessionError as exc:
+        tables_ok, problem = False, str(exc)
+    checks = []
+    for round_no, path in sorted(_journal_files(folder).items()):
+        data = path.read_bytes()
+        try:
+            scan = _scan_journal(data, path, folder.name)
+            checks.append(
+                JournalCheck(
+                    round=round_no,
+                    ballots=len(scan.payloads),
+                    torn_tail=scan.good_size < len(data),
+                )
+            )
+        except SessionError:
+            ballots, skipped = salvage_journal(data)
+            checks.append(
+                JournalCheck(round=round_no, ballots=len(ballots), damaged=tuple(skipped))
+            )
+    return SessionCheck(
+        tables_ok=tables_ok,
+        tables_problem=problem,
+        journals=tuple(checks),
+        backups=tuple(list_backups(folder)),
+    )
+
+
+def salvage_copy(folder: Path, target: Path) -> SessionCheck:
+    """A new session at ``target``: the tables as they are, every intact ballot line kept.
+
+    The damaged session is left exactly as it was; the copy's journals hold each intact
+    line as a batch of its own, in the original order, so the copy opens and counts
+    every ballot that could be read.  Returns what the original held (what was lost).
+    """
+    folder, target = Path(folder), Path(target)
+    found = check_session(folder)
+    if not found.tables_ok:
+        raise SessionError(Message("doctor.tables_damaged", name=folder.name))
+    if target.exists():
+        raise _already_exists(target)
+    partial = target.parent / f".partial-{target.name}"
+    try:
+        (partial / BALLOTS_DIR).mkdir(parents=True, exist_ok=True)
+        fileio.write_atomic(partial / SESSION_FILE, (folder / SESSION_FILE).read_bytes())
+        for round_no, path in _journal_files(folder).items():
+            ballots, _ = salvage_journal(path.read_bytes())
+            lines = b"".join(
+                _encode_batch(seq, [ballot])[0] for seq, ballot in enumerate(ballots, start=1)
+            )
+            fileio.write_atomic(partial / BALLOTS_DIR / _journal_name(round_no), lines)
+        os.replace(partial, target)
+    except OSError as exc:
+        import shutil
+
+        shutil.rmtree(partial, ignore_errors=True)
+        raise fileio.storage_error(exc, target) from exc
+    return found
+
+
+def restore_copy(folder: Path, backup: str, target: Path) -> Path:
+    """A new session at ``target`` from one of ``folder``'s snapshots; the original is untouched."""
+    import shutil
+
+    folder, target = Path(folder), Path(target)
+    source = folder / BACKUPS_DIR / backup
+    if backup not in list_backups(folder):
+        raise SessionError(
+            Message(
+                "doctor.unknown_backup",
+                backup=backup,
+                known=", ".join(list_backups(folder)) or "–",
+            )
+        )
+    if target.exists():
+        raise _already_exists(target)
+    try:
+        shutil.copytree(source, target)
+    except OSError as exc:
+        shutil.rmtree(target, ignore_errors=True)
+        raise fileio.storage_error(exc, target) from exc
+    return target

@@ -137,6 +137,9 @@ class Workshop:
         """The framework as it stands now: the draft with every revision made."""
         self.created_at: str = str(meta.get("created_at", ""))
         self._acting = False  # inside a logged action: inner calls do not log again
+        self.warnings: list[Message] = []
+        """What went wrong without stopping the command (a snapshot that could not be
+        made), for the command to say after its own output."""
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -240,6 +243,11 @@ class Workshop:
         folder = self.store.folder
         assert folder is not None, "a workshop is always opened from a session folder"
         return Path(folder) / "exports"
+
+    @property
+    def skipped(self) -> dict[int, list[int]]:
+        """Round → damaged journal lines a read-only view left out (empty when none)."""
+        return dict(getattr(self.store, "skipped", {}))
 
     @property
     def repairs(self) -> list[Repair]:
@@ -347,6 +355,7 @@ class Workshop:
         """Take back the last facilitator action (see ``undo_target``); the undo is logged too."""
         target = self.undo_target()
         assert target.changes is not None
+        self._snapshot("before-undo")
         with self.store.transaction():
             self.store.restore(list(target.changes))
             self.store.insert(
@@ -362,6 +371,23 @@ class Workshop:
             )
         self._reload()
         return target
+
+    def _snapshot(self, reason: str) -> None:
+        """Keep a copy of the session (``backups/``) at a moment worth going back to.
+
+        A snapshot that cannot be made (a full disk) does not undo what was just done;
+        the command says so instead.
+        """
+        from hsvalidate.errors import HsValidateError
+        from hsvalidate.store import backup_session
+
+        folder = self.store.folder
+        if folder is None:
+            return
+        try:
+            backup_session(Path(folder), reason)
+        except HsValidateError as exc:
+            self.warnings.append(Message("backup.failed", reason=exc.message))
 
     def _reload(self) -> None:
         """Re-read what an undo may have put back: settings and framework."""
@@ -797,6 +823,7 @@ class Workshop:
                     self.store.update(
                         "rounds", doc["_id"], {"status": "closed", "closed_at": closed_at}
                     )
+                self._snapshot(f"round-{int(doc['number'])}-closed")
                 return replace(Round.from_dict(doc), status="closed", closed_at=closed_at)
         raise RoundError(Message("round.none_open"))  # pragma: no cover - checked above
 

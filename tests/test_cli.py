@@ -420,6 +420,7 @@ COMMAND_LINES = [
     ("indicator", "merge"),
     ("log",),
     ("undo",),
+    ("doctor",),
     ("export",),
 ]
 

@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("hsvalidate.cli.results", "export", "help.export"),
     "log": ("hsvalidate.cli.log", "log", "help.log"),
     "undo": ("hsvalidate.cli.log", "undo", "help.undo"),
+    "doctor": ("hsvalidate.cli.doctor", "doctor", "help.doctor"),
 }
 """Every command: its module, the click object in it, and its help key (for the list)."""
 

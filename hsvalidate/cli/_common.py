@@ -539,8 +539,35 @@ def open_workshop(
                 err=True,
             )
         yield workshop
+        for warning in workshop.warnings:
+            echo_wrapped(str(warning), err=True)
+        for round_no, lines in workshop.skipped.items():
+            echo_wrapped(
+                tn(
+                    "cli.damaged.skipped",
+                    len(lines),
+                    round=round_no,
+                    lines=_line_ranges(lines),
+                    session=workshop.name,
+                ),
+                err=True,
+            )
     finally:
         workshop.close()
+
+
+def _line_ranges(numbers: list[int]) -> str:
+    """``12, 40–42`` for lines 12, 40, 41, 42: short enough to read in one sentence."""
+    parts: list[str] = []
+    start = prev = None
+    for n in [*numbers, None]:
+        if n is not None and prev is not None and n == prev + 1:
+            prev = n
+            continue
+        if start is not None:
+            parts.append(str(start) if start == prev else f"{start}–{prev}")
+        start = prev = n
+    return ", ".join(parts)
 
 
 def echo_columns(
