@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-from kill_test import run  # noqa: E402
+from kill_test import run
 
 
 def test_kills_lose_no_acknowledged_ballot_and_no_import_is_partial() -> None:
