@@ -217,6 +217,12 @@ class Settings:
     """Stakeholder groups participants belong to."""
     lang: str = "fr"
     """Language of the session: its commands, ballots and documents."""
+    min_group_size: int = 3
+    """The smallest stakeholder group whose results and comments may be shown as a group.
+
+    Why: a group of one or two is a person or a pair named in the attendance list, and
+    its figures are their ratings; smaller groups are shown together or not by group
+    (``tally.disclose``).  Sessions stored before this setting read the default."""
 
     def __post_init__(self) -> None:
         if not self.rule.spec.allows(self.scale):
@@ -256,6 +262,7 @@ class Settings:
             "criteria": [c.to_dict() for c in self.criteria],
             "groups": list(self.groups),
             "lang": self.lang,
+            "min_group_size": self.min_group_size,
         }
 
     @classmethod
@@ -271,6 +278,7 @@ class Settings:
             else DEFAULT_CRITERIA,
             groups=tuple(data.get("groups", GROUPS_DEFAULT)),
             lang=str(data.get("lang", "fr")),
+            min_group_size=int(data.get("min_group_size", 3)),
         )
 
 

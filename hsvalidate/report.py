@@ -19,6 +19,96 @@ from hsvalidate.revisions import History
 ALL_GROUPS = "all"
 """Group name of the rows about the whole panel."""
 
+OTHER_GROUPS = "other groups"
+"""Group name of the rows about the groups too small to be shown alone, taken together."""
+
+GROUP_WITHHELD = "withheld"
+"""Group shown beside a comment or a code when no group may be shown at all."""
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """Which stakeholder groups an output may show as groups, and what stands for the others.
+
+    Why: a group of one is a person the attendance list names, and its figures, its
+    comments and its "important to one group" flag are hers.  A group is shown alone
+    when at least ``threshold`` of its members were present in every round it attended;
+    smaller groups are shown together as ``OTHER_GROUPS`` when that pool reaches the
+    threshold, else the smallest other group joins the pool (otherwise the pool's
+    figures could be worked out as the whole panel minus the groups shown); when no
+    group would be left beside the pool, nothing is shown by group (``withheld``).
+    Participants without a group join the pool when they are too few.  Beside a code
+    (the workbook's rows), sex is left out for a shown group where one sex has fewer
+    than ``threshold`` members, so no group and sex together single out a person
+    the attendance list names.  Computed by ``tally.disclose``; the verdicts are
+    always computed from the real groups, only what is shown changes.
+    """
+
+    threshold: int = 0
+    """The session's ``min_group_size``; 0 when the protection is lifted (``--show-names``)."""
+    pooled: tuple[str, ...] = ()
+    """Groups shown together as ``OTHER_GROUPS`` ("" for participants without a group)."""
+    withheld: tuple[str, ...] = ()
+    """Groups shown under no group at all: every group, when the panel cannot be split."""
+    unsexed: tuple[str, ...] = ()
+    """Shown groups (``group_of``) beside whose codes sex is left out."""
+    panel: int = 0
+    """Fewest participants present in a round: below ``threshold`` nothing can protect them."""
+
+    @property
+    def active(self) -> bool:
+        """Whether some group is not shown as itself."""
+        return bool(self.pooled or self.withheld or self.unsexed)
+
+    @property
+    def impossible(self) -> bool:
+        """Whether the whole panel is smaller than the threshold, so its figures are a few people's."""
+        return 0 < self.panel < self.threshold
+
+    def group_of(self, group: str) -> str:
+        """The group shown for a member of ``group``: itself, ``OTHER_GROUPS`` or ``GROUP_WITHHELD``."""
+        if group in self.withheld:
+            return GROUP_WITHHELD
+        if group in self.pooled:
+            return OTHER_GROUPS
+        return group
+
+    def sex_of(self, person: Participant) -> str:
+        """The sex shown beside a participant's code: empty where it would single them out."""
+        return "" if self.group_of(person.group) in self.unsexed else person.sex
+
+    def notes(self, lang: str) -> list[str]:
+        """What a reader of grouped figures must know: the threshold, and what it changed."""
+        from hsvalidate.i18n.documents import doc_text, group_label
+
+        if self.threshold <= 0:
+            return [doc_text("groups.lifted", lang)]
+        if self.threshold == 1:
+            return [doc_text("groups.any_size", lang)]
+        notes = [doc_text("groups.threshold", lang, n=self.threshold)]
+        if self.withheld:
+            notes.append(doc_text("groups.withheld", lang, n=self.threshold))
+        elif self.pooled:
+            listed = ", ".join(group_label(g, lang) for g in self.pooled)
+            label = group_label(OTHER_GROUPS, lang)
+            notes.append(
+                doc_text("groups.pooled", lang, n=self.threshold, groups=listed, label=label)
+            )
+        return notes
+
+    def sex_note(self, lang: str) -> str:
+        """Why some codes come without their sex; empty when every sex is shown."""
+        from hsvalidate.i18n.documents import doc_text, group_label
+
+        if not self.unsexed:
+            return ""
+        listed = ", ".join(group_label(g, lang) for g in self.unsexed)
+        return doc_text("groups.unsexed", lang, n=self.threshold, groups=listed)
+
+
+OPEN = Disclosure()
+"""Every group shown as itself: the protection lifted, or not asked for."""
+
 
 @dataclass(frozen=True)
 class ResultRow:
@@ -172,6 +262,9 @@ class Report:
     folder: str = ""
     """The session's folder, where the minutes find ``logos/`` and the secretariat's
     ``minutes/*.md`` sections; empty for a report built without a store (tests)."""
+    disclosure: Disclosure = OPEN
+    """Which groups the report shows as themselves; ``results``, ``stability``, the
+    comments and the ballots already carry the groups as shown (``Disclosure.group_of``)."""
 
     @property
     def lineage(self) -> History:

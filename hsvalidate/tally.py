@@ -18,9 +18,12 @@ from hsvalidate.framework import Framework, Indicator
 from hsvalidate.model import Ballot, Decision, Participant, Round, Settings, WorkshopDetails
 from hsvalidate.report import (
     ALL_GROUPS,
+    OPEN,
+    OTHER_GROUPS,
     AttritionRow,
     BallotRow,
     CommentRow,
+    Disclosure,
     IndicatorResult,
     Report,
     ResultRow,
@@ -104,18 +107,87 @@ def latest_ballots(ballots: Iterable[Ballot]) -> tuple[Ballot, ...]:
     return tuple(latest.values())
 
 
+def disclose(snap: Snapshot) -> Disclosure:
+    """Which groups may be shown as themselves, under the session's ``min_group_size``.
+
+    A group's size is the fewest of its members present in a round (rounds it missed
+    entirely aside; registered as attending before round 1): the attendance list says
+    who was there, so a group of three with two absent from round 2 is one person's
+    ratings in round 2.  One answer for the whole session, so that a group is shown
+    or pooled the same way in every table and beside every code.  The rule itself is
+    explained on ``report.Disclosure``.
+    """
+    k = snap.settings.min_group_size
+    numbers = [r.number for r in snap.rounds]
+    people = snap.participants
+
+    def turnout(members: Iterable[Participant]) -> int:
+        members = list(members)
+        if not numbers:
+            return sum(1 for p in members if p.present)
+        counts = [sum(1 for p in members if p.attends(n)) for n in numbers]
+        return min((c for c in counts if c), default=0)
+
+    panel = turnout(people)
+    if k <= 1:
+        return Disclosure(threshold=k, panel=panel)
+    order = list(dict.fromkeys(p.group for p in people))  # as registered: the secretariat's order
+    members = {g: [p for p in people if p.group == g] for g in order}
+    sizes = {g: turnout(m) for g, m in members.items()}
+    pooled = [g for g in order if 0 < sizes[g] < k]
+    others = [g for g in order if g and g not in pooled and sizes[g] > 0]
+
+    def pool_size() -> int:
+        return turnout(p for g in pooled for p in members[g])
+
+    while pooled and pool_size() < k and others:
+        # The smallest group joins, the last registered among equals: otherwise the
+        # pool would be the whole panel minus the groups shown, and could be worked out.
+        joining = min(reversed(others), key=lambda g: sizes[g])
+        others.remove(joining)
+        pooled.append(joining)
+    withheld: list[str] = []
+    if pooled and not others:  # the pool would be the whole panel: no group at all
+        withheld, pooled = order, []
+    shown = Disclosure(threshold=k, pooled=tuple(pooled), withheld=tuple(withheld), panel=panel)
+    # Beside a code, a shown group's sex only when each sex there is as large as a group.
+    by_label: dict[str, list[Participant]] = defaultdict(list)
+    for p in people:
+        by_label[shown.group_of(p.group)].append(p)
+    unsexed = tuple(
+        label
+        for label, group in by_label.items()
+        if any(0 < turnout(p for p in group if p.sex == sex) < k for sex in {p.sex for p in group})
+    )
+    return Disclosure(
+        threshold=k, pooled=tuple(pooled), withheld=tuple(withheld), unsexed=unsexed, panel=panel
+    )
+
+
 def results(
-    snap: Snapshot, round_no: int | None = None, *, by_group: bool = True
+    snap: Snapshot,
+    round_no: int | None = None,
+    *,
+    by_group: bool = True,
+    disclosure: Disclosure | None = None,
 ) -> list[ResultRow]:
     """Figures for every round (or one) × indicator × criterion, whole panel and per group.
 
     Group figures are always computed, because the per-group quorum, the per-group
     rule and the "important to one group" flag decide the whole panel's verdict;
-    ``by_group`` only chooses whether their rows are returned.
+    ``by_group`` only chooses whether their rows are returned.  The groups returned
+    are those ``disclosure`` (by default the session's, ``disclose``) lets be shown,
+    the small ones as one ``OTHER_GROUPS`` row; the verdict stays that of the real
+    groups, and "important to one group" is read from the groups shown, so that it
+    never says more than the rows do.
     """
+    shown = disclose(snap) if disclosure is None else disclosure
     rounds = [r for r in snap.rounds if round_no is None or r.number == round_no]
     group_of = {p.code: p.group for p in snap.participants}
     groups = snap.groups()
+    hidden = {*shown.pooled, *shown.withheld}
+    visible = [g for g in groups if g not in hidden]
+    pooled = set(shown.pooled)
     scale = snap.scale
     rows: list[ResultRow] = []
     for rnd in rounds:
@@ -123,27 +195,34 @@ def results(
         # expected raters are those of its own participants present.
         present = snap.present_in(rnd.number)
         members = {g: sum(1 for p in present if p.group == g) for g in groups}
+        if pooled:
+            members[OTHER_GROUPS] = sum(1 for p in present if p.group in pooled)
         rule = snap.rule.for_panel(len(present))
         group_rule = rule.for_groups()
         by_indicator: dict[str, list[Ballot]] = defaultdict(list)
         for ballot in snap.round_ballots(rnd.number):
             by_indicator[ballot.indicator].append(ballot)
+        extra = [OTHER_GROUPS] if pooled else []
         for code in rnd.indicators:
             ballots = by_indicator.get(code, [])
             version = max((b.version for b in ballots), default=1)
             # One pass over the ballots for every criterion and group at once.
             by_criterion: dict[str, dict[str, list[int | None]]] = {
-                c.code: {ALL_GROUPS: [], **{g: [] for g in groups}} for c in snap.settings.criteria
+                c.code: {ALL_GROUPS: [], **{g: [] for g in [*groups, *extra]}}
+                for c in snap.settings.criteria
             }
             for b in ballots:
                 group = group_of.get(b.participant, "")
+                in_pool = group in pooled
                 for name, score in b.ratings.items():
                     lists = by_criterion.get(name)
                     if lists is None:
                         continue
                     lists[ALL_GROUPS].append(score)
-                    if group in lists and group != ALL_GROUPS:
+                    if group in lists and group not in (ALL_GROUPS, OTHER_GROUPS):
                         lists[group].append(score)
+                    if in_pool:
+                        lists[OTHER_GROUPS].append(score)
             for criterion in snap.settings.criteria:
                 answers = by_criterion[criterion.code]
                 stats = {
@@ -154,9 +233,16 @@ def results(
                     )
                     for g, values in answers.items()
                 }
-                group_stats = {g: st for g, st in stats.items() if g != ALL_GROUPS}
+                group_stats = {g: stats[g] for g in groups}
                 panel = consensus.decide(stats[ALL_GROUPS], group_stats, rule=rule, scale=scale)
-                for g, st in stats.items():
+                important = panel.important_to
+                if hidden:
+                    units = {g: stats[g] for g in [*visible, *extra]}
+                    important = consensus.decide(
+                        stats[ALL_GROUPS], units, rule=rule, scale=scale
+                    ).important_to
+                for g in [ALL_GROUPS, *visible, *extra]:
+                    st = stats[g]
                     if g != ALL_GROUPS and not by_group:
                         continue
                     applied = rule if g == ALL_GROUPS else group_rule
@@ -178,19 +264,24 @@ def results(
                                 veto_pct=rule.veto_pct,
                                 quorum=applied.quorum,
                             ),
-                            important_to=panel.important_to if g == ALL_GROUPS else "",
+                            important_to=important if g == ALL_GROUPS else "",
                         )
                     )
     return rows
 
 
-def stability(snap: Snapshot) -> list[StabilityRow]:
+def stability(snap: Snapshot, *, disclosure: Disclosure | None = None) -> list[StabilityRow]:
     """Band changes of the same participants between each pair of consecutive rounds.
 
     One pass over each round's ballots: pairs are found by (participant, indicator).
+    Groups as ``results`` shows them: a group's band changes are its members' minds.
     """
-    group_of = {p.code: p.group for p in snap.participants}
-    groups = snap.groups()
+    shown = disclose(snap) if disclosure is None else disclosure
+    group_of = {p.code: shown.group_of(p.group) for p in snap.participants}
+    hidden = {*shown.pooled, *shown.withheld}
+    groups = [g for g in snap.groups() if g not in hidden]
+    if shown.pooled:
+        groups.append(OTHER_GROUPS)
     scale, threshold = snap.scale, snap.rule.stability_pct
     rows: list[StabilityRow] = []
     for before, after in itertools.pairwise(snap.rounds):
@@ -237,7 +328,9 @@ def attrition(snap: Snapshot) -> list[AttritionRow]:
     """Invited, present and rating participants per round, overall and per group.
 
     Present is that round's presence (``Snapshot.present_in``), so a participant absent
-    from round 2 or withdrawn after round 1 shows as the attrition it is.
+    from round 2 or withdrawn after round 1 shows as the attrition it is.  Every group
+    as itself, however small: who came and who voted is what the attendance list
+    already says by name, and no rating can be read from it.
     """
     people = snap.participants
     groups = sorted({p.group for p in people if p.group})
@@ -346,10 +439,16 @@ def feedback(snap: Snapshot, participant: str) -> dict[str, Feedback]:
 def build_report(
     snap: Snapshot, *, lang: str, show_names: bool = False, generated_at: str = ""
 ) -> Report:
-    """Everything the documents show, computed once from one snapshot, so they agree."""
+    """Everything the documents show, computed once from one snapshot, so they agree.
+
+    Small groups are protected here, once for every document: result and stability
+    rows, comments and ballot rows carry the groups as ``disclose`` lets them be shown.
+    """
     participants = snap.participants
-    group_of = {p.code: p.group for p in participants}
-    all_results = tuple(results(snap))
+    # --show-names lifts the protection of small groups with that of the codes.
+    shown = OPEN if show_names else disclose(snap)
+    group_of = {p.code: shown.group_of(p.group) for p in participants}
+    all_results = tuple(results(snap, disclosure=shown))
     summaries: list[RoundSummary] = []
     indicator_results: list[IndicatorResult] = []
     comments: list[CommentRow] = []
@@ -426,8 +525,9 @@ def build_report(
         created_at=snap.created_at,
         generated_at=generated_at,
         show_names=show_names,
-        stability=tuple(stability(snap)),
+        stability=tuple(stability(snap, disclosure=shown)),
         attrition=tuple(attrition(snap)),
         history=snap.lineage,
         details=snap.details,
+        disclosure=shown,
     )

@@ -256,7 +256,8 @@ def test_table_is_rounded_for_display_and_names_the_method(imported) -> None:  #
 def test_stability_and_attrition_after_two_rounds(
     sessions_dir: Path, framework_file: Path, tmp_path: Path
 ) -> None:
-    run("session", "new", "Atelier", "--framework", str(framework_file))
+    # Groups of two shown as groups (--min-group 1): the figures, not their protection.
+    run("session", "new", "Atelier", "--framework", str(framework_file), "--min-group", "1")
     for name in ("Awa", "Ɲɛlɛni", "Sɛkuba", "Ŋolo"):
         run(
             "participants",
@@ -320,7 +321,7 @@ def test_stability_and_attrition_after_two_rounds(
 def test_a_group_typed_as_a_formula_cannot_run_in_a_spreadsheet(
     sessions_dir: Path, framework_file: Path
 ) -> None:
-    run("session", "new", "Atelier", "--framework", str(framework_file))
+    run("session", "new", "Atelier", "--framework", str(framework_file), "--min-group", "1")
     run("participants", "add", "--name", "X", "--group", "=HYPERLINK(1)")
     run("round", "open")
     run("ballot", "--participant", "P01", "--indicator", "D1.O1.I1", "--rating", "relevance=7")

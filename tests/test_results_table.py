@@ -43,8 +43,11 @@ def lang(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def day(sessions_dir: Path, small_framework: Framework, lang: str) -> Path:
     """Two rounds: a 7,5 median kept, a split that one group alone keeps, then round 2."""
+    # Groups of two, shown as groups: this is about the layout (tests/test_small_groups.py
+    # is about hiding small groups).
+    settings = Settings(lang=lang, min_group_size=1)
     ws = Workshop.create(
-        root=sessions_dir, name="Atelier", framework=small_framework, settings=Settings(lang=lang)
+        root=sessions_dir, name="Atelier", framework=small_framework, settings=settings
     )
     with ws:
         people = ws.add_participants(

@@ -26,7 +26,7 @@ PANEL = [
 def workshop(
     request: pytest.FixtureRequest, small_framework: Framework, tmp_path: Path
 ) -> Iterator[Workshop]:
-    settings = Settings()
+    settings = Settings(min_group_size=1)  # two groups of two, shown as groups
     if request.param == "memory":
         store = MemorySessionStore(
             meta={"name": "m", "created_at": "", "settings": settings.to_dict()}

@@ -12,6 +12,7 @@ import click
 
 from hsvalidate.cli._common import (
     command,
+    echo_wrapped,
     forced_language,
     open_workshop,
     option,
@@ -95,6 +96,11 @@ def export(
 
     with open_workshop(session_name, sessions_dir, writable=False) as ws:
         report = ws.build_report(lang=forced_language(), show_names=show_names)
+        shown = report.disclosure
+        if shown.impossible:  # pooling cannot hide anyone when the panel itself is that small
+            echo_wrapped(
+                t("cli.export.small_panel", panel=shown.panel, n=shown.threshold), err=True
+            )
         target = out_dir if out_dir is not None else ws.exports_dir
         chosen = list(dict.fromkeys(formats)) or default_formats()
         written = []

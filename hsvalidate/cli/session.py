@@ -214,6 +214,15 @@ def _echo_details(details: WorkshopDetails, lang: str) -> None:
     help="help.opt.stability_pct",
 )
 @option(
+    "--min-group",
+    "min_group",
+    type=click.IntRange(1),
+    default=3,
+    show_default=True,
+    metavar="meta.number",
+    help="help.opt.min_group",
+)
+@option(
     "--criteria",
     type=CRITERIA_CHOICE,
     default=None,
@@ -249,6 +258,7 @@ def new(
     group_quorum: int,
     per_group: bool,
     stability: float,
+    min_group: int,
     criteria: tuple[str, ...] | None,
     criteria_set: str,
     criteria_file: Path | None,
@@ -305,6 +315,7 @@ def new(
         ),
         criteria=chosen,
         lang=lang,
+        min_group_size=min_group,
     )
     fw = load_framework(framework_file)
     root = sessions_root(sessions_dir)
@@ -404,6 +415,7 @@ def show(session_name: str | None, sessions_dir: Path | None) -> None:
             (t("cli.show.scale"), scale_text(ws.scale, lang)),
             (t("cli.show.rule"), rule_text(ws.rule, ws.scale, lang)),
             (t("cli.show.criteria"), _criteria_words(s, lang)),
+            (t("cli.show.min_group"), str(s.min_group_size)),
             (t("cli.show.lang"), t(f"cli.lang.{s.lang}")),
             (t("cli.show.participants"), str(len(ws.participants()))),
         ]

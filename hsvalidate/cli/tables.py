@@ -608,11 +608,12 @@ def show_results(
     snap = ws.snapshot()
     if round_no is not None:
         ws.check_round(round_no)
+    shown = tally.disclose(snap)
     if view == "stability":
         columns = STABILITY_COLUMNS
         stability = [
             r
-            for r in tally.stability(snap)
+            for r in tally.stability(snap, disclosure=shown)
             if (round_no is None or r.round == round_no) and (by_group or r.group == ALL_GROUPS)
         ]
         records = [stability_record(r) for r in stability]
@@ -626,7 +627,7 @@ def show_results(
         records = [attrition_record(r) for r in attrition]
     elif view == "combined":
         columns = COMBINED_COLUMNS
-        panel = tally.results(snap, round_no, by_group=False)
+        panel = tally.results(snap, round_no, by_group=False, disclosure=shown)
         counts = {
             number: Counter(b.indicator for b in snap.round_ballots(number))
             for number in sorted({r.round for r in panel})
@@ -635,8 +636,11 @@ def show_results(
         records = [combined_record(r) for r in combined]
     else:
         columns = RESULT_COLUMNS
-        rows = tally.results(snap, round_no, by_group=by_group)
+        rows = tally.results(snap, round_no, by_group=by_group, disclosure=shown)
         records = [result_record(r) for r in rows]
+    # Groups as shown: a reader of grouped figures learns which groups are pooled, and why.
+    grouped = (by_group and view != "attrition") or view == "combined"
+    notes = shown.notes(get_language()) if grouped and (shown.pooled or shown.withheld) else []
     if fmt == "csv":
         buffer = io.StringIO()
         lang = get_language()
@@ -648,9 +652,11 @@ def show_results(
             criteria={c.code: c.label.get(lang) or c.code for c in ws.settings.criteria},
         )
         click.echo(buffer.getvalue(), nl=False)
+        _echo_notes(notes, err=True)  # the file stays rows only
         return
     if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=1))
+        _echo_notes(notes, err=True)
         return
     if not records:
         echo_wrapped(
@@ -674,3 +680,10 @@ def show_results(
         lines = render_results(rows, screen, by_group=by_group)
     for line in [*lines, *_footer(ws, screen, view)]:
         click.echo(line)
+    _echo_notes(notes)
+
+
+def _echo_notes(notes: Sequence[str], *, err: bool = False) -> None:
+    """The notes on groups, wrapped for the screen; on stderr beside a CSV or JSON file."""
+    for note in notes:
+        echo_wrapped(note, err=err)

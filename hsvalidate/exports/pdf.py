@@ -31,6 +31,11 @@ Why these choices:
 - The minutes name the participants (attendance list) but never print their codes
   unless ``report.show_names``: codes sit beside every rating in the workbook, so a
   name beside a code here would de-anonymise the ratings.
+- Groups smaller than the session's ``min_group_size`` are never named beside a
+  figure, a verdict or a comment: the report already carries them pooled
+  (``report.Disclosure``), and the method section and the comments say so.  The
+  attendance list keeps every person's group: it is the record of who represented
+  whom, an organisation names its group anyway, and no rating is printed beside it.
 """
 
 from __future__ import annotations
@@ -1040,6 +1045,8 @@ def _method(ctx: _Context, number: int) -> list[Flowable]:
         ),
         _p(_quorum_sentence(ctx), styles.body),
         *(_p(sentence, styles.body) for sentence in details[skipped:]),
+        # The smallest group shown, and which groups it pooled: stated with the rule.
+        *(_p(sentence, styles.body) for sentence in report.disclosure.notes(lang)),
         _p(_t(ctx, "pdf.method.combined"), styles.body),
         _p(percentiles, styles.body),
         _p(
@@ -1731,7 +1738,9 @@ def _comments(ctx: _Context, number: int) -> list[Flowable]:
         flow.append(_p(_t(ctx, "pdf.comments.none"), styles.body))
         return flow
     intro = "pdf.comments.intro_named" if report.show_names else "pdf.comments.intro"
-    flow.append(_lead(_p(_t(ctx, intro), styles.body)))
+    # Comments of small groups come under the pool, or under no group: say so here.
+    pooled = report.disclosure.notes(lang)[1:] if report.disclosure.active else []
+    flow.append(_lead(_p(" ".join([_t(ctx, intro), *pooled]), styles.body)))
     order = {code: i for i, code in enumerate(rated_codes(report))}
     groups = _group_order(report)
 

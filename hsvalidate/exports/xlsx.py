@@ -11,7 +11,10 @@ the technical names tools expect stay in ``hsvalidate results --format csv|json`
 the Colonnes sheet maps one to the other.
 
 Confidentiality rule: the workbook carries participant codes beside ratings, so names
-and organisations appear only when ``report.show_names`` is set.
+and organisations appear only when ``report.show_names`` is set; and beside a code only
+the group as shown (small groups pooled, ``report.Disclosure``) and the sex where each
+sex of that group is as large as the smallest group shown, so that no group and sex
+single out a person the minutes' attendance list names.
 """
 
 from __future__ import annotations
@@ -433,6 +436,7 @@ def _settings_sheet(report: Report) -> SheetSpec:
             [doc_text("rule.stability", lang, pct=format_number(rule.stability_pct, lang))],
         ),
         (_t(report, "wb.set.percentiles"), [_percentile_method(report)]),
+        (_t(report, "wb.set.min_group"), [" ".join(report.disclosure.notes(lang))]),
     ]
     latest = report.latest_verdicts()
     verdicts = Counter(verdict_label(item.verdict, lang) for item in latest.values())
@@ -851,8 +855,10 @@ def _participants_sheet(report: Report) -> SheetSpec:
     if report.show_names:
         header[1:1] = [_t(report, "col.name"), _t(report, "col.organisation")]
     rows: list[list[CellValue]] = []
+    shown = report.disclosure
     for p in report.participants:
-        row: list[CellValue] = [p.code, group_label(p.group, report.lang), p.sex]
+        row: list[CellValue] = [p.code, group_label(shown.group_of(p.group), report.lang)]
+        row.append(shown.sex_of(p))
         row.append(yes_no(p.present, report.lang))
         row += [_presence_word(report, p, number) for number in numbers]
         row.append(p.withdrawn_from)
@@ -862,11 +868,30 @@ def _participants_sheet(report: Report) -> SheetSpec:
     return _sheet(
         report,
         title=_t(report, "sheet.participants"),
-        preface=[_t(report, "wb.names_shown" if report.show_names else "wb.anonymous")],
+        # One line, so the table starts where it always did; the groups as shown said too.
+        preface=[
+            " ".join(
+                [
+                    _t(report, "wb.names_shown" if report.show_names else "wb.anonymous"),
+                    *_group_notes(report),
+                    *filter(None, [shown.sex_note(report.lang)]),
+                ]
+            )
+        ],
         header=header,
         rows=rows,
         landscape=len(header) > 8,
     )
+
+
+def _group_notes(report: Report) -> list[str]:
+    """Which groups are pooled or not shown, and why; nothing when every group is shown.
+
+    Why only then: a workbook whose groups are all large enough reads as it always did.
+    The Paramètres sheet always states the threshold (``wb.set.min_group``).
+    """
+    shown = report.disclosure
+    return shown.notes(report.lang) if shown.pooled or shown.withheld else []
 
 
 def _presence_word(report: Report, person: Participant, round_no: int) -> str:
