@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -159,10 +160,19 @@ def read_yaml_text(
 ) -> str:
     """The text of a YAML file people typed: UTF-8 (with or without BOM) or UTF-16 with a BOM.
 
-    Every failure (missing, a folder, unreadable, not UTF-8 with the line) is a located
+    A file larger than ``MAX_YAML_BYTES`` is refused unread.  Every failure (missing, a folder, unreadable, not UTF-8 with the line) is a located
     problem raised through ``fail``, so frameworks and criteria files report alike.
     """
     try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            message = Message(
+                "file.too_large",
+                file=path.name,
+                size=math.ceil(size / 2**20),
+                limit=MAX_YAML_BYTES // 2**20,
+            )
+            raise fail(path, [Problem(str(path), message)])
         raw = path.read_bytes()
     except FileNotFoundError:
         raise fail(
@@ -194,10 +204,72 @@ def read_yaml_text(
         ) from None
 
 
+MAX_YAML_BYTES = 2 * 1024 * 1024
+"""A framework or criteria YAML file larger than this is refused unread: a national
+framework of 160 indicators in two languages is about 400 KB, and PyYAML reads about
+half a megabyte a second."""
+MAX_YAML_NODES = 100_000
+"""Values (keys, texts, lists) a YAML file may hold: a national framework has about
+12,000; 2 MB of ``[a,a,a,…]`` would be a million, and half a minute of parsing."""
+
+
+class YamlLimitError(yaml.MarkedYAMLError):
+    """The file uses what a framework never needs: an alias, or more values than any has.
+
+    Why refuse aliases: ``*name`` repeats a whole subtree without repeating its text, so
+    a few lines can stand for billions of values ("billion laughs"); a framework or a
+    criteria list is typed out in full, so the first alias is refused, before any is
+    expanded.
+    """
+
+    def __init__(self, message: Message, mark: Any) -> None:
+        super().__init__(problem=str(message), problem_mark=mark)
+        self.message = message
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing aliases and stopping at ``MAX_YAML_NODES`` values."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            message = Message("framework.yaml_alias", name=str(event.anchor))
+            raise YamlLimitError(message, event.start_mark)
+        self.nodes += 1
+        if self.nodes > MAX_YAML_NODES:
+            message = Message("framework.yaml_too_many_values", limit=MAX_YAML_NODES)
+            raise YamlLimitError(message, event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
+    """The data of a YAML text and its node tree (for line numbers), from one bounded parse.
+
+    Raises ``YamlLimitError`` for an alias or too many values, and PyYAML's own errors
+    for bad syntax; :func:`_parse_yaml` and the criteria reader turn them into problems.
+    """
+    loader = _BoundedLoader(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
+    return data, root
+
+
 def _parse_yaml(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, root = load_yaml(text)
+    except YamlLimitError as exc:
+        mark = exc.problem_mark
+        raise _fail(
+            path,
+            [Problem(str(path), exc.message, row=mark.line + 1 if mark is not None else None)],
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and (mark is None or mark.index >= len(text.rstrip())):

@@ -21,7 +21,7 @@ from hsvalidate.framework import Text
 from hsvalidate.headers import Field, HeaderRow, Vocabulary, find_header, fold
 from hsvalidate.i18n import Message
 from hsvalidate.model import Ballot, Criterion
-from hsvalidate.spreadsheet import Table, read_tables
+from hsvalidate.spreadsheet import MAX_BALLOT_ROWS, Table, read_tables
 
 __all__ = [
     "ATTENDANCE_VOCABULARY",
@@ -30,6 +30,8 @@ __all__ = [
     "AttendanceRow",
     "AttendanceSheet",
     "BallotContext",
+    "attendance_tables",
+    "ballot_tables",
     "normalise_sex",
     "parse_score",
     "read_attendance",
@@ -166,10 +168,26 @@ class AttendanceSheet:
     """Optional fields the sheet has no column for (organisation, group, sex)."""
 
 
-def read_attendance(path: Path) -> AttendanceSheet:
-    """Everyone on an attendance sheet (CSV or XLSX), or InputFileError naming every bad row."""
+def attendance_tables(path: Path) -> list[Table]:
+    """An attendance file's tables, read within the limits every workshop file keeps.
+
+    Why apart: the command reads and checks the file before it locks the session, so a
+    large or damaged file never keeps the secretariat's other laptops waiting.
+    """
+    return read_tables(Path(path))
+
+
+def read_attendance(path: Path, *, tables: Sequence[Table] | None = None) -> AttendanceSheet:
+    """Everyone on an attendance sheet (CSV or XLSX), or InputFileError naming every bad row.
+
+    ``tables`` are the file's, when :func:`attendance_tables` has already read them.
+    """
     path = Path(path)
-    table, header = _open(path, ATTENDANCE_VOCABULARY, required=("name",), area="attendance")
+    if tables is None:
+        tables = attendance_tables(path)
+    table, header = _open(
+        path, tables, ATTENDANCE_VOCABULARY, required=("name",), area="attendance"
+    )
     place = _Places(path, table, header)
     seen: dict[tuple[str, str], int] = {}
     people: list[AttendanceRow] = []
@@ -225,15 +243,35 @@ class BallotContext:
     """The rating scale of the session."""
 
 
-def read_ballots(path: Path, context: BallotContext, *, source: str) -> list[Ballot]:
+def ballot_tables(path: Path) -> list[Table]:
+    """A ballot file's tables, read before the session is locked (see :func:`attendance_tables`).
+
+    A ballot file may be as long as a national round (one rating a row), hence its own
+    row limit.
+    """
+    return read_tables(Path(path), max_rows=MAX_BALLOT_ROWS)
+
+
+def read_ballots(
+    path: Path,
+    context: BallotContext,
+    *,
+    source: str,
+    tables: Sequence[Table] | None = None,
+) -> list[Ballot]:
     """Ballots from a tidy file (participant, indicator, criterion, score, comment).
 
     One rating per row; rows of the same participant and indicator form one ballot,
     marked with ``source`` (the channel, e.g. ``paper``).  Raises InputFileError naming
     every wrong row, and returns nothing then, so that no half of a file is recorded.
+    ``tables`` are the file's, when :func:`ballot_tables` has already read them.
     """
     path = Path(path)
-    table, header = _open(path, BALLOT_VOCABULARY, required=_BALLOT_REQUIRED, area="ballotfile")
+    if tables is None:
+        tables = ballot_tables(path)
+    table, header = _open(
+        path, tables, BALLOT_VOCABULARY, required=_BALLOT_REQUIRED, area="ballotfile"
+    )
     place = _Places(path, table, header)
     indicators = {code.strip().upper(): code for code in context.indicators}
     grouped: dict[tuple[str, str], _Ratings] = {}
@@ -330,10 +368,14 @@ _EMPTY = {"attendance": "attendance.empty_file", "ballotfile": "ballotfile.empty
 
 
 def _open(
-    path: Path, vocabulary: Vocabulary, *, required: Sequence[str], area: str
+    path: Path,
+    tables: Sequence[Table],
+    vocabulary: Vocabulary,
+    *,
+    required: Sequence[str],
+    area: str,
 ) -> tuple[Table, HeaderRow]:
     """The first table with a header naming every required field, or the error saying which."""
-    tables = read_tables(path)
     for table in tables:
         header = find_header(table.rows, vocabulary, required=required)
         if header is not None:
@@ -530,7 +572,12 @@ def _criteria_from_yaml(path: Path, lang: str) -> tuple[list[_CriterionEntry], l
     """Criteria from a YAML list; a problem names the line of the item it is in."""
     import yaml
 
-    from hsvalidate.framework_io import read_yaml_text, yaml_kind  # PyYAML only when needed
+    from hsvalidate.framework_io import (  # PyYAML only when needed
+        YamlLimitError,
+        load_yaml,
+        read_yaml_text,
+        yaml_kind,
+    )
 
     def fail(message: Message, line: int | None = None) -> InputFileError:
         return InputFileError(
@@ -545,8 +592,10 @@ def _criteria_from_yaml(path: Path, lang: str) -> tuple[list[_CriterionEntry], l
         ),
     )
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, root = load_yaml(text)
+    except YamlLimitError as exc:
+        mark = exc.problem_mark
+        raise fail(exc.message, mark.line + 1 if mark is not None else None) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         detail = ", ".join(part for part in (exc.context, exc.problem) if part)

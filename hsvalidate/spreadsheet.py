@@ -4,6 +4,11 @@ Why one module: attendance sheets, ballots and draft frameworks all arrive as
 spreadsheets, and the consensus workbook leaves as one.  Keeping openpyxl here means
 the traps in docs/spreadsheets-and-pdf.md (text starting with ``=`` stored as a formula, control
 characters that abort the save, merged cells read as blanks) are handled once.
+
+Why reading is bounded: a workbook declares its own size, and that size lies (one stray
+format at XFD2000 declares 32 million cells, a whole-column merge a million rows).  The
+reader streams the cells the file holds, refuses a file larger than a workshop ever
+needs before opening it, and turns any damage it meets into one sentence naming the file.
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import struct
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from hsvalidate.errors import InputFileError, Problem
 from hsvalidate.fileio import atomic_path
@@ -28,6 +35,37 @@ CellValue = str | int | float | bool | date | datetime | None
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _CSV_ENCODINGS = ("utf-8-sig", "cp1252")
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+# -- what a workshop file may hold -------------------------------------------------------
+#
+# The largest file a workshop has is a national round's ballots: 300 participants × 160
+# indicators × 3 criteria, 144,000 rows of 5 columns, about 4 MB as CSV or .xlsx (40 MB
+# once unzipped).  The limits below leave ten times that room and still refuse, in well
+# under a second and a few megabytes, what would otherwise freeze the laptop.
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""A CSV or .xlsx file larger than this on disk is refused before it is read."""
+MAX_UNPACKED_BYTES = 250 * 1024 * 1024
+"""A workbook whose parts unzip to more than this is refused before it is opened (a
+"zip bomb" is a few kilobytes that unzip to gigabytes)."""
+MAX_PARTS = 10_000
+"""A workbook is a zip of a few dozen parts; one with more is refused before its list of
+parts is read."""
+MAX_ROWS = 5_000
+"""Rows a framework, an attendance sheet or a criteria table may use: a national
+framework has a few hundred, a national workshop 300 participants."""
+MAX_BALLOT_ROWS = 500_000
+"""Rows a ballot file may use (one rating a row): three times a national round."""
+MAX_COLUMNS = 200
+"""Columns any table may use: a framework matrix has about 25."""
+MAX_CELLS = 3_000_000
+"""Rows × columns a file may use in all, so that a sheet both long and wide (a stray cell
+at column 200 on each of 500,000 rows) cannot fill the memory either."""
+_SNIFF_CHARS = 1_000_000
+"""Characters looked at to guess a CSV file's separator."""
+_CSV_SEPARATORS_PER_LINE = MAX_COLUMNS * 50
+"""Separators a CSV line may hold before it is refused unread: a line of 200 cells whose
+texts hold many ``;`` stays far below, a line of millions would fill the memory."""
 
 
 @dataclass(frozen=True)
@@ -45,8 +83,13 @@ class Table:
     """(row index, column index) of cells filled from a merged range (0-based)."""
 
 
-def read_tables(path: Path) -> list[Table]:
-    """Read a CSV or XLSX file into tables of text, or raise InputFileError saying what to do."""
+def read_tables(path: Path, *, max_rows: int = MAX_ROWS) -> list[Table]:
+    """Read a CSV or XLSX file into tables of text, or raise InputFileError saying what to do.
+
+    Only the cells the file holds are read, up to ``max_rows`` rows and ``MAX_COLUMNS``
+    columns; content beyond them is refused with its place, blank rows and columns
+    beyond them (a stray format, a whole-column merge) are ignored.
+    """
     path = Path(path)
     if not path.exists():
         raise InputFileError(
@@ -54,14 +97,41 @@ def read_tables(path: Path) -> list[Table]:
             (Problem(str(path), Message("file.not_found")),),
         )
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise InputFileError(
+            Message("file.unsupported", file=path.name),
+            (Problem(str(path), Message("file.unsupported_type")),),
+        )
+    check_file_size(path)
     if suffix == ".csv":
-        return [_read_csv(path)]
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    raise InputFileError(
-        Message("file.unsupported", file=path.name),
-        (Problem(str(path), Message("file.unsupported_type")),),
-    )
+        return [_read_csv(path, max_rows)]
+    return _read_xlsx(path, max_rows)
+
+
+def check_file_size(path: Path, limit: int = MAX_FILE_BYTES) -> None:
+    """Refuse a file larger than ``limit`` bytes before any of it is read.
+
+    Why before: parsing is what costs memory and time; a file a hundred times larger
+    than any workshop's is a wrong file (a video, a database export), and saying so at
+    once is kinder than a laptop that stops answering.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InputFileError(
+            Message("file.cannot_read", file=str(path), reason=reason),
+            (Problem(str(path), Message("file.unreadable", reason=reason)),),
+        ) from exc
+    if size > limit:
+        message = Message(
+            "file.too_large", file=path.name, size=_megabytes(size), limit=_megabytes(limit)
+        )
+        raise InputFileError(message, (Problem(str(path), message),))
+
+
+def _megabytes(size: int) -> int:
+    return math.ceil(size / (1024 * 1024))
 
 
 def _cell_text(value: Any) -> str:
@@ -80,7 +150,47 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_csv(path: Path) -> Table:
+def column_letter(number: int) -> str:
+    """A 1-based column number as a spreadsheet names it (1 → A, 27 → AA)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+class _Bounds:
+    """The limits one file is read within, and the located errors for going past them."""
+
+    def __init__(self, path: Path, max_rows: int) -> None:
+        self.path = path
+        self.max_rows = max_rows
+
+    def too_many_rows(self, sheet: str | None, row: int) -> InputFileError:
+        summary = Message("file.too_many_rows", file=self.path.name, limit=self.max_rows)
+        here = Message("file.content_below_limit", limit=self.max_rows)
+        return InputFileError(summary, (Problem(str(self.path), here, sheet=sheet, row=row),))
+
+    def too_many_columns(self, sheet: str | None, row: int, column: int) -> InputFileError:
+        limit = column_letter(MAX_COLUMNS)
+        summary = Message("file.too_many_columns", file=self.path.name, limit=limit)
+        here = Message("file.content_right_of_limit", limit=limit)
+        return InputFileError(
+            summary,
+            (Problem(str(self.path), here, sheet=sheet, row=row, column=column_letter(column)),),
+        )
+
+    def too_many_cells(self, sheet: str | None, rows: int, columns: int) -> InputFileError:
+        message = Message(
+            "file.too_many_cells", file=self.path.name, rows=rows, columns=columns, limit=MAX_CELLS
+        )
+        return InputFileError(message, (Problem(str(self.path), message, sheet=sheet),))
+
+
+# -- CSV ---------------------------------------------------------------------------------
+
+
+def _read_csv(path: Path, max_rows: int) -> Table:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -106,9 +216,31 @@ def _read_csv(path: Path) -> Table:
             Message("file.csv_encoding", file=path.name),
             (Problem(str(path), Message("file.csv_unknown_encoding")),),
         )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_guess_delimiter(text))
+    del raw
+    bounds = _Bounds(path, max_rows)
+    delimiter = _guess_delimiter(text)
+    lines = _bounded_lines(io.StringIO(text, newline=""), delimiter, bounds)
+    reader = csv.reader(lines, delimiter=delimiter)
+    rows: list[list[str]] = []
+    cells = width = 0
     try:
-        rows = [[unquote_formula(cell.strip()) for cell in row] for row in reader]
+        for row in reader:
+            values = [unquote_formula(cell.strip()) for cell in row]
+            line = reader.line_num
+            if len(values) > MAX_COLUMNS:
+                while values and not values[-1]:
+                    values.pop()
+                if len(values) > MAX_COLUMNS:
+                    raise bounds.too_many_columns(None, line, len(values))
+            if len(rows) >= max_rows:
+                if any(values):
+                    raise bounds.too_many_rows(None, line)
+                continue  # blank lines at the end of a long export
+            cells += len(values)
+            width = max(width, len(values))
+            if cells > MAX_CELLS:
+                raise bounds.too_many_cells(None, len(rows) + 1, width)
+            rows.append(values)
     except csv.Error as exc:  # e.g. an unclosed quote swallowing the rest of the file
         line = reader.line_num
         raise InputFileError(
@@ -116,6 +248,18 @@ def _read_csv(path: Path) -> Table:
             (Problem(str(path), Message("file.csv_malformed_here", detail=str(exc)), row=line),),
         ) from exc
     return Table(name=path.name, rows=rows, is_sheet=False)
+
+
+def _bounded_lines(lines: Iterable[str], delimiter: str, bounds: _Bounds) -> Iterator[str]:
+    """The file's lines, refusing one so long that parsing it would fill the memory.
+
+    Why before the csv module: it builds a whole line's cells before they can be
+    counted, and a line of ten million separators is 80 MB of empty cells.
+    """
+    for number, line in enumerate(lines, start=1):
+        if line.count(delimiter) > _CSV_SEPARATORS_PER_LINE:
+            raise bounds.too_many_columns(None, number, _CSV_SEPARATORS_PER_LINE + 1)
+        yield line
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -137,8 +281,10 @@ def _guess_delimiter(text: str) -> str:
 
     ``csv.Sniffer`` gives up on files with a title line or Windows line ends; French
     Excel writes ``;``, others ``,`` or tabs, so count which one the lines share.
+    Only the start of the file is split into lines: a file of millions of empty lines
+    would otherwise make a list of millions first.
     """
-    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    lines = [line for line in text[:_SNIFF_CHARS].splitlines()[:30] if line.strip()]
     best, best_key = ",", (0, 0)
     for candidate in (";", ",", "\t"):
         key = (sum(1 for line in lines if candidate in line), text.count(candidate))
@@ -147,39 +293,241 @@ def _guess_delimiter(text: str) -> str:
     return best
 
 
-def _read_xlsx(path: Path) -> list[Table]:
+# -- XLSX --------------------------------------------------------------------------------
+
+_EOCD = b"PK\x05\x06"
+_EOCD64_LOCATOR = b"PK\x06\x07"
+_EOCD64 = b"PK\x06\x06"
+
+
+def _unreadable(path: Path) -> InputFileError:
+    """Not a workbook at all: another kind of file named .xlsx, or one cut short."""
+    return InputFileError(
+        Message("file.xlsx_unreadable", file=path.name),
+        (Problem(str(path), Message("file.xlsx_not_workbook")),),
+    )
+
+
+def _damaged(path: Path) -> InputFileError:
+    """A workbook whose inside is broken: a bad copy, a faulty USB stick, a cut download."""
+    return InputFileError(
+        Message("file.xlsx_damaged", file=path.name),
+        (Problem(str(path), Message("file.xlsx_damaged_here")),),
+    )
+
+
+def _part_count(path: Path) -> int | None:
+    """How many parts the zip's directory lists, read from its last bytes; None if not a zip.
+
+    Why by hand: ``zipfile`` builds an object for every part before anything can be
+    counted, 170 MB for a crafted file of 300,000 empty parts.
+    """
+    try:
+        with path.open("rb") as handle:
+            size = handle.seek(0, io.SEEK_END)
+            start = max(0, size - (22 + 65_535))  # the end record, after at most a 64 KB comment
+            handle.seek(start)
+            tail = handle.read()
+            at = tail.rfind(_EOCD)
+            if at < 0 or len(tail) - at < 22:
+                return None
+            count = struct.unpack_from("<H", tail, at + 10)[0]
+            locator = at - 20
+            if count == 0xFFFF and locator >= 0 and tail[locator : locator + 4] == _EOCD64_LOCATOR:
+                handle.seek(struct.unpack_from("<Q", tail, locator + 8)[0])
+                record = handle.read(56)
+                if len(record) == 56 and record[:4] == _EOCD64:
+                    count = struct.unpack_from("<Q", record, 32)[0]
+            return int(count)
+    except (OSError, ValueError, struct.error, OverflowError):
+        return None
+
+
+def _check_package(path: Path) -> None:
+    """Refuse a workbook too large once unzipped, or with too many parts, before opening it.
+
+    The sizes come from the zip's directory: a part that unzips to more than it declares
+    is cut at the declared size and then fails its checksum, so the directory bounds the
+    work.
+    """
     import zipfile
 
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    parts = _part_count(path)
+    if parts is None:
+        raise _unreadable(path)
+    if parts > MAX_PARTS:
+        raise _damaged(path)
     try:
-        # Not read_only: merged ranges are only known on a fully loaded sheet.
-        workbook = load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise InputFileError(
-            Message("file.xlsx_unreadable", file=path.name),
-            (Problem(str(path), Message("file.xlsx_invalid", kind=type(exc).__name__)),),
-        ) from exc
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except Exception:  # zipfile meets any damage in the directory; none of it is a bug here
+        raise _unreadable(path) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        message = Message(
+            "file.xlsx_too_large",
+            file=path.name,
+            size=_megabytes(unpacked),
+            limit=_megabytes(MAX_UNPACKED_BYTES),
+        )
+        raise InputFileError(message, (Problem(str(path), message),))
+
+
+_T = TypeVar("_T")
+
+
+def _safely(path: Path, action: Callable[[], _T]) -> _T:
+    """``action()``, a call into openpyxl or zipfile; any failure in it is a damaged workbook.
+
+    Why every exception: parsing a broken part raises whatever the library meets there
+    (``zlib.error``, ``ParseError``, ``KeyError`` for a missing part, ``IndexError`` for
+    a shared string the file lacks, ``NotImplementedError`` for an unknown compression,
+    ``TypeError`` or ``ValueError`` from a malformed attribute...).  Only the library's
+    own frames are inside the ``try``; this module's code runs outside it.
+    """
+    try:
+        return action()
+    except MemoryError:
+        raise
+    except Exception:
+        raise _damaged(path) from None
+
+
+def _guarded(path: Path, items: Iterator[_T]) -> Iterator[_T]:
+    """``items`` from openpyxl, each taken as :func:`_safely` does."""
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except MemoryError:
+            raise
+        except Exception:
+            raise _damaged(path) from None
+        yield item
+
+
+class _DiscardRows(dict[str, Any]):
+    """Row heights and formats, which the parser keeps for every row and we never use."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        return None
+
+
+def _read_xlsx(path: Path, max_rows: int) -> list[Table]:
+    import warnings
+
+    from openpyxl import load_workbook
+
+    _check_package(path)
+    bounds = _Bounds(path, max_rows)
     tables: list[Table] = []
-    for sheet in workbook.worksheets:
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        filled: set[tuple[int, int]] = set()
-        for merged in sheet.merged_cells.ranges:
-            top = _cell_text(sheet.cell(merged.min_row, merged.min_col).value)
-            for r in range(merged.min_row, merged.max_row + 1):
-                for c in range(merged.min_col, merged.max_col + 1):
-                    while len(rows) < r:
-                        rows.append([])
-                    row = rows[r - 1]
-                    while len(row) < c:
-                        row.append("")
-                    if (r, c) != (merged.min_row, merged.min_col):
-                        row[c - 1] = top
-                        filled.add((r - 1, c - 1))
-        tables.append(Table(name=sheet.title, rows=rows, merged_rows=frozenset(filled)))
-    workbook.close()
+    with warnings.catch_warnings():
+        # openpyxl warns about features it drops (data validation, extensions); they do
+        # not change a cell's text, and a warning is noise to a facilitator.
+        warnings.simplefilter("ignore")
+        workbook = _safely(path, lambda: load_workbook(path, read_only=True, data_only=True))
+        try:
+            cells = 0
+            for sheet in workbook.worksheets:
+                table = _read_sheet(path, workbook, sheet, bounds)
+                cells += sum(len(row) for row in table.rows)
+                if cells > MAX_CELLS:
+                    raise bounds.too_many_cells(table.name, len(table.rows), MAX_COLUMNS)
+                tables.append(table)
+        finally:
+            workbook.close()
     return tables
+
+
+def _read_sheet(path: Path, workbook: Any, sheet: Any, bounds: _Bounds) -> Table:
+    """One sheet's cells as stored, merged ranges filled within the cells that hold text.
+
+    Why openpyxl's sheet parser rather than ``iter_rows``: in read-only mode ``iter_rows``
+    pads every row to the declared width and yields each missing row, and the parser
+    alone gives the merged ranges (read-only sheets have none).  It reads the XML as a
+    stream; the rows' heights and formats it would keep are dropped.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    name = str(sheet.title)
+    found: dict[int, dict[int, str]] = {}
+    width = 0
+    source = _safely(path, sheet._get_source)
+    try:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        parser.row_dimensions = _DiscardRows()
+        for index, cells in _guarded(path, parser.parse()):
+            texts: dict[int, str] = {}
+            for cell in cells:
+                text = _cell_text(cell["value"])
+                if text:
+                    texts[cell["column"]] = text
+            if not texts:
+                continue  # a formatted but empty row, however far down
+            if index < 1 or min(texts) < 1:
+                raise _damaged(path)
+            right = max(texts)
+            if right > MAX_COLUMNS:
+                raise bounds.too_many_columns(name, index, right)
+            if index > bounds.max_rows:
+                raise bounds.too_many_rows(name, index)
+            found.setdefault(index, {}).update(texts)
+            width = max(width, right)
+        merges = [m.ref for m in parser.merged_cells.mergeCell] if parser.merged_cells else []
+    finally:
+        source.close()
+    height = max(found, default=0)
+    if height * width > MAX_CELLS:
+        raise bounds.too_many_cells(name, height, width)
+    rows = [[""] * width for _ in range(height)]
+    for index, texts in found.items():
+        row = rows[index - 1]
+        for column, text in texts.items():
+            row[column - 1] = text
+    filled = _fill_merged(path, rows, width, merges)
+    return Table(name=name, rows=rows, merged_rows=frozenset(filled))
+
+
+def _fill_merged(
+    path: Path, rows: list[list[str]], width: int, refs: list[str]
+) -> set[tuple[int, int]]:
+    """Fill merged ranges with their top-left text, within the rows and columns that hold text.
+
+    A merge running past the last text (``H2:H1048576``) is cut there: the rows below
+    hold nothing to read.  Merged ranges never overlap in a sound workbook, so together
+    they cover at most the table; more is damage, and is refused rather than filled.
+    """
+    from openpyxl.utils import range_boundaries
+
+    height = len(rows)
+    budget = height * width
+    filled: set[tuple[int, int]] = set()
+    for ref in refs:
+        bounds: tuple[int | None, ...] = _safely(path, partial(range_boundaries, str(ref)))
+        left, top, right, bottom = bounds
+        left, top = left or 1, top or 1
+        right = min(right or width, width)
+        bottom = min(bottom or height, height)
+        if top > bottom or left > right:
+            continue
+        budget -= (bottom - top + 1) * (right - left + 1)
+        if budget < 0:
+            raise _damaged(path)
+        value = rows[top - 1][left - 1]
+        for r in range(top - 1, bottom):
+            row = rows[r]
+            for c in range(left - 1, right):
+                if (r, c) != (top - 1, left - 1):
+                    row[c] = value
+                    filled.add((r, c))
+    return filled
 
 
 @dataclass(frozen=True)
