@@ -30,7 +30,7 @@ from hsvalidate.framework import Framework
 from hsvalidate.i18n import t
 from hsvalidate.i18n.documents import group_label, verdict_label
 from hsvalidate.model import Settings
-from hsvalidate.report import ALL_GROUPS, OTHER_GROUPS, Report
+from hsvalidate.report import ALL_GROUPS, GROUP_WITHHELD, OTHER_GROUPS, Report
 from hsvalidate.workshop import Workshop
 
 pypdf = pytest.importorskip("pypdf")
@@ -65,10 +65,11 @@ ROUND_1 = {
     "D2.O1.I2": [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5, 6],
 }
 COMMENTS = {
-    (10, "D1.O1.I2"): DONOR_COMMENT,
-    (11, "D1.O1.I2"): PARTNER_COMMENT,
-    (8, "D1.O2.I1"): CIVIL_COMMENT,
+    ("Hawa Ɲɛlɛni Cissé", "D1.O1.I2"): DONOR_COMMENT,
+    ("Jean Dupont", "D1.O1.I2"): PARTNER_COMMENT,
+    ("Adama Konaté", "D1.O2.I1"): CIVIL_COMMENT,
 }
+"""(participant's name, indicator) → the comment on their round-1 ballot."""
 
 
 def _session(
@@ -93,7 +94,7 @@ def _session(
                     participant=person.code,
                     indicator=code,
                     ratings={c.code: per_person[i] for c in ws.settings.criteria},
-                    comment=COMMENTS.get((i, code), ""),
+                    comment=COMMENTS.get((panel[i][0], code), ""),
                 )
         ws.close_round(confirmed=True)
         ws.start_round()
@@ -341,3 +342,26 @@ def test_a_lone_small_group_takes_the_smallest_other_group_with_it(
     assert pool.stats.n == 5  # four from civil society and the donor
     comment = next(c for c in report.comments if c.text == DONOR_COMMENT)
     assert comment.group == OTHER_GROUPS
+
+
+def test_nothing_by_group_when_the_panel_cannot_be_split(
+    tmp_path: Path, small_framework: Framework
+) -> None:
+    """Government and the donor: pooling the donor with government would be the panel itself."""
+    kept = [i for i, p in enumerate(PANEL) if p[2] in ("gouvernement", DONOR)]
+    panel = [PANEL[i] for i in kept]
+    scores = {code: [per_person[i] for i in kept] for code, per_person in ROUND_1.items()}
+    ws = _session(tmp_path / "s", small_framework, panel=panel, scores=scores)
+    report = _report(ws)
+    assert {r.group for r in report.results} == {ALL_GROUPS}
+    assert {i.important_to for i in report.indicator_results} == {""}
+    lines = _minutes_lines(report, tmp_path / "pv.pdf")
+    said = next(i for i, line in enumerate(lines) if DONOR_COMMENT[:20] in line)
+    assert lines[said - 1] == f"{group_label(GROUP_WITHHELD, 'fr')} :"
+    assert t("groups.withheld", lang="fr", n=3).replace("\u00a0", " ")[:40] in " ".join(lines)
+    path = tmp_path / "classeur.xlsx"
+    write_consensus_workbook(report, path)
+    header, rows = _sheet_rows(path, "Votes")
+    assert {r[header.index(t("col.group", lang="fr"))] for r in rows} == {
+        group_label(GROUP_WITHHELD, "fr")
+    }

@@ -973,6 +973,7 @@ def _columns_sheet(report: Report) -> SheetSpec:
     rows += [[criteria, c.label.get(lang) or c.code, c.code] for c in report.criteria]
     group = _t(report, "col.group")
     seen = {r.group for r in report.results} | {p.group for p in report.participants}
+    seen |= {report.disclosure.group_of(p.group) for p in report.participants}  # as shown
     codes = [ALL_GROUPS, *sorted(seen - {ALL_GROUPS})]
     rows += [[group, group_label(code, lang), code] for code in codes if code]
     verdict = _t(report, "col.verdict")
