@@ -208,7 +208,7 @@ MAX_YAML_BYTES = 2 * 1024 * 1024
 """A framework or criteria YAML file larger than this is refused unread: a national
 framework of 160 indicators in two languages is about 400 KB, and PyYAML reads about
 half a megabyte a second."""
-MAX_YAML_NODES = 100_000
+MAX_YAML_NODES = 50_000
 """Values (keys, texts, lists) a YAML file may hold: a national framework has about
 12,000; 2 MB of ``[a,a,a,…]`` would be a million, and half a minute of parsing."""
 

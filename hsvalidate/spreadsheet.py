@@ -21,7 +21,7 @@ import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,28 +39,29 @@ TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 # -- what a workshop file may hold -------------------------------------------------------
 #
 # The largest file a workshop has is a national round's ballots: 300 participants × 160
-# indicators × 3 criteria, 144,000 rows of 5 columns, about 4 MB as CSV or .xlsx (40 MB
-# once unzipped).  The limits below leave ten times that room and still refuse, in well
-# under a second and a few megabytes, what would otherwise freeze the laptop.
+# indicators × 3 criteria, 144,000 rows of 5 columns, about 4 MB as CSV or .xlsx (20 to
+# 40 MB once unzipped).  The limits below leave at least twice that room and still
+# refuse, in a second and a few megabytes, what would otherwise freeze the laptop.
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """A CSV or .xlsx file larger than this on disk is refused before it is read."""
-MAX_UNPACKED_BYTES = 250 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 """A workbook whose parts unzip to more than this is refused before it is opened (a
-"zip bomb" is a few kilobytes that unzip to gigabytes)."""
+"zip bomb" is a few kilobytes that unzip to gigabytes); openpyxl reads 3 to 6 MB of
+a sheet a second, so even a file just under the limit is read within half a minute."""
 MAX_PARTS = 10_000
 """A workbook is a zip of a few dozen parts; one with more is refused before its list of
 parts is read."""
 MAX_ROWS = 5_000
 """Rows a framework, an attendance sheet or a criteria table may use: a national
 framework has a few hundred, a national workshop 300 participants."""
-MAX_BALLOT_ROWS = 500_000
-"""Rows a ballot file may use (one rating a row): three times a national round."""
+MAX_BALLOT_ROWS = 300_000
+"""Rows a ballot file may use (one rating a row): twice a national round."""
 MAX_COLUMNS = 200
 """Columns any table may use: a framework matrix has about 25."""
 MAX_CELLS = 3_000_000
 """Rows × columns a file may use in all, so that a sheet both long and wide (a stray cell
-at column 200 on each of 500,000 rows) cannot fill the memory either."""
+at column 200 on each of 300,000 rows) cannot fill the memory either."""
 _SNIFF_CHARS = 1_000_000
 """Characters looked at to guess a CSV file's separator."""
 _CSV_SEPARATORS_PER_LINE = MAX_COLUMNS * 50
@@ -348,7 +349,7 @@ def _check_package(path: Path) -> None:
 
     The sizes come from the zip's directory: a part that unzips to more than it declares
     is cut at the declared size and then fails its checksum, so the directory bounds the
-    work.
+    work; a part declared larger than the file is damage.
     """
     import zipfile
 
@@ -358,10 +359,14 @@ def _check_package(path: Path) -> None:
     if parts > MAX_PARTS:
         raise _damaged(path)
     try:
+        size = path.stat().st_size
         with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            infos = archive.infolist()
     except Exception:  # zipfile meets any damage in the directory; none of it is a bug here
         raise _unreadable(path) from None
+    if any(info.compress_size + info.header_offset > size for info in infos):
+        raise _damaged(path)  # a part said to run past the end: reading it would ask for gigabytes
+    unpacked = sum(info.file_size for info in infos)
     if unpacked > MAX_UNPACKED_BYTES:
         message = Message(
             "file.xlsx_too_large",
@@ -413,6 +418,30 @@ class _DiscardRows(dict[str, Any]):
         return None
 
 
+@cache
+def _sheet_parser() -> type[Any]:
+    """The sheet parser of openpyxl, passing quickly over rows without cells.
+
+    Why: openpyxl writes a merge over a whole column as a million empty ``<row>``
+    elements, and the parser's general path costs several microseconds for each.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    class SheetParser(WorkSheetParser):  # type: ignore[misc]
+        row_counter: int
+        col_counter: int
+
+        def parse_row(self, row: Any) -> tuple[int, list[dict[str, Any]]]:
+            number = row.get("r")
+            if len(row) or (number is not None and not number.isdigit()):
+                return super().parse_row(row)  # type: ignore[no-any-return]
+            self.row_counter = int(number) if number is not None else self.row_counter + 1
+            self.col_counter = 0
+            return self.row_counter, []
+
+    return SheetParser
+
+
 def _read_xlsx(path: Path, max_rows: int) -> list[Table]:
     import warnings
 
@@ -447,14 +476,12 @@ def _read_sheet(path: Path, workbook: Any, sheet: Any, bounds: _Bounds) -> Table
     alone gives the merged ranges (read-only sheets have none).  It reads the XML as a
     stream; the rows' heights and formats it would keep are dropped.
     """
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     name = str(sheet.title)
     found: dict[int, dict[int, str]] = {}
     width = 0
     source = _safely(path, sheet._get_source)
     try:
-        parser = WorkSheetParser(
+        parser = _sheet_parser()(
             source,
             sheet._shared_strings,
             data_only=True,
@@ -464,6 +491,8 @@ def _read_sheet(path: Path, workbook: Any, sheet: Any, bounds: _Bounds) -> Table
         )
         parser.row_dimensions = _DiscardRows()
         for index, cells in _guarded(path, parser.parse()):
+            if not cells:
+                continue
             texts: dict[int, str] = {}
             for cell in cells:
                 text = _cell_text(cell["value"])

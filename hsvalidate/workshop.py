@@ -62,6 +62,7 @@ from hsvalidate.tally import Feedback
 
 if TYPE_CHECKING:
     from hsvalidate.headers import Vocabulary
+    from hsvalidate.spreadsheet import Table
     from hsvalidate.store import LockHolder, Repair, SessionStore
 
 
@@ -697,15 +698,19 @@ class Workshop:
             for b in self.store.ballots(round_no)
         )
 
-    def import_participants(self, path: Path) -> tuple[list[Participant], ImportSummary]:
+    def import_participants(
+        self, path: Path, *, tables: Sequence[Table] | None = None
+    ) -> tuple[list[Participant], ImportSummary]:
         """Register everyone on an attendance sheet (CSV/XLSX); people already registered are skipped.
 
         The whole file is checked first (``readers.read_attendance``) and nothing is
         registered if any row is wrong, so a corrected file can simply be imported again.
+        ``tables`` are the file's when the command read them before locking the session
+        (``readers.attendance_tables``), so a large file never holds the lock.
         """
         from hsvalidate.readers import read_attendance
 
-        sheet = read_attendance(path)
+        sheet = read_attendance(path, tables=tables)
         known = {(fold(p.name), fold(p.organisation)) for p in self.participants()}
         rows = [
             (person.name, person.organisation, person.group, person.sex)
@@ -1014,13 +1019,16 @@ class Workshop:
         """Last round's figures, own ratings and comments for the open round's indicators."""
         return tally.feedback(self.snapshot(), self.participant(participant).code)
 
-    def import_ballots(self, path: Path, *, source: str = "import") -> ImportSummary:
+    def import_ballots(
+        self, path: Path, *, source: str = "import", tables: Sequence[Table] | None = None
+    ) -> ImportSummary:
         """Record ballots from a tidy file: participant, indicator, criterion, score, comment.
 
         One rating per row; rows of the same participant and indicator form one ballot.
         The whole file is checked first (``readers.read_ballots``); if any row is wrong
         nothing is recorded and every problem is reported with its row, so the file can be
-        fixed and imported again.
+        fixed and imported again.  ``tables`` are the file's when the command read them
+        before locking the session (``readers.ballot_tables``).
         """
         from hsvalidate.readers import BallotContext, read_ballots
 
@@ -1036,7 +1044,7 @@ class Workshop:
             criteria_hint=self.criteria_words().render(),
             scale=self.scale,
         )
-        ballots = read_ballots(path, context, source=source)
+        ballots = read_ballots(path, context, source=source, tables=tables)
         before = {(b.participant, b.indicator): b for b in self.ballots(rnd.number)}
         self.record_ballots(ballots)
         replaced = sum(1 for b in ballots if (b.participant, b.indicator) in before)

@@ -271,8 +271,11 @@ def ballots() -> None:
 @session_options
 def import_(file: Path, source: str, session_name: str | None, sessions_dir: Path | None) -> None:
     """Record a file's ballots for the open round, all or none, so a fixed file can come again."""
+    from hsvalidate.readers import ballot_tables
+
+    tables = ballot_tables(file)  # read and checked before the session is locked
     with open_workshop(session_name, sessions_dir, purpose="hsvalidate ballots import") as ws:
-        summary = ws.import_ballots(file, source=source)
+        summary = ws.import_ballots(file, source=source, tables=tables)
         click.echo(tn("cli.ballots.imported", summary.added, file=file))
         if summary.replaced:
             click.echo(tn("cli.ballots.replaced", summary.replaced))

@@ -96,8 +96,11 @@ def add(
 @session_options
 def import_(file: Path, session_name: str | None, sessions_dir: Path | None) -> None:
     """Register everyone on an attendance sheet; a sheet imported again adds only newcomers."""
+    from hsvalidate.readers import attendance_tables
+
+    tables = attendance_tables(file)  # read and checked before the session is locked
     with open_workshop(session_name, sessions_dir, purpose="hsvalidate participants import") as ws:
-        added, summary = ws.import_participants(file)
+        added, summary = ws.import_participants(file, tables=tables)
         echo_columns(summary.columns, summary.ignored)
         for field in summary.missing:
             word = t(f"field.{field}")
