@@ -80,8 +80,24 @@ class Table:
     filled with the value of their top-left cell."""
     is_sheet: bool = True
     """False for CSV, where a place is named by line rather than by sheet."""
-    merged_rows: frozenset[tuple[int, int]] = frozenset()
-    """(row index, column index) of cells filled from a merged range (0-based)."""
+    merged: tuple[tuple[int, int, int, int], ...] = ()
+    """Merged ranges as 0-based (first row, first column, last row, last column), cut to
+    the rows and columns that hold text."""
+
+    @property
+    def merged_rows(self) -> frozenset[tuple[int, int]]:
+        """(row index, column index) of cells filled from a merged range (0-based).
+
+        Worked out when asked for: a sheet merged over its whole width and height would
+        otherwise keep a pair for each of its cells.
+        """
+        return frozenset(
+            (r, c)
+            for top, left, bottom, right in self.merged
+            for r in range(top, bottom + 1)
+            for c in range(left, right + 1)
+            if (r, c) != (top, left)
+        )
 
 
 def read_tables(path: Path, *, max_rows: int = MAX_ROWS) -> list[Table]:
@@ -520,24 +536,24 @@ def _read_sheet(path: Path, workbook: Any, sheet: Any, bounds: _Bounds) -> Table
         row = rows[index - 1]
         for column, text in texts.items():
             row[column - 1] = text
-    filled = _fill_merged(path, rows, width, merges)
-    return Table(name=name, rows=rows, merged_rows=frozenset(filled))
+    return Table(name=name, rows=rows, merged=_fill_merged(path, rows, width, merges))
 
 
 def _fill_merged(
     path: Path, rows: list[list[str]], width: int, refs: list[str]
-) -> set[tuple[int, int]]:
+) -> tuple[tuple[int, int, int, int], ...]:
     """Fill merged ranges with their top-left text, within the rows and columns that hold text.
 
     A merge running past the last text (``H2:H1048576``) is cut there: the rows below
     hold nothing to read.  Merged ranges never overlap in a sound workbook, so together
     they cover at most the table; more is damage, and is refused rather than filled.
+    Returns the ranges as filled, 0-based.
     """
     from openpyxl.utils import range_boundaries
 
     height = len(rows)
     budget = height * width
-    filled: set[tuple[int, int]] = set()
+    filled: list[tuple[int, int, int, int]] = []
     for ref in refs:
         bounds: tuple[int | None, ...] = _safely(path, partial(range_boundaries, str(ref)))
         left, top, right, bottom = bounds
@@ -551,12 +567,9 @@ def _fill_merged(
             raise _damaged(path)
         value = rows[top - 1][left - 1]
         for r in range(top - 1, bottom):
-            row = rows[r]
-            for c in range(left - 1, right):
-                if (r, c) != (top - 1, left - 1):
-                    row[c] = value
-                    filled.add((r, c))
-    return filled
+            rows[r][left - 1 : right] = [value] * (right - left + 1)
+        filled.append((top - 1, left - 1, bottom - 1, right - 1))
+    return tuple(filled)
 
 
 @dataclass(frozen=True)

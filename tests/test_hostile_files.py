@@ -694,6 +694,18 @@ def test_the_testers_far_cells_and_long_merges_take_a_moment_and_little_memory(
         assert problem["row"] == (2000 if case == "XFD2000" else 1_048_576)
 
 
+@pytest.mark.parametrize(("reader", "last"), [("attendance", 5_000), ("ballots", 15_000)])
+def test_a_merge_over_a_whole_wide_table_is_filled_without_a_pair_per_cell(
+    worker: Worker, tmp_path: Path, reader: str, last: int
+) -> None:
+    corner = f'<row r="{last}"><c r="GR{last}" t="inlineStr"><is><t>x</t></is></c></row>'
+    seed = SEEDS[(reader, ".xlsx")]
+    path = write(tmp_path, "large.xlsx", xlsx_bytes(seed.rows, (f"A3:GR{last}",), extra=corner))
+    answer = worker.run(reader, path)
+    check(answer, reader, path)
+    assert answer["seconds"] < 3 and answer["peak_mb"] < PEAK_MB, answer
+
+
 def test_content_beyond_the_limits_is_named_with_its_cell(tmp_path: Path) -> None:
     far = '<row r="2000"><c r="XFD2000" t="inlineStr"><is><t>x</t></is></c></row>'
     path = write(tmp_path, "présence.xlsx", xlsx_bytes(ATTENDANCE_ROWS, extra=far))
