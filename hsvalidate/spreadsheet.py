@@ -312,6 +312,8 @@ def _guess_delimiter(text: str) -> str:
 
 # -- XLSX --------------------------------------------------------------------------------
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""How a password-protected workbook or an Excel 97-2003 one begins (not a zip)."""
 _EOCD = b"PK\x05\x06"
 _EOCD64_LOCATOR = b"PK\x06\x07"
 _EOCD64 = b"PK\x06\x06"
@@ -331,6 +333,14 @@ def _damaged(path: Path) -> InputFileError:
         Message("file.xlsx_damaged", file=path.name),
         (Problem(str(path), Message("file.xlsx_damaged_here")),),
     )
+
+
+def _starts_with(path: Path, signature: bytes) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(signature)) == signature
+    except OSError:
+        return False
 
 
 def _part_count(path: Path) -> int | None:
@@ -371,6 +381,9 @@ def _check_package(path: Path) -> None:
 
     parts = _part_count(path)
     if parts is None:
+        if _starts_with(path, _OLE):
+            message = Message("file.xlsx_protected", file=path.name)
+            raise InputFileError(message, (Problem(str(path), message),))
         raise _unreadable(path)
     if parts > MAX_PARTS:
         raise _damaged(path)

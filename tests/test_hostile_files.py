@@ -90,7 +90,8 @@ class Worker:
             self.slowest = max(self.slowest, answer["seconds"])
             self.peak_mb = max(self.peak_mb, answer["peak_mb"])
         self.cases += 1
-        self.outcomes[answer["outcome"]] = self.outcomes.get(answer["outcome"], 0) + 1
+        key = f"{reader}{path.suffix} {answer['outcome']}"
+        self.outcomes[key] = self.outcomes.get(key, 0) + 1
         return answer
 
     def stop(self) -> None:
@@ -110,9 +111,11 @@ def worker() -> Iterator[Worker]:
     yield running
     running.stop()
     print(
-        f"\nhostile files: {running.cases} cases, outcomes {running.outcomes}, "
-        f"slowest {running.slowest:.2f} s, highest peak {running.peak_mb:.0f} MB"
+        f"\nhostile files: {running.cases} cases, slowest {running.slowest:.2f} s, "
+        f"highest peak {running.peak_mb:.0f} MB; by reader, format and outcome:"
     )
+    for key, count in sorted(running.outcomes.items()):
+        print(f"  {key}: {count}")
 
 
 def check(answer: dict[str, Any], reader: str, path: Path) -> None:
@@ -829,6 +832,14 @@ def test_a_damaged_workbook_is_one_sentence_naming_the_file(tmp_path: Path, dama
     sentence = str(caught.value)
     assert "présence abîmée.xlsx" in sentence and "\n" not in sentence
     assert caught.value.problems
+
+
+def test_a_password_protected_or_old_excel_file_says_so(tmp_path: Path) -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)
+    path = write(tmp_path, "présence protégée.xlsx", ole)
+    with pytest.raises(InputFileError) as caught:
+        read_attendance(path)
+    assert "présence protégée.xlsx" in str(caught.value) and "password" in str(caught.value)
 
 
 # -- YAML ------------------------------------------------------------------------------------
