@@ -135,11 +135,7 @@ def check_file_size(path: Path, limit: int = MAX_FILE_BYTES) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise InputFileError(
-            Message("file.cannot_read", file=str(path), reason=reason),
-            (Problem(str(path), Message("file.unreadable", reason=reason)),),
-        ) from exc
+        raise _cannot_read(path, exc) from exc
     if size > limit:
         message = Message(
             "file.too_large", file=path.name, size=_megabytes(size), limit=_megabytes(limit)
@@ -207,15 +203,20 @@ class _Bounds:
 # -- CSV ---------------------------------------------------------------------------------
 
 
+def _cannot_read(path: Path, exc: OSError) -> InputFileError:
+    """The file cannot be read at all (gone, locked by Excel, a failing USB stick)."""
+    reason = exc.strerror or str(exc)
+    return InputFileError(
+        Message("file.cannot_read", file=str(path), reason=reason),
+        (Problem(str(path), Message("file.unreadable", reason=reason)),),
+    )
+
+
 def _read_csv(path: Path, max_rows: int) -> Table:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise InputFileError(
-            Message("file.cannot_read", file=str(path), reason=reason),
-            (Problem(str(path), Message("file.unreadable", reason=reason)),),
-        ) from exc
+        raise _cannot_read(path, exc) from exc
     if b"\x00" in raw[:4096]:
         raise InputFileError(
             Message("file.csv_binary", file=path.name),
