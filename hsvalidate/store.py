@@ -177,6 +177,8 @@ class SessionStore(abc.ABC):
     """Holder of a lock left behind by a process that died, when this open took it over."""
     repairs: list[Repair]
     """Torn journal tails this open cut off (each kept in ``quarantine/``)."""
+    skipped: dict[int, list[int]]
+    """Round → damaged journal lines a read-only open left out when reading."""
 
     @abc.abstractmethod
     def meta(self) -> dict[str, Any]:
@@ -635,6 +637,10 @@ class _TableStore(SessionStore):
         self._storage = storage
         self._db: TinyDB = TinyDB(storage=lambda: storage)
         self._tx: Transaction | None = None
+        self.tables_only = False
+        """Opened to write tables alone (``open_store(tables_only=True)``): no ballot appended."""
+        self.skipped: dict[int, list[int]] = {}
+        """Round → damaged journal lines a read-only open left out (always empty in memory)."""
 
     def meta(self) -> dict[str, Any]:
         docs = self._table(META_TABLE).all()
@@ -742,7 +748,7 @@ class _TableStore(SessionStore):
     def append_ballots(self, round_no: int, ballots: list[dict[str, Any]]) -> None:
         _check_round(round_no)
         self._check_writable()
-        if getattr(self, "tables_only", False):
+        if self.tables_only:
             raise ValueError("this store was opened for its tables only; it appends no ballot")
         data, count = _encode_batch(self._next_seq(round_no), ballots)
         if count:
@@ -823,12 +829,8 @@ class FileSessionStore(_TableStore):
         self.folder = folder
         self.recovered_from = recovered_from
         self._lock = lock
-        self.tables_only = False
-        """Opened to write tables alone (``open_store(tables_only=True)``)."""
         self.repairs: list[Repair] = []
         """Torn tails this open cut off, each kept in a quarantine file (say so, loudly)."""
-        self.skipped: dict[int, list[int]] = {}
-        """Round → journal lines a read-only open left out because they are damaged."""
         self._sizes = {r: scan.good_size for r, scan in journals.items()}
         self._seqs = {r: scan.next_seq for r, scan in journals.items()}
         self._fds: dict[int, int] = {}

@@ -248,7 +248,7 @@ class Workshop:
     @property
     def skipped(self) -> dict[int, list[int]]:
         """Round → damaged journal lines a read-only view left out (empty when none)."""
-        return dict(getattr(self.store, "skipped", {}))
+        return dict(self.store.skipped)
 
     @property
     def repairs(self) -> list[Repair]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -100,11 +101,25 @@ _DETAIL_OPTIONS = (
 )
 
 
+_DETAIL_NAMES = ("title", "place", "dates", "organisers", "chair", "rapporteur", "logos")
+
+
 def _detail_options(command: F) -> F:
-    """The workshop's details, taken by ``session new`` and changed by ``session details``."""
+    """The workshop's details, taken by ``session new`` and changed by ``session details``.
+
+    The command receives them as one ``given`` mapping holding only what was typed, so
+    neither command repeats the seven parameters.
+    """
+
+    @functools.wraps(command)
+    def gathered(**values: Any) -> Any:
+        given = _given_details(**{name: values.pop(name) for name in _DETAIL_NAMES})
+        return command(given=given, **values)
+
+    wrapped: Any = gathered
     for decorate in reversed(_DETAIL_OPTIONS):
-        command = decorate(command)
-    return command
+        wrapped = decorate(wrapped)
+    return cast(F, wrapped)
 
 
 def _given_details(
@@ -262,13 +277,7 @@ def new(
     criteria: tuple[str, ...] | None,
     criteria_set: str,
     criteria_file: Path | None,
-    title: str | None,
-    place: str | None,
-    dates: tuple[str, ...],
-    organisers: tuple[str, ...],
-    chair: str | None,
-    rapporteur: str | None,
-    logos: tuple[Path, ...],
+    given: dict[str, Any],
     sessions_dir: Path | None,
 ) -> None:
     """Create a session; its settings are fixed now, before round 1, for the minutes."""
@@ -324,9 +333,8 @@ def new(
         # From here on the new session's language, not the one chosen for the previous one.
         follow_session_language(settings.lang)
         lang = get_language()
-        details = _given_details(title, place, dates, organisers, chair, rapporteur, logos)
-        if details:
-            workshop.set_details(**details)
+        if given:
+            workshop.set_details(**given)
         click.echo(t("cli.session.created", name=workshop.name, folder=root / workshop.name))
         echo_fields(
             [
@@ -344,19 +352,8 @@ def new(
 @session.command("details", help="help.session.details")
 @_detail_options
 @session_options
-def details(
-    title: str | None,
-    place: str | None,
-    dates: tuple[str, ...],
-    organisers: tuple[str, ...],
-    chair: str | None,
-    rapporteur: str | None,
-    logos: tuple[Path, ...],
-    session_name: str | None,
-    sessions_dir: Path | None,
-) -> None:
+def details(given: dict[str, Any], session_name: str | None, sessions_dir: Path | None) -> None:
     """Show the workshop's details, or change those given; the documents print them as they stand."""
-    given = _given_details(title, place, dates, organisers, chair, rapporteur, logos)
     with open_workshop(
         session_name, sessions_dir, writable=bool(given), purpose="hsvalidate session details"
     ) as ws:
