@@ -448,6 +448,13 @@ class Ballot:
     """Channel the vote came from (see ``SOURCES``)."""
     recorded_at: str = ""
     """ISO timestamp of recording."""
+    station: str = ""
+    """The computer that took the vote (its name): sessions collected on several laptops
+    and merged still say where each vote came from."""
+    uid: str = ""
+    """Random identity given when the vote is first recorded.  Why: a merge must count
+    the same ballot arriving twice (from two copies of a session) once, and tell it from
+    a different ballot by the same person; empty for ballots recorded before it existed."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -473,6 +480,8 @@ class Ballot:
             version=get("version", 1),
             source=get("source", "terminal"),
             recorded_at=get("recorded_at", ""),
+            station=get("station", ""),
+            uid=get("uid", ""),
         )
         return ballot
 

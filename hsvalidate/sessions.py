@@ -6,8 +6,11 @@ and they need nothing but the standard library, so they cost nothing at start-up
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import secrets
+import socket
 from datetime import datetime
 from pathlib import Path
 
@@ -28,6 +31,31 @@ _BAD_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 def now_iso() -> str:
     """Local time to the second: what the minutes show and a facilitator recognises."""
     return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+STATION_ENV = "HSVALIDATE_STATION"
+"""Names this computer in the ballots it records, when its own name says nothing useful."""
+
+
+@functools.cache
+def station_name() -> str:
+    """The name ballots recorded here carry: ``HSVALIDATE_STATION``, else the computer's name.
+
+    Why a name per computer: when two laptops collect votes on copies of one session and
+    are merged, the workbook must still say which laptop took each vote.
+    """
+    chosen = os.environ.get(STATION_ENV, "").strip()
+    if chosen:
+        return chosen[:60]
+    try:
+        return socket.gethostname()[:60]
+    except OSError:
+        return ""
+
+
+def new_uid() -> str:
+    """A random identity for a new ballot (128 bits: two laptops never draw the same)."""
+    return secrets.token_hex(16)
 
 
 def sessions_root(explicit: Path | None = None) -> Path:

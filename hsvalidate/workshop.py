@@ -55,8 +55,10 @@ from hsvalidate.report import (
 from hsvalidate.revisions import History, Revision, build_history
 from hsvalidate.sessions import (
     check_session_name,
+    new_uid,
     now_iso,
     remember_session,
+    station_name,
 )
 from hsvalidate.tally import Feedback
 
@@ -970,6 +972,8 @@ class Workshop:
                     version=self.history.version(ballot.indicator),
                     comment=ballot.comment.strip(),
                     recorded_at=ballot.recorded_at or now_iso(),
+                    station=ballot.station or station_name(),
+                    uid=ballot.uid or new_uid(),
                 )
             )
         self.store.append_ballots(rnd.number, [b.to_dict() for b in stamped])
