@@ -113,6 +113,9 @@ _LINE_RE = re.compile(
 )
 _O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows would otherwise translate "\n"
 _HOLDER_WAIT_S = 1.0  # a new holder may not have written lock-holder.json yet
+_QUIET_WAIT_S = 1.0
+"""Another window's write (a ballot, a log line) holds the lock for milliseconds: waiting
+that long is silent; only a longer wait is told to the user (``on_wait``)."""
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,26 @@ class SessionStore(abc.ABC):
         """Put documents back as they were before ``changes`` (from a transaction), durably."""
 
     @abc.abstractmethod
+    def writing(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the session's write lock, seeing every other window's changes first.
+
+        Why a context a caller may hold: a check and the write it allows must see the same
+        session (a ballot must not land in a round another window has just closed), so
+        the service checks and writes inside one ``with store.writing():``.  Every write
+        takes it by itself too; nested uses join the outer one.  Keep it short: other
+        windows wait for it.
+        """
+
+    @property
+    @abc.abstractmethod
+    def generation(self) -> int:
+        """A number that changes whenever the tables change, here or in another window.
+
+        The service keeps values derived from the tables (the framework with its
+        revisions, the settings) and rebuilds them only when this number moved.
+        """
+
+    @abc.abstractmethod
     def append_ballots(self, round_no: int, ballots: list[dict[str, Any]]) -> None:
         """Append ballots to the round's journal; on return they survive a power cut."""
 
@@ -290,10 +313,18 @@ class _CachedTables:
         self._signature = signature
         self._held = False  # inside a transaction: writes wait for commit()
         self._dirty = False
+        self.generation = 0
+        """Changes whenever the data does (a write here, a file another window replaced)."""
+        self.on_refresh: Callable[[], None] | None = None
+        """Called after another window's file was read in (TinyDB's caches must go)."""
 
     def read(self) -> dict[str, dict[str, Any]]:
-        """Return the live data: TinyDB builds new dicts from it and never keeps it."""
-        if self._path is not None and not self._writable:
+        """Return the live data: TinyDB builds new dicts from it and never keeps it.
+
+        Outside a transaction the file is checked first (one ``stat``), so every window
+        sees what the others wrote; inside one, memory holds this action's changes.
+        """
+        if self._path is not None and not self._held:
             self._refresh()
         return self._data
 
@@ -308,12 +339,15 @@ class _CachedTables:
         try:
             if self._path is not None:
                 fileio.write_atomic(self._path, payload)
+                self._signature = _signature(self._path.stat())
         except BaseException:
             # TinyDB changed self._data in place before calling write.
             self._data = json.loads(self._good)
+            self.generation += 1
             raise
         self._good = payload
         self._data = data
+        self.generation += 1
 
     def hold(self) -> None:
         """Keep writes in memory until :meth:`commit`: one action, one atomic file write."""
@@ -330,19 +364,23 @@ class _CachedTables:
         """Forget what was held: memory goes back to the bytes last written."""
         self._held = self._dirty = False
         self._data = json.loads(self._good)
+        self.generation += 1
 
     def close(self) -> None:
         """Nothing to release: no file handle is kept open."""
 
     def _refresh(self) -> None:
-        """Pick up a ``session.json`` replaced by the window that holds the lock."""
+        """Pick up a ``session.json`` replaced by another window."""
         assert self._path is not None
         try:
             stat = self._path.stat()
         except OSError:
-            return  # keep showing the last good state; the next write-side open will tell
+            return  # keep showing the last good state; the next write will tell
         if _signature(stat) != self._signature:
             self._data, self._good, self._signature = _load_tables(self._path, self._name)
+            self.generation += 1
+            if self.on_refresh is not None:
+                self.on_refresh()
 
 
 @functools.cache
@@ -493,25 +531,29 @@ class _Scan:
     next_seq: int
 
 
-def _scan_journal(data: bytes, path: Path, session: str) -> _Scan:
-    """Split a journal into complete batches and an unfinished tail; refuse real damage."""
+def _scan_journal(data: bytes, path: Path, session: str, start_seq: int = 1) -> _Scan:
+    """Split a journal into complete batches and an unfinished tail; refuse real damage.
+
+    ``data`` may be the part of a file after a batch already checked, whose lines start
+    at ``start_seq``: a window reads only what the others appended since it last looked.
+    """
     payloads: list[bytes] = []
     good_size = 0
     good_count = 0
     batch: _Line | None = None  # first line of the batch being read
     pos = 0
-    line_no = 0
+    line_no = start_seq - 1
     while pos < len(data):
         line_no += 1
         newline = data.find(b"\n", pos)
         line = None if newline < 0 else _parse_line(data[pos:newline])
         if (
             line is None
-            or line.seq != len(payloads) + 1
+            or line.seq != start_seq + len(payloads)
             or (batch is None and line.first != line.seq)
             or (batch is not None and (line.first, line.end) != (batch.first, batch.end))
         ):
-            if not _is_unfinished_batch(data[good_size:], good_count + 1):
+            if not _is_unfinished_batch(data[good_size:], start_seq + good_count):
                 raise SessionError(
                     Message("store.journal_damaged", name=session, line=line_no, path=path)
                 )
@@ -521,7 +563,62 @@ def _scan_journal(data: bytes, path: Path, session: str) -> _Scan:
         pos = newline + 1
         if line.seq == line.end:
             good_size, good_count, batch = pos, len(payloads), None
-    return _Scan(payloads=payloads[:good_count], good_size=good_size, next_seq=good_count + 1)
+    return _Scan(
+        payloads=payloads[:good_count], good_size=good_size, next_seq=start_seq + good_count
+    )
+
+
+_TAIL_CHUNK = 64 * 1024
+
+
+def _tail_state(path: Path) -> tuple[int, int] | None:
+    """``(size, next seq)`` when a journal ends with a whole, intact batch; else ``None``.
+
+    Why only the end: opening a session must cost the same with 100 or 100,000 ballots
+    stored.  An interrupted write can only leave its damage in the last batch, so the
+    last batch is what an open checks; every line is checked whenever the whole journal
+    is read anyway (results, exports).  ``None`` means "read it all to know".
+    """
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size == 0:
+                return 0, 1
+            chunk = _TAIL_CHUNK
+            while True:
+                start = max(0, size - chunk)
+                fh.seek(start)
+                data = fh.read(size - start)
+                if not data.endswith(b"\n"):
+                    return None
+                lines = data[:-1].split(b"\n")
+                if start > 0:
+                    lines = lines[1:]  # may begin mid-line
+                last = _parse_line(lines[-1]) if lines else None
+                if last is None and start > 0 and not lines:
+                    chunk *= 4
+                    continue
+                if last is None or last.seq != last.end:
+                    return None
+                need = last.end - last.first + 1
+                if len(lines) < need:
+                    if start == 0:
+                        return None
+                    chunk *= 4
+                    continue
+                for offset, raw in enumerate(lines[-need:]):
+                    line = _parse_line(raw)
+                    if (
+                        line is None
+                        or line.seq != last.first + offset
+                        or (line.first, line.end) != (last.first, last.end)
+                    ):
+                        return None
+                if start == 0 and len(lines) == need and last.first != 1:
+                    return None
+                return size, last.end + 1
+    except OSError:
+        return None
 
 
 def _is_unfinished_batch(tail: bytes, first_seq: int) -> bool:
@@ -636,7 +733,9 @@ class _TableStore(SessionStore):
         self._closed = False
         self._storage = storage
         self._db: TinyDB = TinyDB(storage=lambda: storage)
+        storage.on_refresh = self._forget_tables
         self._tx: Transaction | None = None
+        self._depth = 0  # nested writing() blocks; the lock is taken by the outermost
         self.tables_only = False
         """Opened to write tables alone (``open_store(tables_only=True)``): no ballot appended."""
         self.skipped: dict[int, list[int]] = {}
@@ -651,6 +750,10 @@ class _TableStore(SessionStore):
         clean = _normalise(fields)
         if clean.get("schema", SCHEMA_VERSION) != SCHEMA_VERSION:
             raise ValueError("the schema number is set by the store, not by its callers")
+        with self.writing():
+            self._update_meta(clean)
+
+    def _update_meta(self, clean: dict[str, Any]) -> None:
         table = self._table(META_TABLE)
         docs = table.all()
         if docs:
@@ -665,8 +768,9 @@ class _TableStore(SessionStore):
     def insert(self, table: str, doc: dict[str, Any]) -> int:
         self._check_writable()
         clean = _normalise(doc)
-        doc_id = int(self._table(table).insert(clean))
-        self._record(table, doc_id, None)
+        with self.writing():
+            doc_id = int(self._table(table).insert(clean))
+            self._record(table, doc_id, None)
         return doc_id
 
     def insert_many(self, table: str, docs: list[dict[str, Any]]) -> list[int]:
@@ -674,20 +778,47 @@ class _TableStore(SessionStore):
         clean = [_normalise(doc) for doc in docs]
         if not clean:
             return []
-        ids = [int(i) for i in self._table(table).insert_multiple(clean)]
-        for doc_id in ids:
-            self._record(table, doc_id, None)
+        with self.writing():
+            ids = [int(i) for i in self._table(table).insert_multiple(clean)]
+            for doc_id in ids:
+                self._record(table, doc_id, None)
         return ids
 
     def update(self, table: str, doc_id: int, fields: dict[str, Any]) -> None:
         self._check_writable()
         clean = _normalise(fields)
-        target = self._table(table)
-        before = target.get(doc_id=doc_id)
-        if before is None:
-            raise KeyError(f"no document {doc_id} in table '{table}'")
-        self._record(table, doc_id, _copy(dict(before)))
-        target.update(clean, doc_ids=[doc_id])
+        with self.writing():
+            target = self._table(table)
+            before = target.get(doc_id=doc_id)
+            if before is None:
+                raise KeyError(f"no document {doc_id} in table '{table}'")
+            self._record(table, doc_id, _copy(dict(before)))
+            target.update(clean, doc_ids=[doc_id])
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        self._check_writable()
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._take_lock()
+        self._depth = 1
+        try:
+            self._storage.read()  # another window's session.json, before anything is checked
+            yield
+        finally:
+            self._depth = 0
+            self._release_lock()
+
+    @property
+    def generation(self) -> int:
+        if not self._depth and not self._closed:
+            self._storage.read()  # one stat: has another window replaced session.json?
+        return self._storage.generation
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -695,22 +826,23 @@ class _TableStore(SessionStore):
         if self._tx is not None:  # joins the outer transaction
             yield self._tx
             return
-        self._tx = Transaction(changes=[])
-        self._storage.hold()
-        try:
-            yield self._tx
-        except BaseException:
-            self._storage.rollback()
-            self._forget_cached_queries()
-            raise
-        else:
+        with self.writing():
+            self._tx = Transaction(changes=[])
+            self._storage.hold()
             try:
-                self._storage.commit()
+                yield self._tx
             except BaseException:
+                self._storage.rollback()
                 self._forget_cached_queries()
                 raise
-        finally:
-            self._tx = None
+            else:
+                try:
+                    self._storage.commit()
+                except BaseException:
+                    self._forget_cached_queries()
+                    raise
+            finally:
+                self._tx = None
 
     def restore(self, changes: list[dict[str, Any]]) -> None:
         from tinydb.table import Document
@@ -736,6 +868,14 @@ class _TableStore(SessionStore):
         for name in self._db.tables():
             self._db.table(name).clear_cache()
 
+    def _forget_tables(self) -> None:
+        """Forget TinyDB's table objects after another window's file was read in.
+
+        They cache query results and the next document id, which would now overwrite
+        the documents that window added.
+        """
+        self._db._tables.clear()  # tinydb 4 offers no public way to do this
+
     def _record(self, table: str, doc_id: int, before: dict[str, Any] | None) -> None:
         """Remember a document's state before its first change in the open transaction."""
         tx = self._tx
@@ -750,8 +890,11 @@ class _TableStore(SessionStore):
         self._check_writable()
         if self.tables_only:
             raise ValueError("this store was opened for its tables only; it appends no ballot")
-        data, count = _encode_batch(self._next_seq(round_no), ballots)
-        if count:
+        if not ballots:
+            return
+        with self.writing():
+            self._catch_up(round_no)
+            data, count = _encode_batch(self._next_seq(round_no), ballots)
             self._append(round_no, data, count)
 
     def _table(self, name: str) -> Table:
@@ -774,6 +917,15 @@ class _TableStore(SessionStore):
 
     @abc.abstractmethod
     def _append(self, round_no: int, data: bytes, count: int) -> None: ...
+
+    def _take_lock(self) -> None:
+        """Take the session's write lock (the memory store has nobody to share with)."""
+
+    def _release_lock(self) -> None:
+        """Release what :meth:`_take_lock` took."""
+
+    def _catch_up(self, round_no: int) -> None:
+        """Under the lock: learn what other windows appended to the round's journal."""
 
 
 class MemorySessionStore(_TableStore):
@@ -812,8 +964,34 @@ class MemorySessionStore(_TableStore):
         self._seqs[round_no] = self._next_seq(round_no) + count
 
 
+@dataclass
+class _Journal:
+    """What this window knows of one round's journal.
+
+    ``end``/``next_seq`` locate the end of the last whole batch known (from the open's
+    check of the tail, a read, or an append); ``read_to``/``payloads``/``ballots`` are
+    the part read from the start, so a window reads only what was appended since.
+    """
+
+    end: int = 0
+    next_seq: int = 1
+    read_to: int = 0
+    payloads: list[bytes] | None = None
+    ballots: list[dict[str, Any]] | None = None
+
+    def learn(self, end: int, next_seq: int) -> None:
+        if end > self.end:
+            self.end, self.next_seq = end, next_seq
+
+
 class FileSessionStore(_TableStore):
-    """A session folder on disk; obtain one with :func:`create_store` or :func:`open_store`."""
+    """A session folder on disk; obtain one with :func:`create_store` or :func:`open_store`.
+
+    A writable store holds the session's lock only inside :meth:`writing` (every write
+    takes it), so several windows write one session: the ballot screen, the paper-ballot
+    entry and the facilitator's commands.  Each write first reads what the others
+    changed: ``session.json`` when it was replaced, the new end of a journal.
+    """
 
     def __init__(
         self,
@@ -821,50 +999,140 @@ class FileSessionStore(_TableStore):
         storage: _CachedTables,
         *,
         writable: bool,
-        lock: BaseFileLock | None,
-        journals: dict[int, _Scan],
-        recovered_from: LockHolder | None,
+        wait: float = 0.0,
+        on_wait: Callable[[LockHolder | None], None] | None = None,
+        purpose: str = "",
     ) -> None:
         super().__init__(storage, name=folder.name, writable=writable)
         self.folder = folder
-        self.recovered_from = recovered_from
-        self._lock = lock
+        self.recovered_from: LockHolder | None = None
         self.repairs: list[Repair] = []
-        """Torn tails this open cut off, each kept in a quarantine file (say so, loudly)."""
-        self._sizes = {r: scan.good_size for r, scan in journals.items()}
-        self._seqs = {r: scan.next_seq for r, scan in journals.items()}
+        """Torn tails cut off (each kept in a quarantine file): say so, loudly."""
+        self._wait = wait
+        self._on_wait = on_wait
+        self._purpose = purpose
+        self._lock: BaseFileLock | None = None
+        self._journals: dict[int, _Journal] = {}
         self._fds: dict[int, int] = {}
+
+    # -- the lock ------------------------------------------------------------------------
+
+    def _take_lock(self) -> None:
+        if self._closed:
+            raise ValueError(f"session store '{self._name}' is closed")
+        self._lock = _acquire_lock(self._folder, wait=self._wait, on_wait=self._on_wait)
+        try:
+            leftover = _leftover_holder(self._folder)
+            if leftover is not None and self.recovered_from is None:
+                self.recovered_from = leftover
+            _write_holder(self._folder, self._purpose)
+        except BaseException:
+            self._lock.release()
+            self._lock = None
+            raise
+
+    def _release_lock(self) -> None:
+        if self._lock is None:
+            return
+        with contextlib.suppress(OSError):
+            (self._folder / HOLDER_FILE).unlink()
+        self._lock.release()
+        self._lock = None
+
+    # -- journals ------------------------------------------------------------------------
+
+    def _journal(self, round_no: int) -> _Journal:
+        found = self._journals.get(round_no)
+        if found is None:
+            found = self._journals[round_no] = _Journal()
+        return found
+
+    def check_tails(self) -> None:
+        """Under the lock, at opening: check each journal's last batch, cut off a torn one.
+
+        Only the tail is read (see :func:`_tail_state`); a journal whose end is not a
+        whole batch is read in full, to tell an interrupted write (cut off, kept in
+        ``quarantine/``, reported) from damage (refused, pointing to ``doctor``).
+        """
+        for round_no, path in sorted(_journal_files(self._folder).items()):
+            state = _tail_state(path)
+            if state is None:
+                state = self._repair(round_no, path, 0, 1)
+            self._journal(round_no).learn(*state)
+
+    def _repair(self, round_no: int, path: Path, start: int, start_seq: int) -> tuple[int, int]:
+        """Read a journal from ``start``; cut off an unfinished tail (the lock is held)."""
+        raw = _read_from(path, start, self._name)
+        scan = _scan_journal(raw, path, self._name, start_seq)
+        if scan.good_size < len(raw):
+            after = ""
+            if scan.payloads or start:
+                last = scan.payloads[-1:] or self._last_payload(path, start)
+                kept = _decode_payloads(last, path, self._name)
+                after = str(kept[-1].get("recorded_at", "")) if kept else ""
+            self.repairs.append(_quarantine(self._folder, round_no, raw[scan.good_size :], after))
+            _truncate(path, start + scan.good_size)
+        return start + scan.good_size, scan.next_seq
+
+    def _last_payload(self, path: Path, end: int) -> list[bytes]:
+        """The last ballot line before ``end`` (to say after which ballot a tail was cut)."""
+        with contextlib.suppress(OSError):
+            with open(path, "rb") as fh:
+                fh.seek(max(0, end - _TAIL_CHUNK))
+                lines = fh.read(end - max(0, end - _TAIL_CHUNK)).rstrip(b"\n").split(b"\n")
+            line = _parse_line(lines[-1]) if lines else None
+            if line is not None:
+                return [line.payload]
+        return []
+
+    def _catch_up(self, round_no: int) -> None:
+        journal = self._journal(round_no)
+        path = self._journal_path(round_no)
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            size = 0
+        except OSError as exc:
+            raise fileio.storage_error(exc, path) from exc
+        if size < journal.end:
+            raise SessionError(Message("store.shortened", name=self._name, path=path))
+        if size > journal.end:
+            journal.learn(*self._repair(round_no, path, journal.end, journal.next_seq))
 
     def ballots(self, round_no: int) -> list[dict[str, Any]]:  # noqa: D102
         _check_round(round_no)
         self._check_open()
         path = self._journal_path(round_no)
+        journal = self._journal(round_no)
+        if round_no in self.skipped:  # damaged: read whole each time, as salvaged
+            return self._salvage(round_no, path)
         try:
-            data = path.read_bytes()
+            raw = _read_from(path, journal.read_to, self._name)
         except FileNotFoundError:
             return []
-        except OSError as exc:
-            raise SessionError(
-                Message(
-                    "store.file_unreadable", name=self._name, path=path, reason=exc.strerror or exc
-                )
-            ) from exc
-        if self._writable:
-            scan = _scan_journal(data, path, self._name)
-            return _decode_payloads(scan.payloads, path, self._name)
+        if journal.payloads is None or journal.ballots is None:
+            journal.payloads, journal.ballots = [], []
         try:
-            scan = _scan_journal(data, path, self._name)
+            scan = _scan_journal(raw, path, self._name, len(journal.payloads) + 1)
+            new = _decode_payloads(scan.payloads, path, self._name)
         except SessionError:
-            # Reading only: show what can be shown, and say what was left out.
-            ballots, skipped = salvage_journal(data)
-            self.skipped[round_no] = skipped
-            return ballots
-        return _decode_payloads(scan.payloads, path, self._name)
+            if self._writable:
+                raise
+            return self._salvage(round_no, path)
+        journal.payloads.extend(scan.payloads)
+        journal.ballots.extend(new)
+        journal.read_to += scan.good_size
+        journal.learn(journal.read_to, len(journal.payloads) + 1)
+        return list(journal.ballots)
+
+    def _salvage(self, round_no: int, path: Path) -> list[dict[str, Any]]:
+        """Reading only: show what can be shown, and say what was left out."""
+        ballots, skipped = salvage_journal(_read_from(path, 0, self._name))
+        self.skipped[round_no] = skipped
+        return ballots
 
     def ballot_rounds(self) -> list[int]:  # noqa: D102
         self._check_open()
-        if self._writable and not self.tables_only:
-            return sorted(r for r, size in self._sizes.items() if size)
         return sorted(r for r, path in _journal_files(self._folder).items() if _nonempty(path))
 
     def close(self) -> None:  # noqa: D102
@@ -875,11 +1143,7 @@ class FileSessionStore(_TableStore):
             with contextlib.suppress(OSError):
                 os.close(fd)
         self._fds.clear()
-        if self._lock is not None:
-            with contextlib.suppress(OSError):
-                (self._folder / HOLDER_FILE).unlink()
-            self._lock.release()
-            self._lock = None
+        self._release_lock()
 
     @property
     def _folder(self) -> Path:
@@ -890,29 +1154,42 @@ class FileSessionStore(_TableStore):
         return self._folder / BALLOTS_DIR / _journal_name(round_no)
 
     def _next_seq(self, round_no: int) -> int:
-        return self._seqs.get(round_no, 1)
+        return self._journal(round_no).next_seq
 
     def _append(self, round_no: int, data: bytes, count: int) -> None:
         path = self._journal_path(round_no)
-        size = self._sizes.get(round_no, 0)
+        journal = self._journal(round_no)
+        size = journal.end
         try:
             fd = self._journal_fd(round_no, path)
             on_disk = os.fstat(fd).st_size
             if on_disk < size:
                 raise SessionError(Message("store.shortened", name=self._name, path=path))
-            if on_disk > size:  # leftovers of an earlier failed append whose cleanup failed
-                os.ftruncate(fd, size)
+            if on_disk > size:  # cannot happen: _catch_up just read to the end, lock held
+                raise SessionError(
+                    Message(
+                        "store.journal_damaged", name=self._name, line=journal.next_seq, path=path
+                    )
+                )
             _write_all(fd, data)
             os.fsync(fd)
         except OSError as exc:
             fd_now = self._fds.get(round_no)
             if fd_now is not None:
-                with contextlib.suppress(OSError):  # if this fails too, the next append retries
+                with contextlib.suppress(OSError):  # if this fails too, the next write cuts it
                     os.ftruncate(fd_now, size)
                     os.fsync(fd_now)
             raise fileio.storage_error(exc, path) from exc
-        self._sizes[round_no] = size + len(data)
-        self._seqs[round_no] = self._next_seq(round_no) + count
+        contiguous = journal.read_to == size and journal.payloads is not None
+        journal.end, journal.next_seq = size + len(data), journal.next_seq + count
+        if contiguous:
+            # What this window wrote is what a re-read would find: keep it, so reading
+            # the round again costs nothing for a window that keeps entering ballots.
+            scan = _scan_journal(data, path, self._name, journal.next_seq - count)
+            assert journal.payloads is not None and journal.ballots is not None
+            journal.payloads.extend(scan.payloads)
+            journal.ballots.extend(_decode_payloads(scan.payloads, path, self._name))
+            journal.read_to = journal.end
 
     def _journal_fd(self, round_no: int, path: Path) -> int:
         fd = self._fds.get(round_no)
@@ -924,6 +1201,20 @@ class FileSessionStore(_TableStore):
             if created:
                 fileio.fsync_dir(path.parent)  # the new name must survive a power cut too
         return fd
+
+
+def _read_from(path: Path, start: int, session: str) -> bytes:
+    """A journal's bytes from ``start`` (``FileNotFoundError`` passes: no journal yet)."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(start)
+            return fh.read()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise SessionError(
+            Message("store.file_unreadable", name=session, path=path, reason=exc.strerror or exc)
+        ) from exc
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -990,7 +1281,6 @@ def create_store(
     try:
         if (folder / SESSION_FILE).exists():  # created meanwhile by another window
             raise _already_exists(folder)
-        recovered = _leftover_holder(folder)
         _write_holder(folder, purpose)
         wrote_holder = True
         fileio.clean_temp_files(folder)
@@ -1002,14 +1292,14 @@ def create_store(
             {}, b"{}", path=folder / SESSION_FILE, writable=True, name=folder.name
         )
         storage.write(first)  # the last step: until session.json exists, this is no session
-        return FileSessionStore(
-            folder, storage, writable=True, lock=lock, journals={}, recovered_from=recovered
-        )
+        store = FileSessionStore(folder, storage, writable=True, purpose=purpose)
     except BaseException:
         _abandon(folder, lock, wrote_holder)
         if made:
             _remove_unmade(folder)
         raise
+    _abandon(folder, lock, wrote_holder)  # made: the lock is taken again for each write
+    return store
 
 
 def open_store(
@@ -1035,58 +1325,27 @@ def open_store(
     if not (folder / SESSION_FILE).is_file():
         raise _not_a_session(folder)
     name = folder.name
+    data, good, signature = _load_tables(folder / SESSION_FILE, name)
+    storage = _storage_class()(
+        data, good, path=folder / SESSION_FILE, writable=writable, name=name, signature=signature
+    )
+    store = FileSessionStore(
+        folder, storage, writable=writable, wait=wait, on_wait=on_wait, purpose=purpose
+    )
     if not writable:
-        data, good, signature = _load_tables(folder / SESSION_FILE, name)
-        storage = _storage_class()(
-            data, good, path=folder / SESSION_FILE, writable=False, name=name, signature=signature
-        )
-        return FileSessionStore(
-            folder, storage, writable=False, lock=None, journals={}, recovered_from=None
-        )
-    lock = _acquire_lock(folder, wait=wait, on_wait=on_wait)
-    wrote_holder = False
-    try:
-        # Who holds the lock is written first, before the slow part (checking the
-        # journals), so a window refused meanwhile can say who it is waiting for.
-        recovered = _leftover_holder(folder)
-        _write_holder(folder, purpose)
-        wrote_holder = True
-        data, good, signature = _load_tables(folder / SESSION_FILE, name)
-        journals: dict[int, _Scan] = {}
-        sizes: dict[int, int] = {}
-        paths = {} if tables_only else _journal_files(folder)
-        for round_no, path in sorted(paths.items()):
-            try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                raise SessionError(
-                    Message(
-                        "store.file_unreadable", name=name, path=path, reason=exc.strerror or exc
-                    )
-                ) from exc
-            journals[round_no] = _scan_journal(raw, path, name)
-            sizes[round_no] = len(raw)
-        fileio.clean_temp_files(folder)
-        repairs: list[Repair] = []
-        for round_no, scan in journals.items():
-            if scan.good_size < sizes[round_no]:
-                raw = paths[round_no].read_bytes()
-                kept = _decode_payloads(scan.payloads[-1:], paths[round_no], name)
-                after = str(kept[-1].get("recorded_at", "")) if kept else ""
-                repairs.append(_quarantine(folder, round_no, raw[scan.good_size :], after))
-                _truncate(paths[round_no], scan.good_size)
-        storage = _storage_class()(
-            data, good, path=folder / SESSION_FILE, writable=True, name=name, signature=signature
-        )
-        store = FileSessionStore(
-            folder, storage, writable=True, lock=lock, journals=journals, recovered_from=recovered
-        )
-        store.tables_only = tables_only
-        store.repairs = repairs
         return store
+    store.tables_only = tables_only
+    try:
+        with store.writing():
+            # Under the lock, nobody else is writing: a leftover temporary file or an
+            # unfinished journal tail is what a crashed window left behind.
+            fileio.clean_temp_files(folder)
+            if not tables_only:
+                store.check_tails()
     except BaseException:
-        _abandon(folder, lock, wrote_holder)
+        store.close()
         raise
+    return store
 
 
 def read_lock_holder(folder: Path) -> LockHolder | None:
@@ -1106,21 +1365,22 @@ def _acquire_lock(
 ) -> BaseFileLock:
     """Take the session's lock, waiting up to ``wait`` seconds for its holder to finish.
 
-    Why wait at all: another window often holds it for a fraction of a second (a ballot
-    being saved); refusing at once would make the facilitator retype the command.
+    Why wait at all: several windows write one session, each holding the lock for the
+    time of one write; refusing at once would lose a participant's vote to a collision.
     """
     from filelock import FileLock, Timeout
 
     lock = FileLock(str(folder / LOCK_FILE), timeout=0)
+    quiet = min(wait, _QUIET_WAIT_S)
     try:
         try:
-            lock.acquire(timeout=0)
+            lock.acquire(timeout=quiet, poll_interval=0.005)
         except Timeout:
-            if wait <= 0:
+            if wait <= quiet:
                 raise
             if on_wait is not None:
                 on_wait(read_lock_holder(folder))
-            lock.acquire(timeout=wait, poll_interval=0.05)
+            lock.acquire(timeout=wait - quiet, poll_interval=0.05)
     except Timeout:
         raise _locked_error(folder) from None
     except OSError as exc:
@@ -1141,7 +1401,9 @@ def _locked_error(folder: Path) -> SessionLockedError:
     )
 
 
-def _current_holder(purpose: str) -> LockHolder:
+@functools.cache
+def _who() -> tuple[str, str]:
+    """This computer's user and host names (asked once: every write names its holder)."""
     try:
         user = getpass.getuser()
     except Exception:  # no user name on some Windows set-ups and containers
@@ -1150,6 +1412,11 @@ def _current_holder(purpose: str) -> LockHolder:
         host = socket.gethostname()
     except OSError:
         host = ""
+    return user, host
+
+
+def _current_holder(purpose: str) -> LockHolder:
+    user, host = _who()
     since = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     return LockHolder(pid=os.getpid(), host=host, user=user, purpose=purpose, since=since)
 
@@ -1166,8 +1433,17 @@ def _leftover_holder(folder: Path) -> LockHolder | None:
 
 
 def _write_holder(folder: Path, purpose: str) -> None:
+    """Say who holds the lock, for a window kept waiting to name them.
+
+    Written plainly, without ``fsync``: it is taken for every ballot, and it only names
+    the holder (a torn or lost file just makes the waiting message vaguer).
+    """
     data = json.dumps(asdict(_current_holder(purpose)), ensure_ascii=False, indent=1)
-    fileio.write_atomic(folder / HOLDER_FILE, data.encode("utf-8"))
+    try:
+        with open(folder / HOLDER_FILE, "wb") as fh:
+            fh.write(data.encode("utf-8"))
+    except OSError as exc:
+        raise fileio.storage_error(exc, folder / HOLDER_FILE) from exc
 
 
 def _abandon(folder: Path, lock: BaseFileLock, wrote_holder: bool) -> None:

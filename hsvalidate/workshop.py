@@ -128,16 +128,12 @@ class Workshop:
         self.store = store
         self.name = name
         meta = store.meta()
-        self.settings = Settings.from_dict(meta.get("settings", {}))
-        docs = store.all("framework")
-        if not docs:
+        if not store.all("framework"):
             raise SessionError(Message("session.no_framework", name=name))
-        self.history: History = build_history(
-            framework_from_dict(docs[0]["framework"]),
-            (Revision.from_dict(d) for d in store.all("revisions")),
-        )
-        self.framework: Framework = self.history.current
-        """The framework as it stands now: the draft with every revision made."""
+        self._seen = -1  # the store generation the values below were read at
+        self._settings: Settings
+        self._history: History
+        self._reload()
         self.created_at: str = str(meta.get("created_at", ""))
         self._acting = False  # inside a logged action: inner calls do not log again
         self.warnings: list[Message] = []
@@ -388,19 +384,47 @@ class Workshop:
         if folder is None:
             return
         try:
-            backup_session(Path(folder), reason)
+            with self.store.writing():  # a copy of every file as of one moment
+                backup_session(Path(folder), reason)
         except HsValidateError as exc:
             self.warnings.append(Message("backup.failed", reason=exc.message))
 
     def _reload(self) -> None:
-        """Re-read what an undo may have put back: settings and framework."""
+        """Re-read the settings and the framework with its revisions from the tables."""
+        generation = self.store.generation
         meta = self.store.meta()
-        self.settings = Settings.from_dict(meta.get("settings", {}))
-        self.history = build_history(
+        self._settings = Settings.from_dict(meta.get("settings", {}))
+        self._history = build_history(
             framework_from_dict(self.store.all("framework")[0]["framework"]),
             (Revision.from_dict(d) for d in self.store.all("revisions")),
         )
-        self.framework = self.history.current
+        self._seen = max(generation, self.store.generation)
+
+    def _fresh(self) -> None:
+        """Rebuild what was read from the tables if they changed, here or in another window.
+
+        Why: several windows work on one session; the ballot screen must record the
+        wording the facilitator's window just made current, not the one it opened with.
+        """
+        if self.store.generation != self._seen:
+            self._reload()
+
+    @property
+    def settings(self) -> Settings:
+        """The session's settings as they stand now."""
+        self._fresh()
+        return self._settings
+
+    @property
+    def history(self) -> History:
+        """The draft with every revision: every wording, what went where."""
+        self._fresh()
+        return self._history
+
+    @property
+    def framework(self) -> Framework:
+        """The framework as it stands now: the draft with every revision made."""
+        return self.history.current
 
     def _undo_refusal(self, entry: audit.Entry) -> Message | None:
         """Why taking ``entry`` back would leave the session inconsistent, or None."""
@@ -947,7 +971,15 @@ class Workshop:
         )[0]
 
     def record_ballots(self, ballots: Sequence[Ballot]) -> list[Ballot]:
-        """Store ballots for the open round in one durable commit, all or none."""
+        """Store ballots for the open round in one durable commit, all or none.
+
+        The checks and the write hold the session's lock together: a round another
+        window closes cannot receive a ballot checked a moment before.
+        """
+        with self.store.writing():
+            return self._record_ballots(ballots)
+
+    def _record_ballots(self, ballots: Sequence[Ballot]) -> list[Ballot]:
         rnd = self.open_round()
         if rnd is None:
             raise RoundError(Message("round.none_open_for_ballots"))

@@ -15,11 +15,16 @@ PURPOSE = "hsvalidate ballot"
 
 
 def hold(folder: Path) -> None:
-    """Open for writing, record a participant, then wait until stdin closes (or a kill)."""
+    """Record a participant, then hold the write lock until stdin closes (or a kill).
+
+    A window holds the lock only while it writes; this one stands for a write that
+    takes long (a large import) or a process killed in the middle of one.
+    """
     store = open_store(folder, purpose=PURPOSE)
     store.insert("participants", {"code": "P99", "name": "Ɲɛlɛ Kɔnɛ"})
-    print("ready", flush=True)
-    sys.stdin.read()
+    with store.writing():
+        print("ready", flush=True)
+        sys.stdin.read()
     store.close()
     print("closed", flush=True)
 

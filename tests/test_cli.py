@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from hsvalidate.cli import cli
+from hsvalidate.errors import RoundError
 from hsvalidate.i18n import t, tn
 from hsvalidate.i18n.documents import verdict_label
 from hsvalidate.workshop import Workshop
@@ -224,14 +225,18 @@ def test_reimporting_the_attendance_sheet_skips_people_already_registered(
     assert en("cli.participants.skipped", 4) in result.output
 
 
-def test_a_second_window_on_the_same_session_is_refused(session: str, sessions_dir: Path) -> None:
-    with Workshop.open(root=sessions_dir, name=session, purpose="hsvalidate ballot"):
-        result = run("round", "open")
-    assert result.exit_code == 1
-    assert "in use" in result.output
-    assert "hsvalidate ballot" in result.output
-    # ...and once the first window is closed, it works.
-    assert run("round", "open").exit_code == 0
+def test_the_facilitator_works_while_the_ballot_window_is_open(
+    session: str, sessions_dir: Path
+) -> None:
+    with Workshop.open(root=sessions_dir, name=session, purpose="hsvalidate ballot") as kiosk:
+        assert run("round", "open").exit_code == 0  # another window, same session
+        kiosk.record_ballot(participant="P02", indicator="D1.O1.I1", ratings={"relevance": 9})
+        assert "1/4" in run("round", "status").output.replace(" ", "")
+        assert run("round", "close", "--yes").exit_code == 0
+        with pytest.raises(RoundError):  # the kiosk sees the close at once
+            kiosk.record_ballot(participant="P03", indicator="D1.O1.I1", ratings={"relevance": 8})
+    [ballot] = Workshop.open(root=sessions_dir, name=session, writable=False).ballots(1)
+    assert (ballot.participant, ballot.ratings) == ("P02", {"relevance": 9})
 
 
 def test_reading_commands_work_while_another_window_writes(
@@ -346,9 +351,11 @@ def test_a_full_disk_during_an_import_is_one_sentence_and_loses_nothing(
 
 
 def test_after_a_crash_the_session_resumes_and_says_it_recovered(
-    session: str, sessions_dir: Path
+    session: str, sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import subprocess
+
+    monkeypatch.setattr("hsvalidate.cli._common.LOCK_WAIT_S", 0.5)
     import sys
     import textwrap
 
@@ -360,8 +367,9 @@ def test_after_a_crash_the_session_resumes_and_says_it_recovered(
         from hsvalidate.workshop import Workshop
         ws = Workshop.open(root=Path({str(sessions_dir)!r}), name={session!r}, purpose="hsvalidate ballot")
         ws.record_ballot(participant="P02", indicator="D1.O1.I1", ratings={{"relevance": 9}})
-        print("acknowledged", flush=True)
-        time.sleep(60)
+        with ws.store.writing():  # cut in the middle of its next write
+            print("acknowledged", flush=True)
+            time.sleep(60)
         """
     )
     proc = subprocess.Popen(

@@ -403,32 +403,60 @@ def spawn(mode: str, folder: Path) -> subprocess.Popen[str]:
     return child
 
 
-def test_second_writable_open_in_the_same_process_is_refused(folder: Path) -> None:
+def test_two_windows_write_one_session_and_see_each_other(folder: Path) -> None:
+    make_session(folder, {})
+    with open_store(folder, purpose="hsvalidate ballot") as kiosk:
+        with open_store(folder, purpose="hsvalidate ballots enter") as paper:
+            kiosk.insert("participants", {"code": "P02"})
+            paper.insert("participants", {"code": "P03", "name": BAMBARA})
+            kiosk.append_ballots(1, [ballot("P01", "I1")])
+            paper.append_ballots(1, [ballot("P02", "I1"), ballot("P03", "I1")])
+            kiosk.append_ballots(1, [ballot("P01", "I2")])
+            for window in (kiosk, paper):
+                codes = [(p["_id"], p["code"]) for p in window.all("participants")]
+                assert codes == [(1, "P01"), (2, "P02"), (3, "P03")]  # no id written twice
+                assert [(b["participant"], b["indicator"]) for b in window.ballots(1)] == [
+                    ("P01", "I1"),
+                    ("P02", "I1"),
+                    ("P03", "I1"),
+                    ("P01", "I2"),
+                ]
+    assert check_journal_is_valid(journal(folder)) == [
+        ballot("P01", "I1"),
+        ballot("P02", "I1"),
+        ballot("P03", "I1"),
+        ballot("P01", "I2"),
+    ]
+    assert read_lock_holder(folder) is None  # nobody holds the lock between writes
+
+
+def test_a_write_waits_for_the_window_that_is_writing(folder: Path) -> None:
     make_session(folder, {})
     with open_store(folder, purpose="hsvalidate ballot") as first:
-        with pytest.raises(SessionLockedError) as caught:
-            open_store(folder, purpose="hsvalidate round open")
-        message = str(caught.value)
-        assert message.startswith(
-            f"Session '{SESSION_NAME}' is in use by another hsvalidate window"
-        )
-        assert f"pid {os.getpid()} on " in message
-        assert "'hsvalidate ballot', since " in message
-        assert message.endswith("finish or close that window, then try again.")
-        # The refused open must not have disturbed the holder's record or its work.
-        holder = read_lock_holder(folder)
-        assert holder is not None and holder.purpose == "hsvalidate ballot"
-        first.insert("participants", {"code": "P02"})
+        second = open_store(folder, purpose="hsvalidate round open")  # opening is not refused
+        with first.writing():
+            with pytest.raises(SessionLockedError) as caught:
+                second.insert("participants", {"code": "P02"})
+            message = str(caught.value)
+            assert message.startswith(
+                f"Session '{SESSION_NAME}' is in use by another hsvalidate window"
+            )
+            assert f"pid {os.getpid()} on " in message
+            assert "'hsvalidate ballot', since " in message
+            assert message.endswith("finish or close that window, then try again.")
+            first.insert("participants", {"code": "P02"})
+        second.insert("participants", {"code": "P03"})  # once the first has written
+        second.close()
     with open_store(folder) as after:
         assert after.recovered_from is None
-        assert [p["code"] for p in after.all("participants")] == ["P01", "P02"]
+        assert [p["code"] for p in after.all("participants")] == ["P01", "P02", "P03"]
 
 
 def test_refusal_names_the_holder_in_one_sentence(tmp_path: Path) -> None:
     folder = tmp_path / "bamako-2026"
     make_session(folder, {})
     today = dt.date.today().isoformat()
-    with open_store(folder):
+    with open_store(folder) as window, window.writing():
         holder = LockHolder(4312, "LAPTOP-3", "awa", "hsvalidate ballot", f"{today}T10:32:05+00:00")
         (folder / "lock-holder.json").write_text(json.dumps(asdict(holder)), encoding="utf-8")
         with pytest.raises(SessionLockedError) as caught:
@@ -466,9 +494,10 @@ def test_second_writable_open_from_another_process_is_refused(folder: Path) -> N
     assert out == "closed\n", err
     with open_store(folder) as after:
         assert after.recovered_from is None
-        holder = read_lock_holder(folder)
-        assert holder is not None and (holder.pid, holder.purpose) == (os.getpid(), "")
-    assert read_lock_holder(folder) is None
+        with after.writing():
+            holder = read_lock_holder(folder)
+            assert holder is not None and (holder.pid, holder.purpose) == (os.getpid(), "")
+        assert read_lock_holder(folder) is None  # held only while writing
 
 
 def test_lock_of_a_killed_process_is_taken_over_and_reported(folder: Path) -> None:
@@ -482,9 +511,10 @@ def test_lock_of_a_killed_process_is_taken_over_and_reported(folder: Path) -> No
         assert store.recovered_from == stale
         assert store.recovered_from.purpose == "hsvalidate ballot"
         assert [p["code"] for p in store.all("participants")] == ["P01", "P99"]
-        now = read_lock_holder(folder)
-        assert now is not None and now.pid == os.getpid()
-        assert now.purpose == "hsvalidate round open"
+        with store.writing():
+            now = read_lock_holder(folder)
+            assert now is not None and now.pid == os.getpid()
+            assert now.purpose == "hsvalidate round open"
     assert read_lock_holder(folder) is None
 
 
@@ -505,7 +535,8 @@ def test_kill_while_appending_loses_no_acknowledged_ballot(folder: Path) -> None
     acked += [int(line.split()[1]) for line in rest.splitlines() if line.startswith("ack ")]
 
     with open_store(folder) as store:
-        assert store.recovered_from is not None and store.recovered_from.pid == child.pid
+        # Killed inside a write, it left its name behind; between two writes, nothing.
+        assert store.recovered_from is None or store.recovered_from.pid == child.pid
         stored = store.ballots(1) + store.ballots(2)
         for round_no in (1, 2):
             assert check_journal_is_valid(journal(folder, round_no)) == store.ballots(round_no)
@@ -652,8 +683,10 @@ def test_damage_before_the_tail_is_refused_with_the_line_number(
     damaged = damage(path.read_bytes())
     path.write_bytes(damaged)
 
-    with pytest.raises(SessionError) as caught:
-        open_store(folder)
+    # Opening checks the last batch only (its cost must not grow with the session);
+    # damage further up is found when the round is read, as every results view does.
+    with pytest.raises(SessionError) as caught, open_store(folder) as store:
+        store.ballots(1)
     assert str(caught.value) == (
         f"Session “{SESSION_NAME}” can no longer take votes: line {line_no} of “{path}” is "
         "damaged. Results can still be read; 'hsvalidate doctor --session "
@@ -815,7 +848,8 @@ def test_a_writer_waits_a_moment_for_a_lock_about_to_be_released(folder: Path) -
     make_session(folder, {})
     child = spawn("hold", folder)
     told: list[LockHolder | None] = []
-    threading.Timer(0.5, lambda: child.stdin.close()).start()  # type: ignore[union-attr]
+    # Longer than the quiet wait: a holder that takes this long is named to the user.
+    threading.Timer(1.5, lambda: child.stdin.close()).start()  # type: ignore[union-attr]
     with open_store(folder, purpose="hsvalidate round close", wait=10, on_wait=told.append) as s:
         assert [p["code"] for p in s.all("participants")][-1] == "P99"  # the holder's write
     assert len(told) == 1 and told[0] is not None and told[0].pid == child.pid

@@ -491,7 +491,7 @@ def _repair_message(repair: Repair) -> str:
     )
 
 
-LOCK_WAIT_S = 5
+LOCK_WAIT_S = 15
 """Seconds a writing command waits for another window to finish before refusing."""
 
 
