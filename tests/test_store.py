@@ -405,22 +405,24 @@ def spawn(mode: str, folder: Path) -> subprocess.Popen[str]:
 
 def test_two_windows_write_one_session_and_see_each_other(folder: Path) -> None:
     make_session(folder, {})
-    with open_store(folder, purpose="hsvalidate ballot") as kiosk:
-        with open_store(folder, purpose="hsvalidate ballots enter") as paper:
-            kiosk.insert("participants", {"code": "P02"})
-            paper.insert("participants", {"code": "P03", "name": BAMBARA})
-            kiosk.append_ballots(1, [ballot("P01", "I1")])
-            paper.append_ballots(1, [ballot("P02", "I1"), ballot("P03", "I1")])
-            kiosk.append_ballots(1, [ballot("P01", "I2")])
-            for window in (kiosk, paper):
-                codes = [(p["_id"], p["code"]) for p in window.all("participants")]
-                assert codes == [(1, "P01"), (2, "P02"), (3, "P03")]  # no id written twice
-                assert [(b["participant"], b["indicator"]) for b in window.ballots(1)] == [
-                    ("P01", "I1"),
-                    ("P02", "I1"),
-                    ("P03", "I1"),
-                    ("P01", "I2"),
-                ]
+    with (
+        open_store(folder, purpose="hsvalidate ballot") as kiosk,
+        open_store(folder, purpose="hsvalidate ballots enter") as paper,
+    ):
+        kiosk.insert("participants", {"code": "P02"})
+        paper.insert("participants", {"code": "P03", "name": BAMBARA})
+        kiosk.append_ballots(1, [ballot("P01", "I1")])
+        paper.append_ballots(1, [ballot("P02", "I1"), ballot("P03", "I1")])
+        kiosk.append_ballots(1, [ballot("P01", "I2")])
+        for window in (kiosk, paper):
+            codes = [(p["_id"], p["code"]) for p in window.all("participants")]
+            assert codes == [(1, "P01"), (2, "P02"), (3, "P03")]  # no id written twice
+            assert [(b["participant"], b["indicator"]) for b in window.ballots(1)] == [
+                ("P01", "I1"),
+                ("P02", "I1"),
+                ("P03", "I1"),
+                ("P01", "I2"),
+            ]
     assert check_journal_is_valid(journal(folder)) == [
         ballot("P01", "I1"),
         ballot("P02", "I1"),
