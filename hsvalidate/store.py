@@ -113,6 +113,9 @@ _LINE_RE = re.compile(
 )
 _O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows would otherwise translate "\n"
 _HOLDER_WAIT_S = 1.0  # a new holder may not have written lock-holder.json yet
+WRITE_WAIT_S = 15.0
+"""Seconds a write waits for another window's write before refusing (a large import may
+hold the lock for a few seconds; a ballot, milliseconds)."""
 _QUIET_WAIT_S = 1.0
 """Another window's write (a ballot, a log line) holds the lock for milliseconds: waiting
 that long is silent; only a longer wait is told to the user (``on_wait``)."""
@@ -1308,7 +1311,7 @@ def open_store(
     writable: bool = True,
     purpose: str = "",
     tables_only: bool = False,
-    wait: float = 0.0,
+    wait: float = WRITE_WAIT_S,
     on_wait: Callable[[LockHolder | None], None] | None = None,
 ) -> SessionStore:
     """Open an existing session; writable opens lock it, repair a torn tail and clean up.

@@ -197,7 +197,7 @@ class Workshop:
         writable: bool = True,
         purpose: str = "",
         tables_only: bool = False,
-        wait: float = 0.0,
+        wait: float | None = None,
         on_wait: Callable[[LockHolder | None], None] | None = None,
     ) -> Workshop:
         """Open an existing session; writable opens take the session's lock.
@@ -205,14 +205,14 @@ class Workshop:
         ``tables_only``: for an action that writes no ballot (a log line), without the
         check of every ballot journal a full writable open makes (``store.open_store``).
         """
-        from hsvalidate.store import open_store
+        from hsvalidate.store import WRITE_WAIT_S, open_store
 
         store = open_store(
             root / name,
             writable=writable,
             purpose=purpose,
             tables_only=tables_only,
-            wait=wait,
+            wait=WRITE_WAIT_S if wait is None else wait,
             on_wait=on_wait,
         )
         try:
@@ -849,8 +849,8 @@ class Workshop:
             raise ConfirmationRequired(check)
         for doc in self.store.all("rounds"):
             if doc.get("status") == "open":
-                closed_at = now_iso()
                 with self._logged("round-close", round=int(doc["number"]), voted=check.voted):
+                    closed_at = now_iso()  # under the lock: no ballot of this round comes later
                     self.store.update(
                         "rounds", doc["_id"], {"status": "closed", "closed_at": closed_at}
                     )

@@ -435,7 +435,9 @@ def test_two_windows_write_one_session_and_see_each_other(folder: Path) -> None:
 def test_a_write_waits_for_the_window_that_is_writing(folder: Path) -> None:
     make_session(folder, {})
     with open_store(folder, purpose="hsvalidate ballot") as first:
-        second = open_store(folder, purpose="hsvalidate round open")  # opening is not refused
+        second = open_store(
+            folder, purpose="hsvalidate round open", wait=0
+        )  # opening is not refused
         with first.writing():
             with pytest.raises(SessionLockedError) as caught:
                 second.insert("participants", {"code": "P02"})
@@ -462,7 +464,7 @@ def test_refusal_names_the_holder_in_one_sentence(tmp_path: Path) -> None:
         holder = LockHolder(4312, "LAPTOP-3", "awa", "hsvalidate ballot", f"{today}T10:32:05+00:00")
         (folder / "lock-holder.json").write_text(json.dumps(asdict(holder)), encoding="utf-8")
         with pytest.raises(SessionLockedError) as caught:
-            open_store(folder)
+            open_store(folder, wait=0)
         assert str(caught.value) == (
             "Session 'bamako-2026' is in use by another hsvalidate window (pid 4312 on "
             "LAPTOP-3, user awa, 'hsvalidate ballot', since 10:32); finish or close that "
@@ -470,7 +472,7 @@ def test_refusal_names_the_holder_in_one_sentence(tmp_path: Path) -> None:
         )
         (folder / "lock-holder.json").write_text("{not json", encoding="utf-8")
         with pytest.raises(SessionLockedError) as caught:
-            open_store(folder)
+            open_store(folder, wait=0)
         assert str(caught.value) == (
             "Session 'bamako-2026' is in use by another hsvalidate window; finish or close "
             "that window, then try again."
@@ -484,7 +486,7 @@ def test_second_writable_open_from_another_process_is_refused(folder: Path) -> N
     child = spawn("hold", folder)
     try:
         with pytest.raises(SessionLockedError) as caught:
-            open_store(folder, purpose="hsvalidate round open")
+            open_store(folder, purpose="hsvalidate round open", wait=0)
         assert f"(pid {child.pid} on " in str(caught.value)
         assert "'hsvalidate ballot'" in str(caught.value)
         holder = read_lock_holder(folder)
