@@ -41,24 +41,30 @@ caught too.
   fsync and is all-or-nothing: an interrupted import leaves no half of itself behind, so
   it can simply be run again.
 - A batch that is incomplete or damaged *at the end of the file* was never acknowledged (a
-  power cut or kill mid-write): a writable open truncates it off; a read-only open ignores
-  it and changes nothing (it may also be a write in progress in another window).
+  power cut or kill mid-write): a window holding the lock truncates it off (keeping the bytes
+  in ``quarantine/``); a window reading without the lock ignores it and changes nothing (it
+  may be a write in progress in another window).
 - Damage *before* the last batch cannot come from an interrupted write; it means the disk
-  or a person changed the file.  Dropping it silently would lose acknowledged votes, so
-  opening fails with :class:`SessionError` naming the file and line, asking for a backup.
+  or a person changed the file.  Dropping it silently would lose acknowledged votes, so a
+  writable store reading the round raises :class:`SessionError` naming the file and line;
+  a read-only one salvages every intact line and says which it left out.
 - A failed append (disk full...) truncates the file back to its size before the append,
   so no partial line stays behind, and raises :class:`StorageError`.
-- Trade-offs: reading a round's ballots parses its whole journal (fine: results are read
-  far less often than votes are written); a ballot that is later changed is appended again
-  rather than edited in place (the journal doubles as an audit trail; the service layer
-  lets the last one win); a writable open checks every journal once, O(all ballots).
+- Trade-offs: a window reads a journal once and then only what was appended since; opening
+  checks only each journal's last batch (O(1) in the ballots stored), so damage further up
+  is found when the round is first read, not at opening; a ballot that is later changed is
+  appended again rather than edited in place (the journal doubles as an audit trail; the
+  service layer lets the last one win).
 
-**One writer at a time, any number of readers.**  A writable open takes an OS lock on
-``.lock`` with no waiting: two facilitator windows writing the same session would
-otherwise overwrite each other's ``session.json``.  The OS releases the lock when a process
-dies, so a crash never leaves the session locked forever; the stale ``lock-holder.json``
-left behind is reported as :attr:`SessionStore.recovered_from`.  Read-only opens take no
-lock and change nothing; they re-read ``session.json`` when another window replaced it.
+**Several windows, one session.**  As SQLite does, the OS lock on ``.lock`` is held only
+for the time of one write (:meth:`SessionStore.writing`), never while a window waits for
+someone to type: a kiosk, paper entry and the facilitator's commands write one session at
+once.  Inside the lock a window first reads what the others changed (a replaced
+``session.json``; lines appended to the journal it writes), then writes.  A write waits up to
+:data:`WRITE_WAIT_S` for the holder.  The OS releases the lock when a process dies; the
+``lock-holder.json`` a process killed mid-write leaves behind is reported as
+:attr:`SessionStore.recovered_from` by the next window that takes the lock.  Reading needs
+no lock: one ``stat`` tells a window that ``session.json`` was replaced.
 
 **Schema.**  The meta document carries ``schema``; a newer one is refused with
 :class:`SessionVersionError` rather than misread.
