@@ -239,6 +239,38 @@ def test_the_facilitator_works_while_the_ballot_window_is_open(
     assert (ballot.participant, ballot.ratings) == ("P02", {"relevance": 9})
 
 
+def test_round_status_watch_follows_other_windows_until_the_round_closes(
+    session: str, sessions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The facilitator's window redraws what the ballot screen records, and stops at the close."""
+    run("round", "open")
+    frames: list[int] = []
+    kiosk = Workshop.open(root=sessions_dir, name=session, purpose="hsvalidate ballot")
+
+    def next_frame(seconds: float) -> None:  # what happens in the other windows meanwhile
+        frames.append(len(frames))
+        if len(frames) == 1:
+            kiosk.record_ballot(participant="P02", indicator="D1.O1.I1", ratings={"relevance": 9})
+            kiosk.record_ballot(
+                participant="P03", indicator="D1.O1.I1", ratings={"relevance": 7}, source="paper"
+            )
+        else:
+            kiosk.close_round(confirmed=True)
+
+    monkeypatch.setattr("time.sleep", next_frame)
+    result = run("round", "status", "--watch", "--every", "1")
+    kiosk.close()
+    assert result.exit_code == 0, result.output
+    first, second = result.output.split("Round 1 open")[1:3]
+    assert "Participants present who have voted: 0 / 4" in first
+    assert "Participants present who have voted: 2 / 4" in second
+    assert "Ballots received: 2 (laptop 1, paper 1)" in second
+    assert "D1.O1.I1 2/4" in second and "D1.O1.I2 0/4" in second
+    assert "Under way: P02 1/5, P03 1/5" in second
+    assert "Not started yet: 2 participants (P01, P04)" in second
+    assert result.output.rstrip().endswith(en("cli.round.watch_closed", round=1))
+
+
 def test_reading_commands_work_while_another_window_writes(
     session: str, sessions_dir: Path
 ) -> None:

@@ -20,7 +20,8 @@ from hsvalidate.cli._common import (
 from hsvalidate.i18n import get_language, t, tn
 
 if TYPE_CHECKING:
-    from hsvalidate.workshop import CloseCheck
+    from hsvalidate.model import Round
+    from hsvalidate.workshop import CloseCheck, Workshop
 
 
 @group("round", help="help.round")
@@ -150,15 +151,31 @@ def reopen(reason: str | None, session_name: str | None, sessions_dir: Path | No
 
 
 @round_.command("status", help="help.round.status")
+@option("--watch", "-w", is_flag=True, help="help.opt.watch")
+@option(
+    "--every",
+    type=click.FloatRange(0.5, 600),
+    default=2.0,
+    metavar="meta.seconds",
+    help="help.opt.every",
+)
 @session_options
-def status(session_name: str | None, sessions_dir: Path | None) -> None:
-    """Show the open round and each indicator's ballots against the participants present."""
+def status(watch: bool, every: float, session_name: str | None, sessions_dir: Path | None) -> None:
+    """Show the open round and each indicator's ballots against the participants present.
+
+    ``--watch`` redraws it every few seconds until Ctrl-C, for the facilitator's window
+    while the ballot screen and paper entry run in others: it reads without the lock,
+    and each refresh reads only the ballots recorded since the last one.
+    """
     from hsvalidate.i18n.documents import format_datetime
 
     with open_workshop(session_name, sessions_dir, writable=False) as ws:
         rnd = ws.open_round()
         if rnd is None:
             echo_wrapped(tn("cli.round.none_open", len(ws.rounds())))
+            return
+        if watch:
+            _watch(ws, rnd.number, every)
             return
         counts = Counter(b.indicator for b in ws.ballots(rnd.number))
         expected = len(ws.present_in(rnd.number))  # absent and withdrawn are not expected
@@ -167,3 +184,85 @@ def status(session_name: str | None, sessions_dir: Path | None) -> None:
         for code in rnd.indicators:
             got = tn("cli.round.ballots_of", expected, got=counts.get(code, 0))
             click.echo(f"  {code:<14} {got}")
+
+
+def _watch(ws: Workshop, number: int, every: float) -> None:
+    """Redraw the round's progress until Ctrl-C or until another window closes the round."""
+    import time
+
+    try:
+        while True:
+            rnd = ws.open_round()
+            if rnd is None or rnd.number != number:
+                echo_wrapped(t("cli.round.watch_closed", round=number))
+                return
+            lines = _progress_lines(ws, rnd, every)
+            click.clear()
+            click.echo("\n".join(lines))
+            time.sleep(every)
+    except KeyboardInterrupt:
+        click.echo()
+
+
+def _progress_lines(ws: Workshop, rnd: Round, every: float) -> list[str]:
+    """One screen (80 columns): who has voted, by which channel, and each indicator's count.
+
+    Indicators are laid out in columns so that a round of 33 fits a 24-line terminal.
+    """
+    import datetime as dt
+    import shutil
+
+    from hsvalidate.i18n import has
+
+    ballots = ws.ballots(rnd.number)
+    present = ws.present_in(rnd.number)
+    codes = [p.code for p in present]
+    counts = Counter(b.indicator for b in ballots)
+    by_person = Counter(b.participant for b in ballots)
+    sources = Counter(b.source for b in ballots)
+    wanted = len(rnd.indicators)
+    voted = sum(1 for code in codes if by_person.get(code))
+    started = [c for c in codes if 0 < by_person.get(c, 0) < wanted]
+    idle = [c for c in codes if not by_person.get(c)]
+    width = shutil.get_terminal_size((80, 24)).columns
+    channels = ", ".join(
+        f"{t(f'source.{code}') if has(f'source.{code}') else code} {n}"
+        for code, n in sources.most_common()
+    )
+    lines = [
+        t(
+            "cli.round.watch_header",
+            round=rnd.number,
+            time=dt.datetime.now().strftime("%H:%M:%S"),
+        ),
+        t("cli.round.watch_voters", voted=voted, present=len(codes)),
+        t("cli.round.watch_ballots", ballots=len(ballots), channels=channels or "–"),
+        "",
+    ]
+    cell = max(len(code) for code in rnd.indicators) + len(f" {len(codes)}/{len(codes)}") + 3
+    columns = max(1, width // cell)
+    cells = [f"{code} {counts.get(code, 0)}/{len(codes)}".ljust(cell) for code in rnd.indicators]
+    rows = -(-len(cells) // columns)
+    for row in range(rows):
+        lines.append(
+            "".join(
+                cells[row + rows * col] for col in range(columns) if row + rows * col < len(cells)
+            ).rstrip()
+        )
+    notes = [""]
+    if started:
+        progress = _few([f"{c} {by_person[c]}/{wanted}" for c in started])
+        notes.append(t("cli.round.watch_started", codes=progress))
+    if idle:
+        notes.append(tn("cli.round.watch_idle", len(idle), codes=_few(idle)))
+    for note in notes:
+        lines += click.wrap_text(note, width - 1, subsequent_indent="  ").splitlines() or [""]
+    lines += ["", t("cli.round.watch_quit", seconds=f"{every:g}")]
+    return lines
+
+
+def _few(codes: list[str], shown: int = 12) -> str:
+    """A list of codes short enough for one screen: the first few, then how many more."""
+    if len(codes) <= shown:
+        return ", ".join(codes)
+    return ", ".join(codes[:shown]) + f"… (+{len(codes) - shown})"
