@@ -3,7 +3,7 @@
 The workflow it serves: the facilitator prepares the session on laptop A (framework,
 participants, round opened), copies the folder to laptop B on a USB stick, both collect
 ballots (kiosk, paper), a few latecomers are registered on either; then, on A,
-``hsvalidate merge "E:\\bamako-2026"`` brings B's ballots, participants and decisions in.
+``hsvalidate merge "E:/bamako-2026"`` brings B's ballots, participants and decisions in.
 
 Design, and why
 ===============
@@ -219,9 +219,7 @@ def check_compatible(ws: Workshop, other: OtherSession) -> None:
     if (mine.scale.low, mine.scale.high) != (
         theirs_settings.scale.low,
         theirs_settings.scale.high,
-    ) or sorted(c.code for c in mine.criteria) != sorted(
-        c.code for c in theirs_settings.criteria
-    ):
+    ) or sorted(c.code for c in mine.criteria) != sorted(c.code for c in theirs_settings.criteria):
         raise SessionError(
             Message(
                 "merge.refused.settings",
@@ -281,8 +279,11 @@ def _same_folder(a: Path, b: Path) -> bool:
 
 @dataclass(frozen=True)
 class Conflict:
-    """Two different ballots by one participant on one indicator in one round, each laptop
-    unaware of the other's: the facilitator says which counts."""
+    """Two different ballots by one participant on one indicator in one round.
+
+    Each laptop took its ballot unaware of the other's, so no rule can say which the
+    participant meant: the facilitator says which counts.
+    """
 
     round: int
     participant: str
@@ -371,9 +372,7 @@ class MergePlan:
     @property
     def empty(self) -> bool:
         """Nothing to write: merging now would change nothing."""
-        return not (
-            self.added or self.updates or self.keys or any(self.documents.values())
-        )
+        return not (self.added or self.updates or self.keys or any(self.documents.values()))
 
 
 def plan_merge(ws: Workshop, other: OtherSession) -> MergePlan:
@@ -403,7 +402,9 @@ def _plan_participants(ws: Workshop, other: OtherSession, plan: MergePlan) -> di
     ours = ws.store.all("participants")
     live = [d for d in ours if not d.get("removed")]
     taken = {str(d.get("code", "")).upper() for d in ours}
-    numbers = [int(str(d.get("code", ""))[1:]) for d in ours if str(d.get("code", ""))[1:].isdigit()]
+    numbers = [
+        int(str(d.get("code", ""))[1:]) for d in ours if str(d.get("code", ""))[1:].isdigit()
+    ]
     next_no = max(numbers, default=0) + 1
     mapping: dict[str, str] = {}
     for doc in other.participants:
@@ -681,9 +682,7 @@ def _result(plan: MergePlan, resolved: tuple[Resolved, ...]) -> MergeResult:
     )
 
 
-def merge_sessions(
-    ws: Workshop, folders: Iterable[Path], *, choose: Chooser
-) -> list[MergeResult]:
+def merge_sessions(ws: Workshop, folders: Iterable[Path], *, choose: Chooser) -> list[MergeResult]:
     """Merge several sessions in turn, after checking every one of them first."""
     others = [read_other(Path(f)) for f in folders]
     for other in others:

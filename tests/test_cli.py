@@ -422,6 +422,7 @@ COMMAND_LINES = [
     ("undo",),
     ("doctor",),
     ("export",),
+    ("merge",),
 ]
 
 

@@ -90,7 +90,7 @@ def _folder(path: Path, sessions_dir: Path | None) -> Path:
     """The folder named: a path as typed, else a session of the sessions folder by name.
 
     Why both: on the main laptop the other copy is usually a USB stick's folder
-    (``E:\\bamako-2026``), but it may also have been copied next to this session.
+    (``E:/bamako-2026``), but it may also have been copied next to this session.
     """
     if (path / SESSION_FILE).is_file() or path.is_absolute():
         return path
