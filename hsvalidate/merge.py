@@ -115,17 +115,6 @@ class OtherSession:
     tables: Mapping[str, tuple[dict[str, Any], ...]]
     """The ``KEYED_TABLES`` documents, in order."""
 
-    @property
-    def stations(self) -> tuple[str, ...]:
-        """The computers that took its ballots, in order of first appearance."""
-        seen: dict[str, None] = {}
-        for docs in self.ballots.values():
-            for doc in docs:
-                station = str(doc.get("station") or "")
-                if station:
-                    seen.setdefault(station, None)
-        return tuple(seen)
-
 
 def read_other(folder: Path) -> OtherSession:
     """Read another session read-only: no lock taken, not a byte changed.
@@ -356,6 +345,21 @@ class MergePlan:
     """Table → keys where the other recorded a different one and ours stands."""
     closed_rounds: list[int] = field(default_factory=list)
     """Rounds closed here that receive ballots: their figures change."""
+
+    @property
+    def stations(self) -> tuple[str, ...]:
+        """The computers that took the ballots it brings, in order of first appearance.
+
+        Why not every station of the other session: the ballots it holds from before
+        the copy were taken here, and naming this laptop would confuse the summary.
+        """
+        seen: dict[str, None] = {}
+        for step in self.keys:
+            for doc in step.new:
+                station = str(doc.get("station") or "")
+                if station:
+                    seen.setdefault(station, None)
+        return tuple(seen)
 
     @property
     def conflicts(self) -> list[Conflict]:
@@ -633,7 +637,7 @@ def apply_merge(ws: Workshop, plan: MergePlan, choose: Chooser) -> MergeResult:
         "session-merge",
         other=plan.other.name,
         folder=str(plan.other.folder),
-        stations=list(plan.other.stations),
+        stations=list(plan.stations),
         count=sum(result.ballots.values()),
         participants=len(plan.added),
         conflicts=len(resolved),
@@ -668,7 +672,7 @@ def preview(plan: MergePlan) -> MergeResult:
 def _result(plan: MergePlan, resolved: tuple[Resolved, ...]) -> MergeResult:
     return MergeResult(
         other=plan.other.name,
-        stations=plan.other.stations,
+        stations=plan.stations,
         added=tuple(plan.added),
         renumbered=tuple(plan.renumbered),
         updated=tuple(plan.updated_codes),

@@ -322,7 +322,7 @@ def test_dry_run_lists_the_conflict_and_writes_nothing(laptop_a: Path, conflict:
     assert result.exit_code == 0, result.output
     out = plain(result.output)
     assert "(nothing is written)" in out
-    assert "Conflict — round 1, P02, D1.O1.I1" in out
+    assert "1 conflict to settle (or --prefer): round 1, P02, D1.O1.I1: here" in out
     assert fingerprint(laptop_a / NAME) == before
 
 
@@ -552,3 +552,62 @@ def _no_terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Commands run as from a script unless a test gives them a keyboard."""
     monkeypatch.setattr(prompts, "stdin_is_terminal", lambda: False)
     yield
+
+
+def test_ballots_from_before_uids_are_known_by_their_content(
+    laptop_a: Path, tmp_path: Path
+) -> None:
+    old = {
+        "round": 1,
+        "participant": "P04",
+        "indicator": "D2.O1.I2",
+        "ratings": {"relevance": 6, "feasibility": 6, "clarity": 6},
+        "comment": "",
+        "version": 1,
+        "source": "paper",
+        "recorded_at": "2026-11-27T08:30:00+00:00",
+    }
+    with open_here(laptop_a) as a:
+        a.store.append_ballots(1, [old])  # as an earlier hsvalidate wrote it: no station, no uid
+    usb = copy_to(laptop_a, tmp_path)
+    with open_folder(usb) as b:
+        vote(b, "P02", "D1.O1.I1", 8, station="PORTABLE-B")
+
+    assert merge(usb).exit_code == 0
+    assert merge(usb).exit_code == 0
+
+    with Workshop.open(root=laptop_a, name=NAME, writable=False) as ws:
+        kept = [d for d in ws.store.ballots(1) if d["participant"] == "P04"]
+    assert len(kept) == 1 and "uid" not in kept[0]
+
+
+def test_ballots_for_a_round_already_closed_here_come_with_a_warning(
+    laptop_a: Path, usb: Path
+) -> None:
+    with open_folder(usb) as b:
+        vote(b, "P02", "D1.O1.I1", 8, station="PORTABLE-B")
+    with open_here(laptop_a) as a:
+        a.close_round(confirmed=True)
+
+    result = merge(usb, "--lang", "en")
+
+    assert result.exit_code == 0, result.output
+    assert plain(t("merge.done.closed_round", lang="en", round=1)) in plain(result.output)
+    assert counting(laptop_a)[("P02", "D1.O1.I1")] == (8, "PORTABLE-B")
+
+
+def test_card_counts_of_a_session_that_has_them_follow_the_decisions_rule(
+    laptop_a: Path, usb: Path
+) -> None:
+    """A version that counts cards in plenary keeps them in a ``counts`` table."""
+    count = {"round": 1, "indicator": "D1.O2.I1", "criterion": "relevance", "counts": {"8": 12}}
+    with open_folder(usb) as b:
+        b.store.insert("counts", count)
+
+    assert merge(usb).exit_code == 0
+    assert merge(usb).exit_code == 0
+
+    with Workshop.open(root=laptop_a, name=NAME, writable=False) as ws:
+        assert [{k: v for k, v in d.items() if k != "_id"} for d in ws.store.all("counts")] == [
+            count
+        ]

@@ -83,7 +83,10 @@ def merge(
                 if prefer is not None
                 else _ask(ws, other.name, len(plan.conflicts))
             )
-            _show_result(ws, service.apply_merge(ws, plan, choose))
+            result = service.apply_merge(ws, plan, choose)
+            if plan.conflicts and prefer is None:
+                click.echo("")
+            _show_result(ws, result)
 
 
 def _folder(path: Path, sessions_dir: Path | None) -> Path:
@@ -119,18 +122,22 @@ def _ask(ws: Workshop, other: str, total: int) -> Callable[[Conflict], str]:
                 indicator=conflict.indicator,
             )
         )
+        # The ballots are printed wrapped; a choice's title would be cut at the screen's edge.
+        echo_wrapped(
+            t("merge.conflict.here", ballot=_ballot_text(ws, conflict.here)),
+            indent="  ",
+            hang="    ",
+        )
+        echo_wrapped(
+            t("merge.conflict.other", other=other, ballot=_ballot_text(ws, conflict.other)),
+            indent="  ",
+            hang="    ",
+        )
         return prompts.choose_one(
             t("merge.conflict.ask"),
             [
-                ("here", t("merge.conflict.keep_here", ballot=_ballot_text(ws, conflict.here))),
-                (
-                    "other",
-                    t(
-                        "merge.conflict.keep_other",
-                        other=other,
-                        ballot=_ballot_text(ws, conflict.other),
-                    ),
-                ),
+                ("here", t("merge.conflict.keep_here")),
+                ("other", t("merge.conflict.keep_other", other=other)),
             ],
             lang=lang,
         )
@@ -174,6 +181,8 @@ def _show_plan(ws: Workshop, plan: MergePlan) -> None:
 
     result = service.preview(plan)
     _show_result(ws, result, preview=True)
+    if plan.conflicts:
+        echo_wrapped(tn("merge.preview.conflicts", len(plan.conflicts)), indent="  ", hang="    ")
     for conflict in plan.conflicts:
         echo_wrapped(
             t(
