@@ -63,7 +63,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -276,7 +276,7 @@ class Conflict:
 
     round: int
     participant: str
-    """The code here (B's code when the person was renumbered)."""
+    """Their code here (a person renumbered by the merge has their new one)."""
     indicator: str
     here: Ballot
     other: Ballot
@@ -307,12 +307,18 @@ def _order_key(ballot: Ballot) -> tuple[float, str, str]:
 
 @dataclass(frozen=True)
 class Renumbered:
-    """A person registered on the other laptop under a code this one gave someone else."""
+    """A person whose code on the other laptop is not their code here; their ballots follow.
+
+    Either the code was given here to someone else (two laptops registering latecomers),
+    or the same person was registered on both laptops under different codes.
+    """
 
     theirs: str
     code: str
     """The code they have here from now on."""
     name: str
+    known: bool = False
+    """Already registered here under that code (the same person, registered on both)."""
 
 
 @dataclass
@@ -404,6 +410,7 @@ def plan_merge(ws: Workshop, other: OtherSession) -> MergePlan:
 def _plan_participants(ws: Workshop, other: OtherSession, plan: MergePlan) -> dict[str, str]:
     """Match the other's participants to ours; returns their code → our code."""
     ours = ws.store.all("participants")
+    rounds = {r.number for r in ws.rounds()}
     live = [d for d in ours if not d.get("removed")]
     taken = {str(d.get("code", "")).upper() for d in ours}
     numbers = [
@@ -433,7 +440,13 @@ def _plan_participants(ws: Workshop, other: OtherSession, plan: MergePlan) -> di
             )
         if found is not None:
             mapping[person.code] = str(found["code"])
-            fields = _merged_state(Participant.from_dict(found), person)
+            if str(found["code"]) != person.code:
+                plan.renumbered.append(
+                    Renumbered(
+                        theirs=person.code, code=str(found["code"]), name=person.name, known=True
+                    )
+                )
+            fields = _merged_state(Participant.from_dict(found), person, rounds)
             if fields:
                 plan.updates[int(found["_id"])] = fields
                 plan.updated_codes.append(str(found["code"]))
@@ -446,19 +459,23 @@ def _plan_participants(ws: Workshop, other: OtherSession, plan: MergePlan) -> di
             plan.renumbered.append(Renumbered(theirs=person.code, code=code, name=person.name))
         taken.add(code.upper())
         mapping[person.code] = code
-        plan.added.append(Participant.from_dict({**person.to_dict(), "code": code}))
+        presence = {r: v for r, v in person.presence.items() if r in rounds}
+        plan.added.append(replace(person, code=code, presence=presence))
     return mapping
 
 
-def _merged_state(here: Participant, there: Participant) -> dict[str, Any]:
+def _merged_state(here: Participant, there: Participant, rounds: set[int]) -> dict[str, Any]:
     """The presence and withdrawal fields that change when the other laptop's are added.
 
     Present (or late, or leaving early) on either laptop wins over absent: someone saw
     the person in the room.  A withdrawal counts from the earlier round either laptop set.
+    Only rounds this laptop has: a round the other opened alone says nothing here yet.
     """
     fields: dict[str, Any] = {}
     presence = dict(here.presence)
     for round_no, status in there.presence.items():
+        if round_no not in rounds:
+            continue
         mine = presence.get(round_no)
         if mine is None or (PRESENCE.get(status, True) and not PRESENCE.get(mine, True)):
             presence[round_no] = status

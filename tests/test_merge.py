@@ -611,3 +611,22 @@ def test_card_counts_of_a_session_that_has_them_follow_the_decisions_rule(
         assert [{k: v for k, v in d.items() if k != "_id"} for d in ws.store.all("counts")] == [
             count
         ]
+
+
+def test_a_person_registered_on_both_laptops_under_two_codes_is_one_participant(
+    laptop_a: Path, usb: Path
+) -> None:
+    with open_here(laptop_a) as a:
+        a.add_participant(name="Bintou Sangaré", organisation="CAFO")  # P05 here
+        a.add_participant(name="Fatoumata Ba", organisation="AFJM")  # P06 here
+    with open_folder(usb) as b:
+        b.add_participant(name="Fatoumata BA", organisation="afjm")  # P05 there
+        vote(b, "P05", "D1.O1.I1", 4, station="PORTABLE-B")
+
+    result = merge(usb, "--lang", "en")
+
+    assert result.exit_code == 0, result.output
+    with Workshop.open(root=laptop_a, name=NAME, writable=False) as ws:
+        assert len(ws.participants()) == 6
+    assert counting(laptop_a)[("P06", "D1.O1.I1")] == (4, "PORTABLE-B")
+    assert "Fatoumata BA has code P05 on “bamako 2026” and P06 here" in plain(result.output)

@@ -225,7 +225,7 @@ def _show_result(ws: Workshop, result: MergeResult, *, preview: bool = False) ->
     for moved in result.renumbered:
         lines.append(
             t(
-                "merge.done.renumbered",
+                "merge.done.same_person" if moved.known else "merge.done.renumbered",
                 name=moved.name,
                 theirs=moved.theirs,
                 code=moved.code,
@@ -250,7 +250,7 @@ def _show_result(ws: Workshop, result: MergeResult, *, preview: bool = False) ->
             lines.append(
                 "  "
                 + t(
-                    f"merge.done.kept_{done.kept}",
+                    "merge.done.kept_other" if done.kept == "other" else "merge.done.kept_here",
                     round=done.conflict.round,
                     participant=done.conflict.participant,
                     indicator=done.conflict.indicator,
