@@ -50,7 +50,7 @@ UNDOABLE = frozenset(
 PASSIVE = frozenset({"export"})
 """Actions that change nothing in the session; ``undo`` looks past them."""
 
-KNOWN = UNDOABLE | PASSIVE | {"session-create", "ballots-import", "undo"}
+KNOWN = UNDOABLE | PASSIVE | {"session-create", "ballots-import", "undo", "session-merge"}
 """Every action the log records; its words are ``log.action.<code>`` in the cli catalogue."""
 
 

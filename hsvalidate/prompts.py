@@ -273,3 +273,19 @@ def ask_decision(
     return DecisionAnswer(
         action=str(action), into=into, rationale=(rationale or "").strip(), votes=votes
     )
+
+
+def choose_one(question: str, choices: Sequence[tuple[str, str]], *, lang: str) -> str:
+    """Pick one of a few answers, given as (value, title); returns the value chosen.
+
+    Why one generic question: a merge asks, for each conflict, which of two ballots
+    counts; the titles carry everything needed to choose, the values stay codes.
+    """
+    import questionary
+
+    answer = questionary.select(
+        question,
+        choices=[questionary.Choice(title=title, value=value) for value, title in choices],
+        instruction=_t("arrows", lang),
+    ).unsafe_ask()
+    return str(answer)

@@ -344,6 +344,8 @@ class Workshop:
             key = "undo.not_undoable"
             if target.action == "ballots-import":
                 key = "undo.not_undoable.ballots"
+            elif target.action == "session-merge":
+                key = "merge.undo_refused"
             raise SessionError(Message(key, action=target.message()))
         reason = self._undo_refusal(target)
         if reason is not None:

@@ -462,6 +462,7 @@ COMMAND_LINES = [
     ("undo",),
     ("doctor",),
     ("export",),
+    ("merge",),
 ]
 
 

@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "round": ("hsvalidate.cli.rounds", "round_", "help.round"),
     "ballot": ("hsvalidate.cli.ballots", "ballot", "help.ballot"),
     "ballots": ("hsvalidate.cli.ballots", "ballots", "help.ballots"),
+    "merge": ("hsvalidate.cli.merge", "merge", "help.merge"),
     "results": ("hsvalidate.cli.results", "results", "help.results"),
     "decision": ("hsvalidate.cli.decisions", "decision", "help.decision"),
     "indicator": ("hsvalidate.cli.indicators", "indicator", "help.indicator"),
