@@ -96,7 +96,7 @@ def _session(ws: Workshop, entry: PaperEntry) -> None:
         try:
             form = _start(entry, code)
         except BallotError as exc:
-            click.secho(str(exc), fg="red")
+            _say_error(str(exc))
             continue
         if form is None:
             continue
@@ -158,7 +158,7 @@ def _type_form(ws: Workshop, entry: PaperEntry, form: Form) -> bool:
         try:
             saved = entry.save(form, blanks_confirmed=True)
         except BallotError as exc:
-            click.secho(str(exc), fg="red")
+            _say_error(str(exc))
             form.key(BACKSPACE)
             continue
         click.secho(
@@ -167,6 +167,11 @@ def _type_form(ws: Workshop, entry: PaperEntry, form: Form) -> bool:
             bold=True,
         )
         return True
+
+
+def _say_error(text: str) -> None:
+    """A refusal in red, wrapped at words."""
+    click.secho(textwrap.fill(text, _width(), break_long_words=False), fg="red")
 
 
 def _width() -> int:
@@ -232,7 +237,8 @@ def _screen_lines(ws: Workshop, entry: PaperEntry, form: Form, message: str) -> 
         else:
             out.append(("", f"  {label:<{pad}}"))
     comment = line.comment or t("paper.ui.no_comment")
-    out.append(("", textwrap.shorten(f"  {t('paper.ui.comment_label'):<{pad}}{comment}", width)))
+    label = t("paper.ui.comment_label")
+    out.append(("", "  " + textwrap.shorten(f"{label:<{pad}}{comment}", width - 2)))
     if number > 0:
         before = form.lines[number - 1]
         marks = " · ".join(_mark_text(m) for m in before.marks)
@@ -335,12 +341,7 @@ def _summary(ws: Workshop, entry: PaperEntry, form: Form) -> None:
     echo_wrapped(
         tn("paper.ui.summary", rated, code=form.participant.code, total=len(form.lines), comments=commented)
     )
-    blanks = form.blanks()
-    if blanks:
-        echo_wrapped(tn("paper.ui.summary_blanks", len(blanks), which=_blank_words(ws, form)))
-    empty = form.empty()
-    if empty:
-        echo_wrapped(tn("paper.ui.summary_empty", len(empty), which=", ".join(empty)))
+    empty = form.empty()  # boxes left empty are listed by the confirmation itself
     if form.earlier is not None:  # replacing: what this form leaves empty keeps its first ballot
         stored = entry.stored(form.participant.code)
         kept = [code for code in empty if code in stored]
@@ -377,7 +378,7 @@ def _settle(ws: Workshop, entry: PaperEntry, form: Form) -> bool:
         return True
     echo_wrapped(tn("paper.ui.check_differences", len(differences), code=form.participant.code))
     for diff in differences:
-        click.echo("  " + _difference_line(ws, form, diff))
+        echo_wrapped(_difference_line(ws, form, diff), indent="  ")
     if not _single_key(t("paper.ui.check_resolve_now"), enter_is_yes=True):
         return False
     chosen: dict[tuple[str, str | None], Mark] = {}
@@ -392,7 +393,13 @@ def _settle(ws: Workshop, entry: PaperEntry, form: Form) -> bool:
             chosen[diff.key] = (
                 None if pick in ("0", "n") else BLANK if pick in ("-", " ") else int(pick)
             )
+        value = chosen[diff.key]
+        shown = value if diff.criterion is None else _mark_text(value)
+        echo_wrapped(t("paper.ui.check_chosen", line=line, value=shown), indent="  ")
     recorded = entry.resolve(form, chosen)
+    if not recorded:
+        click.secho(t("paper.ui.check_kept", code=form.participant.code), fg="green", bold=True)
+        return True
     click.secho(
         tn("paper.ui.check_recorded", len(recorded), code=form.participant.code),
         fg="green",
@@ -434,7 +441,8 @@ def _ask_line(question: str, default: str = "") -> str:
 def _yes(question: str) -> bool:
     """« o »/« oui » (or y/yes) for yes; anything else, Enter included, is no."""
     yes = {fold(w) for w in (t("cli.yes_words"), "y", "yes") for w in w.split(",")}
-    answer = _ask_line(f"{question} {t('cli.yes_no_hint')}")
+    echo_wrapped(question)  # wrapped at words here: the prompt would cut a word at the edge
+    answer = _ask_line(t("cli.yes_no_hint"))
     return fold(answer) in yes
 
 
@@ -483,5 +491,6 @@ def _choose_key(question: str, allowed: tuple[str, ...]) -> str:
         layout=Layout(Window(FormattedTextControl(lines), wrap_lines=True)),
         key_bindings=bindings,
         full_screen=False,
+        erase_when_done=True,
     )
     return str(app.run())
