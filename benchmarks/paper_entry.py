@@ -39,10 +39,11 @@ def build(root: Path, name: str, participants: int, indicators: int):  # type: i
     """A session with round 1 open; returns it opened (the caller closes it)."""
     import random
 
+    from national import synthetic_framework
+
     from hsvalidate.demo import make_panel
     from hsvalidate.model import Settings
     from hsvalidate.workshop import Workshop
-    from national import synthetic_framework
 
     ws = Workshop.create(
         root=root, name=name, framework=synthetic_framework(indicators), settings=Settings()

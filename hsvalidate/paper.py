@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 BLANK: Final = "-"
 """A box left empty on paper (typed ``-`` or space)."""
 
-Mark: TypeAlias = int | None | str
+Mark: TypeAlias = int | str | None
 """What one box holds: a score, None for "cannot judge", or ``BLANK``."""
 
 SOURCE: Final = "paper"
@@ -401,9 +401,7 @@ class PaperEntry:
                 found.append(Difference(line.indicator, None, before_comment, line.comment))
         return found
 
-    def resolve(
-        self, form: Form, chosen: Mapping[tuple[str, str | None], Mark]
-    ) -> list[Ballot]:
+    def resolve(self, form: Form, chosen: Mapping[tuple[str, str | None], Mark]) -> list[Ballot]:
         """Record what the paper says where the two entries differed, in one durable write.
 
         ``chosen`` maps (indicator, criterion or None for the comment) to the value read

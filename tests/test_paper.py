@@ -142,10 +142,10 @@ def test_keys_that_cannot_apply_are_refused_and_change_nothing(
             form.key("7")
         with pytest.raises(BallotError, match="That key does nothing"):
             form.key("x")
-        with pytest.raises(BallotError, match="2 boxes are still missing for D1.O1.I1"):
+        with pytest.raises(BallotError, match=r"2 boxes are still missing for D1\.O1\.I1"):
             form.keys(typed("4|"))
         form.keys(typed("45"))
-        with pytest.raises(BallotError, match="Every criterion of D1.O1.I1 is typed"):
+        with pytest.raises(BallotError, match=r"Every criterion of D1\.O1\.I1 is typed"):
             form.key("3")
         assert form.lines[0].marks == [4, 4, 5]
 
@@ -254,9 +254,7 @@ def pages_text(path: Path) -> list[str]:
     ]
 
 
-def test_the_pdf_has_a_form_per_participant_then_blank_ones(
-    session: Path, tmp_path: Path
-) -> None:
+def test_the_pdf_has_a_form_per_participant_then_blank_ones(session: Path, tmp_path: Path) -> None:
     from hsvalidate.exports.paper import write_paper_ballots
 
     with workshop(session) as ws:

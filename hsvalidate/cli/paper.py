@@ -23,7 +23,13 @@ if TYPE_CHECKING:
 
 
 @command("print", help="help.ballots.print")
-@option("--blank", type=click.IntRange(min=0), default=0, metavar="meta.number", help="help.opt.paper_blank")
+@option(
+    "--blank",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="meta.number",
+    help="help.opt.paper_blank",
+)
 @option(
     "--participant",
     "participants",
@@ -200,7 +206,9 @@ def _indicator_text(ws: Workshop, code: str) -> str:
     return ind.text.get(get_language()) if ind is not None else ""
 
 
-def _screen_lines(ws: Workshop, entry: PaperEntry, form: Form, message: str) -> list[tuple[str, str]]:
+def _screen_lines(
+    ws: Workshop, entry: PaperEntry, form: Form, message: str
+) -> list[tuple[str, str]]:
     """What the typing screen shows now, as (style, text) pieces, one line each."""
     width = _width()
     out: list[tuple[str, str]] = []
@@ -244,7 +252,12 @@ def _screen_lines(ws: Workshop, entry: PaperEntry, form: Form, message: str) -> 
         marks = " · ".join(_mark_text(m) for m in before.marks)
         out.append(("", ""))
         out.append(
-            ("italic", textwrap.shorten(t("paper.ui.previous", indicator=before.indicator, marks=marks), width))
+            (
+                "italic",
+                textwrap.shorten(
+                    t("paper.ui.previous", indicator=before.indicator, marks=marks), width
+                ),
+            )
         )
     out.append(("", ""))
     hint = "paper.ui.hint_next" if form.line_full(number) else "paper.ui.hint_keys"
@@ -339,7 +352,13 @@ def _summary(ws: Workshop, entry: PaperEntry, form: Form) -> None:
     rated = len(form.lines) - len(form.empty())
     commented = sum(1 for line in form.lines if line.comment)
     echo_wrapped(
-        tn("paper.ui.summary", rated, code=form.participant.code, total=len(form.lines), comments=commented)
+        tn(
+            "paper.ui.summary",
+            rated,
+            code=form.participant.code,
+            total=len(form.lines),
+            comments=commented,
+        )
     )
     empty = form.empty()  # boxes left empty are listed by the confirmation itself
     if form.earlier is not None:  # replacing: what this form leaves empty keeps its first ballot
@@ -388,8 +407,10 @@ def _settle(ws: Workshop, entry: PaperEntry, form: Form) -> bool:
             pick = _choose_key(line + "  " + t("paper.ui.check_pick_comment"), ("1", "2"))
             chosen[diff.key] = diff.first if pick == "1" else diff.second
         else:
-            allowed = tuple(str(s) for s in range(form.low, form.high + 1)) + ("0", "n", "-", " ")
-            pick = _choose_key(line + "  " + t("paper.ui.check_pick_score", low=form.low, high=form.high), allowed)
+            allowed = (*(str(s) for s in range(form.low, form.high + 1)), "0", "n", "-", " ")
+            pick = _choose_key(
+                line + "  " + t("paper.ui.check_pick_score", low=form.low, high=form.high), allowed
+            )
             chosen[diff.key] = (
                 None if pick in ("0", "n") else BLANK if pick in ("-", " ") else int(pick)
             )

@@ -162,7 +162,7 @@ class _Drawn:
     draw: Callable[[Any, float, float], None]
 
 
-def _FormStart(number: int) -> Any:  # noqa: N802  # a flowable class made on first use
+def _FormStart(number: int) -> Any:  # a flowable class made on first use
     """A zero-size mark telling the canvas which form the page belongs to."""
     base = _flowable()
 
@@ -176,7 +176,7 @@ def _FormStart(number: int) -> Any:  # noqa: N802  # a flowable class made on fi
     return FormStart()
 
 
-def _Intro(ballots: PrintedBallots, form: PrintedForm, width: float) -> Any:  # noqa: N802
+def _Intro(ballots: PrintedBallots, form: PrintedForm, width: float) -> Any:
     """The top of a form: the name strip to cut off, the title, the code, how to fill it in."""
     base = _flowable()
     drawn = _intro(ballots, form, width)
@@ -191,7 +191,7 @@ def _Intro(ballots: PrintedBallots, form: PrintedForm, width: float) -> Any:  # 
     return Intro()
 
 
-def _Block(  # noqa: N802
+def _Block(
     ballots: PrintedBallots, form: PrintedForm, indicator: PrintedIndicator, width: float
 ) -> Any:
     """One indicator: code, wording, definition, a row of boxes per criterion, the comment box."""
@@ -311,9 +311,9 @@ def _block(
 
     text_width = width - _CODE_WIDTH
     wording = _lines(indicator.text, FONT_BOLD, 9.5, text_width)
-    definition = _lines(indicator.definition, FONT_ITALIC, 7.5, text_width) if (
-        indicator.definition
-    ) else []
+    definition = (
+        _lines(indicator.definition, FONT_ITALIC, 7.5, text_width) if (indicator.definition) else []
+    )
     feedback = form.feedback.get(indicator.code, {})
     points = list(range(ballots.low, ballots.high + 1))
     cells = len(points) + 1  # and "cannot judge"
