@@ -259,6 +259,14 @@ def ballots() -> None:
     """Record ballots from files: paper ballots typed in, forms returned by email."""
 
 
+# Paper ballots: the forms to print and the typing screen (cli/paper.py).
+from hsvalidate.cli.paper import enter as _enter  # noqa: E402
+from hsvalidate.cli.paper import print_ballots as _print_ballots  # noqa: E402
+
+ballots.add_command(_print_ballots)
+ballots.add_command(_enter)
+
+
 @ballots.command("import", help="help.ballots.import")
 @argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="meta.file")
 @option(

@@ -37,6 +37,7 @@ DOMAINS = (
     "attendance",
     "criteria",
     "merge",
+    "paper",
 )
 """Areas of the one catalogue, each a ``.po`` file per language."""
 
