@@ -303,24 +303,46 @@ class PaperEntry:
         self.criteria = tuple(c.code for c in ws.settings.criteria)
         self.people = {p.code.upper(): p for p in ws.participants()}
         self._index: dict[str, dict[str, Ballot]] = {}
-        """Participant → indicator → the ballot that counts: read once, then kept from our writes."""
-        for ballot in ws.ballots(rnd.number):
+        """Participant → indicator → the ballot that counts, kept up to date by :meth:`_catch_up`."""
+        self._seen = 0  # journal lines of the round already in the index
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Add to the index what was recorded since it was last read, here or in another window.
+
+        Why incremental: the store hands over only the lines appended since (the ballot
+        screen or a second typist may be writing the same round), so checking a form
+        costs the same at the first ballot and at the twelve-thousandth.
+        """
+        new = self.ws.store.ballots(self.round.number, self._seen)
+        self._seen += len(new)
+        for doc in new:
+            ballot = Ballot.from_dict(doc)
             self._index.setdefault(ballot.participant, {})[ballot.indicator] = ballot
 
     def participant(self, code: str) -> Participant:
-        """The participant a form's code box names, in any case (``p03`` is P03)."""
+        """The participant a form's code box names, in any case (``p03`` is P03).
+
+        A code unknown here is looked up again: the secretariat may have just registered
+        a latecomer in another window.
+        """
         found = self.people.get(code.strip().upper())
+        if found is None:
+            self.people = {p.code.upper(): p for p in self.ws.participants()}
+            found = self.people.get(code.strip().upper())
         if found is None:
             raise BallotError(Message("participant.unknown_code", code=code.strip()))
         return found
 
     def stored(self, code: str) -> dict[str, Ballot]:
         """The participant's ballots that count in the open round, by indicator."""
+        self._catch_up()
         return dict(self._index.get(self.participant(code).code, {}))
 
     def earlier(self, code: str) -> Earlier | None:
         """What is already stored for this participant in the open round, if anything."""
         person = self.participant(code)
+        self._catch_up()
         ballots = self._index.get(person.code)
         if not ballots:
             return None
@@ -375,17 +397,22 @@ class PaperEntry:
         if not ballots:
             raise BallotError(Message("paper.entry.nothing_rated", code=form.participant.code))
         recorded = self.ws.record_ballots(ballots)
-        self._remember(recorded)
+        self._remember()
         return recorded
 
-    def _remember(self, recorded: Iterable[Ballot]) -> None:
-        for ballot in recorded:
-            self._index.setdefault(ballot.participant, {})[ballot.indicator] = ballot
+    def _remember(self) -> None:
+        """Our own write, and whatever other windows wrote before it, into the index.
+
+        Read back from the journal rather than taken from memory, so the index holds the
+        ballots in the order they count, whoever wrote them.
+        """
+        self._catch_up()
 
     # -- double entry -----------------------------------------------------------------------
 
     def compare(self, form: Form) -> list[Difference]:
         """Every box (and comment) where the second entry differs from the stored first one."""
+        self._catch_up()
         first = self._index.get(form.participant.code, {})
         found: list[Difference] = []
         for line in form.lines:
@@ -455,7 +482,7 @@ class PaperEntry:
         if not ballots:
             return []
         recorded = self.ws.record_ballots(ballots)
-        self._remember(recorded)
+        self._remember()
         return recorded
 
 

@@ -256,8 +256,13 @@ class SessionStore(abc.ABC):
         """Append ballots to the round's journal; on return they survive a power cut."""
 
     @abc.abstractmethod
-    def ballots(self, round_no: int) -> list[dict[str, Any]]:
-        """Every acknowledged ballot of the round, in append order, as given."""
+    def ballots(self, round_no: int, start: int = 0) -> list[dict[str, Any]]:
+        """Every acknowledged ballot of the round, in append order, as given.
+
+        ``start`` skips the first ones: a window that keeps an index of the round (paper
+        entry, the ballot screen) asks only for what was recorded since it last looked.
+        The dicts are shared with the store's cache: treat them as read-only.
+        """
 
     @abc.abstractmethod
     def ballot_rounds(self) -> list[int]:
@@ -951,12 +956,12 @@ class MemorySessionStore(_TableStore):
         self._journals: dict[int, bytearray] = {}
         self._seqs: dict[int, int] = {}
 
-    def ballots(self, round_no: int) -> list[dict[str, Any]]:  # noqa: D102
+    def ballots(self, round_no: int, start: int = 0) -> list[dict[str, Any]]:  # noqa: D102
         _check_round(round_no)
         self._check_open()
         path = Path(_journal_name(round_no))
         scan = _scan_journal(bytes(self._journals.get(round_no, b"")), path, self._name)
-        return _decode_payloads(scan.payloads, path, self._name)
+        return _decode_payloads(scan.payloads, path, self._name)[start:]
 
     def ballot_rounds(self) -> list[int]:  # noqa: D102
         self._check_open()
@@ -1108,17 +1113,19 @@ class FileSessionStore(_TableStore):
         if size > journal.end:
             journal.learn(*self._repair(round_no, path, journal.end, journal.next_seq))
 
-    def ballots(self, round_no: int) -> list[dict[str, Any]]:  # noqa: D102
+    def ballots(self, round_no: int, start: int = 0) -> list[dict[str, Any]]:  # noqa: D102
         _check_round(round_no)
         self._check_open()
         path = self._journal_path(round_no)
         journal = self._journal(round_no)
         if round_no in self.skipped:  # damaged: read whole each time, as salvaged
-            return self._salvage(round_no, path)
+            return self._salvage(round_no, path)[start:]
         try:
             raw = _read_from(path, journal.read_to, self._name)
         except FileNotFoundError:
             return []
+        if not raw and journal.ballots is not None:
+            return journal.ballots[start:]
         if journal.payloads is None or journal.ballots is None:
             journal.payloads, journal.ballots = [], []
         try:
@@ -1127,12 +1134,12 @@ class FileSessionStore(_TableStore):
         except SessionError:
             if self._writable:
                 raise
-            return self._salvage(round_no, path)
+            return self._salvage(round_no, path)[start:]
         journal.payloads.extend(scan.payloads)
         journal.ballots.extend(new)
         journal.read_to += scan.good_size
         journal.learn(journal.read_to, len(journal.payloads) + 1)
-        return list(journal.ballots)
+        return journal.ballots[start:]
 
     def _salvage(self, round_no: int, path: Path) -> list[dict[str, Any]]:
         """Reading only: show what can be shown, and say what was left out."""

@@ -166,6 +166,23 @@ def test_a_form_typed_twice_is_never_silently_replaced(session: Path) -> None:
         assert len(ws.ballots(1)) == 5  # replaced, never counted twice
 
 
+def test_two_typists_in_two_windows_see_each_others_forms(session: Path) -> None:
+    """Two windows typing one stack: a form the other window saved is never typed over."""
+    with workshop(session) as first, workshop(session) as second:
+        mine, theirs = PaperEntry(first), PaperEntry(second)  # both read the round, empty
+        form = mine.start("P01")
+        form.keys(typed("777|777|777|777|777|"))
+        mine.save(form)
+        with pytest.raises(BallotError, match="P01"):
+            theirs.start("P01")  # saved meanwhile by the other window: asked, not replaced
+        assert set(theirs.stored("P01")) == set(ORDER)
+        first.add_participant(name="Ɛrɛ Dɔgɔ", organisation="WANEP-Mali")  # a latecomer
+        late = theirs.start("P04")  # registered in the other window a moment ago
+        late.keys(typed("555|555|555|555|555|"))
+        theirs.save(late)
+        assert set(mine.stored("P04")) == set(ORDER)
+
+
 def test_an_unknown_code_is_refused_in_one_sentence(session: Path) -> None:
     with workshop(session) as ws, pytest.raises(BallotError, match="No participant has the code"):
         PaperEntry(ws).start("P99")
