@@ -134,6 +134,8 @@ class ResultRow:
     no consensus (or below quorum)."""
     important_to: str = ""
     """On whole-panel rows: the one group that alone reaches consensus to keep."""
+    n_counted: int = 0
+    """On whole-panel rows: how many of the answers are cards counted in plenary."""
 
 
 @dataclass(frozen=True)

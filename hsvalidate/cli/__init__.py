@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "ballot": ("hsvalidate.cli.ballots", "ballot", "help.ballot"),
     "ballots": ("hsvalidate.cli.ballots", "ballots", "help.ballots"),
     "results": ("hsvalidate.cli.results", "results", "help.results"),
+    "tally": ("hsvalidate.cli.counts", "tally", "help.tally"),
     "decision": ("hsvalidate.cli.decisions", "decision", "help.decision"),
     "indicator": ("hsvalidate.cli.indicators", "indicator", "help.indicator"),
     "export": ("hsvalidate.cli.results", "export", "help.export"),
