@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from hsvalidate.consensus import Rule, Scale, Stability, Stats
 from hsvalidate.framework import Framework
-from hsvalidate.model import Criterion, Decision, Participant, Round, WorkshopDetails
+from hsvalidate.model import Count, Criterion, Decision, Participant, Round, WorkshopDetails
 from hsvalidate.revisions import History
 
 ALL_GROUPS = "all"
@@ -211,6 +211,24 @@ class BallotRow(NamedTuple):
     """``None`` is "cannot judge"."""
     source: str
     recorded_at: str
+    station: str = ""
+    """The computer that took the vote (``Ballot.station``)."""
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    """How many ballots that count in a round came by one channel from one computer.
+
+    Why kept: when laptops, paper, forms and cards feed one session, the documents must
+    say where each result's ratings came from (``exports.channels_sentence``).
+    """
+
+    round: int
+    source: str
+    """Channel code (``model.SOURCES``; a code this version does not know is kept as is)."""
+    station: str
+    """Computer name; empty for ballots recorded before stations were kept."""
+    ballots: int
 
 
 @dataclass(frozen=True)
@@ -267,6 +285,10 @@ class Report:
     disclosure: Disclosure = OPEN
     """Which groups the report shows as themselves; ``results``, ``stability``, the
     comments and the ballots already carry the groups as shown (``Disclosure.group_of``)."""
+    channels: tuple[ChannelRow, ...] = ()
+    """Ballots per round, channel and computer."""
+    counts: tuple[Count, ...] = ()
+    """The counts of cards that stand, round by round (anonymous whole-panel ratings)."""
 
     @property
     def lineage(self) -> History:
@@ -315,8 +337,14 @@ RESULT_COLUMNS = (
     "ram_class",
     "percent_class",
     "verdict",
+    "n_counted",
 )
-"""Tidy results: one row per round × indicator × criterion × group (``all`` for the panel)."""
+"""Tidy results: one row per round × indicator × criterion × group (``all`` for the panel).
+
+``n_counted`` came last so that scripts reading the columns by position still work."""
+
+STATS_COLUMNS = RESULT_COLUMNS[5:-4]
+"""The result columns read straight from ``Stats`` (attributes of the same name)."""
 
 STABILITY_COLUMNS = (
     "round",
@@ -348,11 +376,12 @@ def result_record(row: ResultRow) -> Record:
         "criterion": row.criterion,
         "group": row.group,
     }
-    for name in RESULT_COLUMNS[5:-3]:
+    for name in STATS_COLUMNS:
         record[name] = getattr(stats, name)
     record["ram_class"] = row.ram_class
     record["percent_class"] = row.percent_class
     record["verdict"] = row.verdict
+    record["n_counted"] = row.n_counted
     return record
 
 

@@ -30,6 +30,7 @@ from hsvalidate.report import (
     OTHER_GROUPS,
     AttritionRow,
     BallotRow,
+    ChannelRow,
     CommentRow,
     Disclosure,
     IndicatorResult,
@@ -478,8 +479,14 @@ def build_report(
     indicator_results: list[IndicatorResult] = []
     comments: list[CommentRow] = []
     ballot_rows: list[BallotRow] = []
+    channels: list[ChannelRow] = []
     for rnd in snap.rounds:
         ballots = snap.round_ballots(rnd.number)
+        by_channel = Counter((b.source, b.station) for b in ballots)
+        channels.extend(
+            ChannelRow(round=rnd.number, source=source, station=station, ballots=n)
+            for (source, station), n in sorted(by_channel.items())
+        )
         summaries.append(
             RoundSummary(
                 round=rnd,
@@ -529,6 +536,7 @@ def build_report(
                     score=score,
                     source=b.source,
                     recorded_at=b.recorded_at,
+                    station=b.station,
                 )
                 for criterion, score in b.ratings.items()
             )
@@ -555,4 +563,6 @@ def build_report(
         history=snap.lineage,
         details=snap.details,
         disclosure=shown,
+        channels=tuple(channels),
+        counts=tuple(c for rnd in snap.rounds for c in snap.round_counts(rnd.number)),
     )

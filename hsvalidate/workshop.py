@@ -1096,7 +1096,11 @@ class Workshop:
                 raise BallotError(Message("counts.negative", n=n))
         snap = self.snapshot()
         earlier = next(
-            (c for c in snap.round_counts(rnd.number) if (c.indicator, c.criterion) == (code, found)),
+            (
+                c
+                for c in snap.round_counts(rnd.number)
+                if (c.indicator, c.criterion) == (code, found)
+            ),
             None,
         )
         count = Count(
@@ -1113,9 +1117,7 @@ class Workshop:
             raise BallotError(Message("counts.empty", indicator=code))
         present = len(snap.present_in(rnd.number))
         typed = sum(
-            1
-            for b in snap.round_ballots(rnd.number)
-            if b.indicator == code and found in b.ratings
+            1 for b in snap.round_ballots(rnd.number) if b.indicator == code and found in b.ratings
         )
         if count.total + typed > present:
             raise BallotError(
