@@ -314,6 +314,7 @@ RESULT_COLUMNS = (
     "n",
     "n_cannot_judge",
     "n_missing",
+    "n_counted",
     "median",
     "mean",
     "sd",
@@ -337,14 +338,11 @@ RESULT_COLUMNS = (
     "ram_class",
     "percent_class",
     "verdict",
-    "n_counted",
 )
 """Tidy results: one row per round × indicator × criterion × group (``all`` for the panel).
 
-``n_counted`` came last so that scripts reading the columns by position still work."""
-
-STATS_COLUMNS = RESULT_COLUMNS[5:-4]
-"""The result columns read straight from ``Stats`` (attributes of the same name)."""
+``n_counted`` is not a figure of ``Stats``: of the ``n``, ``n_cannot_judge`` answers of
+a whole-panel row, how many are cards counted in plenary (``hsvalidate tally``)."""
 
 STABILITY_COLUMNS = (
     "round",
@@ -376,12 +374,11 @@ def result_record(row: ResultRow) -> Record:
         "criterion": row.criterion,
         "group": row.group,
     }
-    for name in STATS_COLUMNS:
-        record[name] = getattr(stats, name)
+    for name in RESULT_COLUMNS[5:-3]:
+        record[name] = row.n_counted if name == "n_counted" else getattr(stats, name)
     record["ram_class"] = row.ram_class
     record["percent_class"] = row.percent_class
     record["verdict"] = row.verdict
-    record["n_counted"] = row.n_counted
     return record
 
 

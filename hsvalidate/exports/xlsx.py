@@ -79,14 +79,13 @@ from hsvalidate.report import (
     ATTRITION_COLUMNS,
     RESULT_COLUMNS,
     STABILITY_COLUMNS,
-    STATS_COLUMNS,
     Report,
 )
 from hsvalidate.spreadsheet import CellValue, SheetSpec, write_workbook
 
 __all__ = ["RESULT_COLUMNS", "STABILITY_COLUMNS", "build_sheets", "write_consensus_workbook"]
 
-_STAT_COLUMNS = STATS_COLUMNS
+_STAT_COLUMNS = RESULT_COLUMNS[5:-3]
 """The columns read straight from ``Stats`` (attributes of the same name)."""
 
 _FIGURES = frozenset(
@@ -618,7 +617,11 @@ def _results_sheet(report: Report) -> SheetSpec:
 
     rows: list[list[CellValue]] = []
     for row in report.results:
-        stats: list[CellValue] = [getattr(row.stats, name) for name in _STAT_COLUMNS]
+        # Cards counted: empty unless some were, so the column reads as a mark, not noise.
+        stats: list[CellValue] = [
+            (row.n_counted or None) if name == "n_counted" else getattr(row.stats, name)
+            for name in _STAT_COLUMNS
+        ]
         disagreement = _STAT_COLUMNS.index("disagreement")
         if isinstance(stats[disagreement], bool):
             stats[disagreement] = yes_no(bool(stats[disagreement]), lang)
@@ -633,7 +636,6 @@ def _results_sheet(report: Report) -> SheetSpec:
                 label(class_label, row.ram_class),
                 label(class_label, row.percent_class),
                 label(verdict_label, row.verdict),
-                row.n_counted or None,  # empty unless cards were counted: a mark, not noise
             ]
         )
     return _sheet(
@@ -642,7 +644,7 @@ def _results_sheet(report: Report) -> SheetSpec:
         header=[_result_header(report, name) for name in RESULT_COLUMNS],
         rows=rows,
         number_formats=_formats(RESULT_COLUMNS),
-        widths={1: 11, 3: 12, 28: 14, 29: 14, 30: 15, 31: 14},
+        widths={1: 11, 3: 12, 8: 14, 29: 14, 30: 14, 31: 15},
         freeze_columns=2,
         # Figures to look up rather than read through: one page across, small print.
         pages_wide=1,
