@@ -969,11 +969,12 @@ def _sources_sheet(report: Report) -> SheetSpec:
     rows: list[list[CellValue]] = []
     for summary in report.rounds:
         number = summary.round.number
-        rows += [
-            [number, _source_label(c.source, lang), c.station, c.ballots, None]
-            for c in report.channels
-            if c.round == number
-        ]
+        # The busiest channel first, as the sentence above the table says them.
+        here = sorted(
+            (c for c in report.channels if c.round == number),
+            key=lambda c: (-c.ballots, c.source, c.station),
+        )
+        rows += [[number, _source_label(c.source, lang), c.station, c.ballots, None] for c in here]
         cards: dict[tuple[str, str], int] = {}
         for count in report.counts:
             if count.round == number:
