@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import click
 
 from hsvalidate.errors import InteractiveError
-from hsvalidate.i18n import Text, t
+from hsvalidate.i18n import Text, t, tn
 
 
 def stdin_is_terminal() -> bool:
@@ -332,7 +332,7 @@ def ask_counts(
     )
     total = sum(counts.values()) + judged
     answer = questionary.select(
-        t("counts.ask.confirm", lang=lang, total=total),
+        tn("counts.ask.confirm", total, lang=lang),
         choices=[
             questionary.Choice(title=t("counts.ask.record", lang=lang), value=True),
             questionary.Choice(title=t("counts.ask.cancel", lang=lang), value=False),

@@ -428,6 +428,9 @@ class Workshop:
             number = int(details.get("round", 0))
             if any(str(b.get("recorded_at", "")) > entry.at for b in self._raw_ballots(number)):
                 return Message("undo.reopen_has_ballots", round=number)
+        counted = self._count_refusal(entry)
+        if counted is not None:
+            return counted
         if entry.action in ("participant-add", "participants-import"):
             added = {
                 c["id"]
@@ -1060,6 +1063,18 @@ class Workshop:
             return 0, 0
         typed = sum(1 for b in snap.round_ballots(rnd.number) if b.indicator == indicator)
         return len(snap.present_in(rnd.number)), typed
+
+    def _count_refusal(self, entry: audit.Entry) -> Message | None:
+        """Why undoing a round's opening or reopening would orphan the cards counted in it."""
+        if entry.action not in ("round-open", "round-reopen"):
+            return None
+        number = int(entry.details.get("round", 0))
+        counts = [c for c in self.counts() if c.round == number]
+        if entry.action == "round-open" and counts:
+            return Message("counts.undo_round_has_counts", round=number)
+        if entry.action == "round-reopen" and any(c.recorded_at > entry.at for c in counts):
+            return Message("counts.undo_reopen_has_counts", round=number)
+        return None
 
     def record_count(
         self,

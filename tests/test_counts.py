@@ -598,3 +598,24 @@ def test_an_unknown_channel_never_breaks_the_sentence() -> None:
         ),
     )
     assert "2 by 'carrier-pigeon'" in channels_sentence(report, report.channels[0].round)
+
+
+def test_the_opening_of_a_round_with_counted_cards_cannot_be_undone(
+    sessions_dir: Path, small_framework: Framework
+) -> None:
+    """Undoing it would leave the cards behind, to reappear when the round is opened again.
+
+    A count logged here is always undone first; a count not in this log (brought in from
+    another laptop's copy of the session) must still hold the round open.
+    """
+    with _create(sessions_dir, small_framework) as ws:
+        ws.start_round()
+        with ws.store.transaction():
+            ws.store.insert(
+                "counts",
+                Count(round=1, indicator=INDICATOR, criterion="clarity", counts={7: 2}).to_dict(),
+            )
+        with pytest.raises(Exception) as caught:
+            ws.undo()
+        assert ws.open_round() is not None
+    assert "cards were already counted in round 1" in str(caught.value)

@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
-
 from hsvalidate.cli._common import (
     argument,
     command,
@@ -74,7 +72,7 @@ def tally(
                     )
                 )
             room = ws.count_room(code)
-            click.echo(t("counts.ask.room", indicator=code, present=room[0], typed=room[1]))
+            echo_wrapped(t("counts.ask.room", indicator=code, present=room[0], typed=room[1]))
             answer = prompts.ask_counts(
                 criteria=[(c.code, c.label.get(lang) or c.code) for c in criteria],
                 criterion=ws.settings.criterion_code(criterion) if criterion else None,

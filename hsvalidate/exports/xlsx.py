@@ -992,6 +992,7 @@ def _sources_sheet(report: Report) -> SheetSpec:
         report,
         title=_t(report, "sheet.sources"),
         preface=[
+            _t(report, "sheet.sources"),
             _t(report, "wb.sources.intro"),
             *(channels_sentence(report, r.round.number) for r in report.rounds),
         ],
@@ -1041,13 +1042,16 @@ def _counts_sheet(report: Report) -> SheetSpec:
         _t(report, "col.recorded_at"),
     ]
     last = len(header) - 1
+    widths: dict[int, float] = {0: 6, 1: 12, 2: 8, 3: 14, last - 1: 16, last: 17}
+    widths.update({4 + i: 5 for i in range(len(points))})  # one narrow column per score
+    widths[4 + len(points)] = 11
     return _sheet(
         report,
         title=_t(report, "sheet.counts"),
-        preface=[_t(report, "wb.counts.intro")],
+        preface=[_t(report, "sheet.counts"), _t(report, "wb.counts.intro")],
         header=header,
         rows=rows,
-        widths={0: 6, 1: 11, 2: 8, 3: 14, last - 1: 16, last: 17},
+        widths=widths,
         landscape=True,
     )
 
