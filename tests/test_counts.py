@@ -561,7 +561,7 @@ def _pdf_text(path: Path) -> str:
         ),
         (
             "en",
-            "Round 1: 5 ballots — 3 at the computer, 1 on paper, 1 by 'sms'; 1 indicator "
+            "Round 1: 5 ballots — 3 on a laptop, 1 on paper, 1 by 'sms'; 1 indicator "
             "completed by a count of cards in plenary.",
             "D1.O1.I1 (Relevance: 7 cards; Feasibility: 7 cards; Clarity: 7 cards).",
         ),
