@@ -519,6 +519,9 @@ class Count:
     """ISO timestamp of recording."""
     station: str = ""
     """The computer the count was typed on."""
+    uid: str = ""
+    """Random identity given when recorded, as a ballot's: a merge of two copies of a
+    session counts the same count once (``Ballot.uid``)."""
 
     @property
     def total(self) -> int:

@@ -1127,6 +1127,7 @@ class Workshop:
             version=self.history.version(code),
             recorded_at=now_iso(),
             station=station_name(),
+            uid=new_uid(),
         )
         if count.total == 0 and earlier is None:
             raise BallotError(Message("counts.empty", indicator=code))

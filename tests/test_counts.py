@@ -385,6 +385,7 @@ def test_tally_records_and_says_what_it_replaces(
         stored = ws.counts()
     assert [c.total for c in stored] == [9, 3]
     assert stored[0].station == "PC-Animateur" and stored[0].source == "cards"
+    assert len({c.uid for c in stored}) == 2 and all(len(c.uid) == 32 for c in stored)
     assert stored[1].counts == {5: 2} and stored[1].cannot_judge == 1
 
 
@@ -619,3 +620,18 @@ def test_the_opening_of_a_round_with_counted_cards_cannot_be_undone(
             ws.undo()
         assert ws.open_round() is not None
     assert "cards were already counted in round 1" in str(caught.value)
+
+
+def test_a_count_of_nothing_clears_an_earlier_count(session: Path) -> None:
+    """How a facilitator takes back a wrong count that is no longer the last action."""
+    assert run("tally", INDICATOR, "--criterion", "pertinence", "2=5").exit_code == 0
+    assert run("tally", INDICATOR, "--criterion", "clarté", "9=1").exit_code == 0
+    cleared = run("tally", INDICATOR, "--criterion", "pertinence", "2=0")
+    assert cleared.exit_code == 0, cleared.output
+    assert "tour 1 : 0 carton (–)." in plain(cleared.output)
+    assert "le comptage de" in plain(cleared.output) and "(5 cartons)" in plain(cleared.output)
+    with _open(session) as ws:
+        relevance = next(r for r in ws.results(1, by_group=False) if r.criterion == "relevance")
+        report = ws.build_report(lang="fr")
+    assert (relevance.stats.n, relevance.n_counted, relevance.stats.median) == (3, 0, 8)
+    assert "1 indicateur complété par un comptage" in channels_sentence(report, 1)
