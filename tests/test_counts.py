@@ -635,3 +635,14 @@ def test_a_count_of_nothing_clears_an_earlier_count(session: Path) -> None:
         report = ws.build_report(lang="fr")
     assert (relevance.stats.n, relevance.n_counted, relevance.stats.median) == (3, 0, 8)
     assert "1 indicateur complété par un comptage" in channels_sentence(report, 1)
+
+
+def test_the_results_table_marks_the_counted_results(session: Path) -> None:
+    assert run("tally", INDICATOR, "--criterion", "pertinence", "2=5").exit_code == 0
+    result = run("results", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith(INDICATOR)]
+    assert lines and " 8‡ " in lines[0]
+    assert "‡: includes cards counted in plenary" in plain(result.output)
+    unmarked = run("results", "--lang", "en", "--round", "1")
+    assert "Clarity" in unmarked.output and unmarked.output.count("‡") == 2  # the row and the note
