@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hsvalidate.i18n import Message
+from hsvalidate.i18n import LANGS, Message, Words
 
 FACILITATOR = "facilitator"
 """Who acted, for actions typed at the facilitator's command line."""
@@ -43,6 +43,7 @@ UNDOABLE = frozenset(
         "indicator-drop",
         "decision",
         "session-details",
+        "counts-record",
     }
 )
 """Actions ``undo`` can take back: each changes only the session's tables."""
@@ -121,6 +122,8 @@ def action_message(action: str, details: dict[str, Any]) -> Message:
             values[key] = Message(f"action.{value}")
         elif key == "status":
             values[key] = Message(f"presence.status.{value}")
+        elif isinstance(value, dict) and value and set(value) <= set(LANGS):
+            values[key] = Words(value)  # a user's words in each language (a criterion's name)
         elif key != "votes":
             values[key] = value
     return Message(key_of, **values)

@@ -90,8 +90,8 @@ KEYED_TABLES: dict[str, tuple[str, ...]] = {
 }
 """Tables where a later document replaces an earlier one with the same key, and that key.
 
-Why ``counts`` although this version records none: a session from a version that counts
-cards in plenary merges them by the same rule as decisions, and an absent table is empty.
+Counts of cards raised in plenary (``hsvalidate tally``) merge by the same rule as
+decisions: one standing count per round, indicator and criterion; an absent table is empty.
 """
 
 

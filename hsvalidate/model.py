@@ -486,6 +486,82 @@ class Ballot:
         return ballot
 
 
+COUNT_SOURCE = "cards"
+"""The channel of a count of coloured cards raised in plenary (``source.cards``)."""
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many coloured cards the room raised at each point of the scale, for one criterion.
+
+    Why not ballots: cards raised in plenary have no participant behind them, so they
+    cannot replace a participant's ballot nor make anyone present; they are anonymous
+    ratings added to the whole panel's figures (``tally.results``).  A later count for
+    the same round, indicator and criterion replaces the earlier one in the results;
+    both stay stored and logged.
+    """
+
+    round: int
+    """Round number."""
+    indicator: str
+    """Indicator code."""
+    criterion: str
+    """Criterion code."""
+    counts: dict[int, int]
+    """Score → cards raised for it (only scores with a card)."""
+    cannot_judge: int = 0
+    """Cards saying "cannot judge"."""
+    version: int = 1
+    """Version of the indicator wording the room rated."""
+    source: str = COUNT_SOURCE
+    """Channel (``SOURCES``): cards raised in plenary."""
+    recorded_at: str = ""
+    """ISO timestamp of recording."""
+    station: str = ""
+    """The computer the count was typed on."""
+    uid: str = ""
+    """Random identity given when recorded, as a ballot's: a merge of two copies of a
+    session counts the same count once (``Ballot.uid``)."""
+
+    @property
+    def total(self) -> int:
+        """Every card counted, "cannot judge" included."""
+        return sum(self.counts.values()) + self.cannot_judge
+
+    def ratings(self) -> list[int | None]:
+        """The count as the anonymous ratings it stands for (None: cannot judge).
+
+        Why expanded: every figure must be exactly what the same ratings typed as
+        ballots would give, so the statistics see them as ratings, one per card.
+        """
+        out: list[int | None] = []
+        for score in sorted(self.counts):
+            out.extend([score] * self.counts[score])
+        out.extend([None] * self.cannot_judge)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form; scores become text keys, as JSON objects need."""
+        data = asdict(self)
+        data["counts"] = {str(k): v for k, v in sorted(self.counts.items())}
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Count:
+        """Inverse of :meth:`to_dict`; keys from newer versions are ignored."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["counts"] = {int(k): int(v) for k, v in dict(known.get("counts") or {}).items()}
+        return cls(**known)
+
+
+def latest_counts(counts: Iterable[Count]) -> tuple[Count, ...]:
+    """The counts that stand: the latest per round, indicator and criterion, in first-counted order."""
+    latest: dict[tuple[int, str, str], Count] = {}
+    for count in counts:
+        latest[(count.round, count.indicator, count.criterion)] = count
+    return tuple(latest.values())
+
+
 @dataclass(frozen=True)
 class DecisionAction:
     """One thing the plenary may decide about an indicator; its words are ``action.<code>``.

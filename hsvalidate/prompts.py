@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import click
 
 from hsvalidate.errors import InteractiveError
-from hsvalidate.i18n import Text, t
+from hsvalidate.i18n import Text, t, tn
 
 
 def stdin_is_terminal() -> bool:
@@ -289,3 +289,72 @@ def choose_one(question: str, choices: Sequence[tuple[str, str]], *, lang: str) 
         instruction=_t("arrows", lang),
     ).unsafe_ask()
     return str(answer)
+
+
+@dataclass(frozen=True)
+class CountAnswer:
+    """A count of cards as the facilitator answered the questions."""
+
+    criterion: str
+    """Criterion code."""
+    counts: dict[int, int]
+    """Score → cards raised."""
+    cannot_judge: int
+
+
+def ask_count_criterion(criteria: Sequence[tuple[str, str]], *, lang: str) -> str:
+    """Which criterion the room was asked about: (code, name) in the session's order."""
+    import questionary
+
+    answer = questionary.select(
+        t("counts.ask.criterion", lang=lang),
+        choices=[questionary.Choice(title=name, value=code) for code, name in criteria],
+        instruction=t("ballot.arrows", lang=lang),
+    ).unsafe_ask()
+    return str(answer)
+
+
+def ask_counts(
+    *,
+    criteria: Sequence[tuple[str, str]],
+    criterion: str | None,
+    scale_min: int,
+    scale_max: int,
+    lang: str,
+) -> CountAnswer | None:
+    """Ask the criterion (unless given), the cards at each point of the scale, then confirm.
+
+    Each question has its argument (``hsvalidate tally CODE 7=12 nsp=2``), so nothing
+    here is needed without a terminal.  None when the facilitator does not confirm.
+    """
+    import questionary
+
+    chosen = criterion or ask_count_criterion(criteria, lang=lang)
+
+    def whole(text: str) -> bool | str:
+        return text.strip().isdigit() or t("counts.ask.whole_number", lang=lang)
+
+    counts: dict[int, int] = {}
+    for score in range(scale_min, scale_max + 1):
+        typed = questionary.text(
+            t("counts.ask.score", lang=lang, score=score), default="0", validate=whole
+        ).unsafe_ask()
+        if int(typed):
+            counts[score] = int(typed)
+    judged = int(
+        questionary.text(
+            t("counts.ask.cannot_judge", lang=lang), default="0", validate=whole
+        ).unsafe_ask()
+    )
+    total = sum(counts.values()) + judged
+    answer = questionary.select(
+        tn("counts.ask.confirm", total, lang=lang),
+        choices=[
+            questionary.Choice(title=t("counts.ask.record", lang=lang), value=True),
+            questionary.Choice(title=t("counts.ask.cancel", lang=lang), value=False),
+        ],
+        instruction=t("ballot.arrows", lang=lang),
+    ).unsafe_ask()
+    if not answer:
+        return None
+    return CountAnswer(criterion=chosen, counts=counts, cannot_judge=judged)

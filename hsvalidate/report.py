@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from hsvalidate.consensus import Rule, Scale, Stability, Stats
 from hsvalidate.framework import Framework
-from hsvalidate.model import Criterion, Decision, Participant, Round, WorkshopDetails
+from hsvalidate.model import Count, Criterion, Decision, Participant, Round, WorkshopDetails
 from hsvalidate.revisions import History
 
 ALL_GROUPS = "all"
@@ -134,6 +134,8 @@ class ResultRow:
     no consensus (or below quorum)."""
     important_to: str = ""
     """On whole-panel rows: the one group that alone reaches consensus to keep."""
+    n_counted: int = 0
+    """On whole-panel rows: how many of the answers are cards counted in plenary."""
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,24 @@ class BallotRow(NamedTuple):
     """``None`` is "cannot judge"."""
     source: str
     recorded_at: str
+    station: str = ""
+    """The computer that took the vote (``Ballot.station``)."""
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    """How many ballots that count in a round came by one channel from one computer.
+
+    Why kept: when laptops, paper, forms and cards feed one session, the documents must
+    say where each result's ratings came from (``exports.channels_sentence``).
+    """
+
+    round: int
+    source: str
+    """Channel code (``model.SOURCES``; a code this version does not know is kept as is)."""
+    station: str
+    """Computer name; empty for ballots recorded before stations were kept."""
+    ballots: int
 
 
 @dataclass(frozen=True)
@@ -265,6 +285,10 @@ class Report:
     disclosure: Disclosure = OPEN
     """Which groups the report shows as themselves; ``results``, ``stability``, the
     comments and the ballots already carry the groups as shown (``Disclosure.group_of``)."""
+    channels: tuple[ChannelRow, ...] = ()
+    """Ballots per round, channel and computer."""
+    counts: tuple[Count, ...] = ()
+    """The counts of cards that stand, round by round (anonymous whole-panel ratings)."""
 
     @property
     def lineage(self) -> History:
@@ -290,6 +314,7 @@ RESULT_COLUMNS = (
     "n",
     "n_cannot_judge",
     "n_missing",
+    "n_counted",
     "median",
     "mean",
     "sd",
@@ -314,7 +339,10 @@ RESULT_COLUMNS = (
     "percent_class",
     "verdict",
 )
-"""Tidy results: one row per round × indicator × criterion × group (``all`` for the panel)."""
+"""Tidy results: one row per round × indicator × criterion × group (``all`` for the panel).
+
+``n_counted`` is not a figure of ``Stats``: of the ``n``, ``n_cannot_judge`` answers of
+a whole-panel row, how many are cards counted in plenary (``hsvalidate tally``)."""
 
 STABILITY_COLUMNS = (
     "round",
@@ -347,7 +375,7 @@ def result_record(row: ResultRow) -> Record:
         "group": row.group,
     }
     for name in RESULT_COLUMNS[5:-3]:
-        record[name] = getattr(stats, name)
+        record[name] = row.n_counted if name == "n_counted" else getattr(stats, name)
     record["ram_class"] = row.ram_class
     record["percent_class"] = row.percent_class
     record["verdict"] = row.verdict

@@ -15,13 +15,22 @@ from dataclasses import dataclass, field
 
 from hsvalidate import consensus
 from hsvalidate.framework import Framework, Indicator
-from hsvalidate.model import Ballot, Decision, Participant, Round, Settings, WorkshopDetails
+from hsvalidate.model import (
+    Ballot,
+    Count,
+    Decision,
+    Participant,
+    Round,
+    Settings,
+    WorkshopDetails,
+)
 from hsvalidate.report import (
     ALL_GROUPS,
     OPEN,
     OTHER_GROUPS,
     AttritionRow,
     BallotRow,
+    ChannelRow,
     CommentRow,
     Disclosure,
     IndicatorResult,
@@ -55,6 +64,8 @@ class Snapshot:
     """The draft and its revisions; None for a framework never revised."""
     details: WorkshopDetails = field(default_factory=WorkshopDetails)
     """Title, place, dates, organisers, chair and rapporteur."""
+    counts: Mapping[int, tuple[Count, ...]] = field(default_factory=dict)
+    """Round number → the card counts that stand (the latest per indicator and criterion)."""
 
     @property
     def lineage(self) -> History:
@@ -74,6 +85,10 @@ class Snapshot:
     def round_ballots(self, number: int) -> tuple[Ballot, ...]:
         """The ballots that count in round ``number`` (none for an unknown round)."""
         return self.ballots.get(number, ())
+
+    def round_counts(self, number: int) -> tuple[Count, ...]:
+        """The card counts that stand in round ``number`` (none for a round never counted)."""
+        return self.counts.get(number, ())
 
     def open_round(self) -> Round | None:
         """The round currently open, if any."""
@@ -202,10 +217,15 @@ def results(
         by_indicator: dict[str, list[Ballot]] = defaultdict(list)
         for ballot in snap.round_ballots(rnd.number):
             by_indicator[ballot.indicator].append(ballot)
+        counted = {(c.indicator, c.criterion): c for c in snap.round_counts(rnd.number)}
         extra = [OTHER_GROUPS] if pooled else []
         for code in rnd.indicators:
             ballots = by_indicator.get(code, [])
-            version = max((b.version for b in ballots), default=1)
+            version = max(
+                [b.version for b in ballots]
+                + [c.version for (i, _), c in counted.items() if i == code],
+                default=1,
+            )
             # One pass over the ballots for every criterion and group at once.
             by_criterion: dict[str, dict[str, list[int | None]]] = {
                 c.code: {ALL_GROUPS: [], **{g: [] for g in [*groups, *extra]}}
@@ -225,6 +245,11 @@ def results(
                         lists[OTHER_GROUPS].append(score)
             for criterion in snap.settings.criteria:
                 answers = by_criterion[criterion.code]
+                # Cards raised in plenary are anonymous ratings of the whole panel: they
+                # belong to no group (docs/method.md, "Counts of cards").
+                cards = counted.get((code, criterion.code))
+                if cards is not None:
+                    answers[ALL_GROUPS].extend(cards.ratings())
                 stats = {
                     g: consensus.compute_stats(
                         values,
@@ -265,6 +290,7 @@ def results(
                                 quorum=applied.quorum,
                             ),
                             important_to=important if g == ALL_GROUPS else "",
+                            n_counted=cards.total if cards is not None and g == ALL_GROUPS else 0,
                         )
                     )
     return rows
@@ -453,8 +479,14 @@ def build_report(
     indicator_results: list[IndicatorResult] = []
     comments: list[CommentRow] = []
     ballot_rows: list[BallotRow] = []
+    channels: list[ChannelRow] = []
     for rnd in snap.rounds:
         ballots = snap.round_ballots(rnd.number)
+        by_channel = Counter((b.source, b.station) for b in ballots)
+        channels.extend(
+            ChannelRow(round=rnd.number, source=source, station=station, ballots=n)
+            for (source, station), n in sorted(by_channel.items())
+        )
         summaries.append(
             RoundSummary(
                 round=rnd,
@@ -504,6 +536,7 @@ def build_report(
                     score=score,
                     source=b.source,
                     recorded_at=b.recorded_at,
+                    station=b.station,
                 )
                 for criterion, score in b.ratings.items()
             )
@@ -530,4 +563,6 @@ def build_report(
         history=snap.lineage,
         details=snap.details,
         disclosure=shown,
+        channels=tuple(channels),
+        counts=tuple(c for rnd in snap.rounds for c in snap.round_counts(rnd.number)),
     )

@@ -36,6 +36,7 @@ from hsvalidate.model import (
     PRESENCE,
     VOTE_KEYS,
     Ballot,
+    Count,
     Decision,
     Participant,
     Round,
@@ -44,6 +45,7 @@ from hsvalidate.model import (
     current_decisions,
     decision_action_code,
     decision_gap,
+    latest_counts,
     presence_code,
 )
 from hsvalidate.report import (
@@ -111,6 +113,19 @@ class CloseCheck:
     def needs_confirmation(self) -> bool:
         """Whether closing now leaves voters out or results unclassified."""
         return bool(self.not_voted or self.below_quorum)
+
+
+@dataclass(frozen=True)
+class RecordedCount:
+    """A count of cards just recorded, and what the facilitator should be told about it."""
+
+    count: Count
+    replaced: Count | None = None
+    """The earlier count of the same indicator and criterion it replaces in the results."""
+    typed: int = 0
+    """Ballots already giving an answer on that criterion (laptop, paper, file...)."""
+    present: int = 0
+    """Participants present in the round."""
 
 
 class ConfirmationRequired(RoundError):
@@ -439,6 +454,9 @@ class Workshop:
             number = int(details.get("round", 0))
             if any(str(b.get("recorded_at", "")) > entry.at for b in self._raw_ballots(number)):
                 return Message("undo.reopen_has_ballots", round=number)
+        counted = self._count_refusal(entry)
+        if counted is not None:
+            return counted
         if entry.action in ("participant-add", "participants-import"):
             added = {
                 c["id"]
@@ -1035,7 +1053,142 @@ class Workshop:
             ballots={r.number: tuple(self.ballots(r.number)) for r in rounds},
             decisions=tuple(self.decisions()),
             created_at=self.created_at,
+            counts=self._standing_counts(),
         )
+
+    # -- card counts ---------------------------------------------------------------------
+
+    def counts(self) -> list[Count]:
+        """Every count of cards recorded, in the order typed, replaced ones included."""
+        return [Count.from_dict(d) for d in self.store.all("counts")]
+
+    def _standing_counts(self) -> dict[int, tuple[Count, ...]]:
+        """Round → the counts that stand (the latest per indicator and criterion)."""
+        out: dict[int, tuple[Count, ...]] = {}
+        for count in latest_counts(self.counts()):
+            out[count.round] = (*out.get(count.round, ()), count)
+        return out
+
+    def count_indicator(self, indicator: str) -> str:
+        """The code of an indicator of the open round a count may be about, or why not.
+
+        Public so that the interactive command refuses before asking its questions.
+        """
+        rnd = self.open_round()
+        if rnd is None:
+            raise RoundError(Message("counts.no_open_round"))
+        code = self._indicator_code(indicator)
+        if code is None:
+            raise BallotError(Message("counts.unknown_indicator", indicator=indicator))
+        if code not in rnd.indicators:
+            raise BallotError(
+                Message("counts.indicator_not_in_round", indicator=code, round=rnd.number)
+            )
+        return code
+
+    def count_room(self, indicator: str) -> tuple[int, int]:
+        """(participants present, ballots already cast on ``indicator``) in the open round.
+
+        What the facilitator needs before counting: at most that many cards are left.
+        """
+        snap = self.snapshot()
+        rnd = snap.open_round()
+        if rnd is None:
+            return 0, 0
+        typed = sum(1 for b in snap.round_ballots(rnd.number) if b.indicator == indicator)
+        return len(snap.present_in(rnd.number)), typed
+
+    def _count_refusal(self, entry: audit.Entry) -> Message | None:
+        """Why undoing a round's opening or reopening would orphan the cards counted in it."""
+        if entry.action not in ("round-open", "round-reopen"):
+            return None
+        number = int(entry.details.get("round", 0))
+        counts = [c for c in self.counts() if c.round == number]
+        if entry.action == "round-open" and counts:
+            return Message("counts.undo_round_has_counts", round=number)
+        if entry.action == "round-reopen" and any(c.recorded_at > entry.at for c in counts):
+            return Message("counts.undo_reopen_has_counts", round=number)
+        return None
+
+    def record_count(
+        self,
+        *,
+        indicator: str,
+        criterion: str,
+        counts: Mapping[int, int],
+        cannot_judge: int = 0,
+    ) -> RecordedCount:
+        """Record the cards raised in plenary for one indicator and criterion of the open round.
+
+        Why refused above those present: the facilitator counts the room, and a card
+        raised by someone not registered (an observer) or a participant who also voted
+        at a laptop or on paper would count twice; the sentence says how many cards may
+        still be counted.  A later count replaces the earlier one in the results.
+        """
+        code = self.count_indicator(indicator)
+        rnd = self.open_round()
+        assert rnd is not None  # count_indicator refuses when no round is open
+        found = self.settings.criterion_code(criterion)
+        if found is None:
+            raise BallotError(
+                Message(
+                    "counts.unknown_criterion", criterion=criterion, criteria=self.criteria_words()
+                )
+            )
+        scale = self.scale
+        for score, n in [*counts.items(), (None, cannot_judge)]:
+            if score is not None and (isinstance(score, bool) or not scale.contains(score)):
+                raise BallotError(
+                    Message("counts.off_scale", score=score, low=scale.low, high=scale.high)
+                )
+            if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+                raise BallotError(Message("counts.negative", n=n))
+        snap = self.snapshot()
+        earlier = next(
+            (
+                c
+                for c in snap.round_counts(rnd.number)
+                if (c.indicator, c.criterion) == (code, found)
+            ),
+            None,
+        )
+        count = Count(
+            round=rnd.number,
+            indicator=code,
+            criterion=found,
+            counts={int(k): v for k, v in sorted(counts.items()) if v},
+            cannot_judge=cannot_judge,
+            version=self.history.version(code),
+            recorded_at=now_iso(),
+            station=station_name(),
+            uid=new_uid(),
+        )
+        if count.total == 0 and earlier is None:
+            raise BallotError(Message("counts.empty", indicator=code))
+        present = len(snap.present_in(rnd.number))
+        typed = sum(
+            1 for b in snap.round_ballots(rnd.number) if b.indicator == code and found in b.ratings
+        )
+        if count.total + typed > present:
+            raise BallotError(
+                Message(
+                    "counts.too_many" if typed else "counts.too_many_alone",
+                    total=count.total,
+                    present=present,
+                    round=rnd.number,
+                    typed=typed,
+                    room=max(0, present - typed),
+                )
+            )
+        with self._logged(
+            "counts-record",
+            round=rnd.number,
+            indicator=code,
+            criterion=self._criterion_words(found).by_lang,
+            total=count.total,
+        ):
+            self.store.insert("counts", count.to_dict())
+        return RecordedCount(count=count, replaced=earlier, typed=typed, present=present)
 
     def pending(self, participant: str) -> list[Indicator]:
         """Indicators of the open round this participant has not rated yet, in framework order.

@@ -29,14 +29,16 @@ pypdf = pytest.importorskip("pypdf")
 EXPECTED_SHEETS = {
     "fr": [
         "Cadre validé", "Paramètres", "Décisions", "Révisions", "Résultats", "Stabilité",
-        "Participation", "Commentaires", "Cadre", "Tours", "Participants", "Votes", "Colonnes",
+        "Participation", "Commentaires", "Cadre", "Tours", "Participants", "Votes",
+        "Sources des votes", "Comptages", "Colonnes",
     ],
     "en": [
         "Validated framework", "Settings", "Decisions", "Revisions", "Results", "Stability",
-        "Attrition", "Comments", "Framework", "Rounds", "Participants", "Ballots", "Columns",
+        "Attrition", "Comments", "Framework", "Rounds", "Participants", "Ballots",
+        "Vote sources", "Card counts", "Columns",
     ],
 }  # fmt: skip
-RESULTS, STABILITY, ATTRITION, COLUMNS = 4, 5, 6, 12
+RESULTS, STABILITY, ATTRITION, COLUMNS = 4, 5, 6, 14
 """Positions in ``EXPECTED_SHEETS`` of the sheets the tests read by language."""
 BAMBARA = "ɛɔɲŋƐƆƝŊ"
 CRITERION_FR = {"relevance": "Pertinence", "feasibility": "Faisabilité", "clarity": "Clarté"}
@@ -132,6 +134,7 @@ def test_results_columns_are_exactly_the_documented_ones(tmp_path: Path, lang: s
         "n",
         "n_cannot_judge",
         "n_missing",
+        "n_counted",
         "median",
         "mean",
         "sd",
@@ -178,6 +181,9 @@ def test_results_figures_equal_the_report_stats_unrounded(tmp_path: Path) -> Non
             CRITERION_FR[result.criterion],
         )
         for name in RESULT_COLUMNS[5:-3]:
+            if name == "n_counted":  # not a figure: empty unless cards were counted
+                assert cells[name] == (result.n_counted or None)
+                continue
             expected = getattr(result.stats, name)
             if name == "disagreement" and expected is not None:
                 expected = "oui" if expected else "non"

@@ -26,6 +26,7 @@ COLUMNS = [
     "n",
     "n_cannot_judge",
     "n_missing",
+    "n_counted",
     "median",
     "mean",
     "sd",
@@ -79,6 +80,7 @@ def reference(answers: list[int | None], expected: int, high: int) -> dict[str, 
         "n": n,
         "n_cannot_judge": len(answers) - n,
         "n_missing": expected - len(answers),
+        "n_counted": 0,  # no cards counted in this session
         "n_low": sum(a <= low_max for a in rated),
         "n_high": sum(a >= high_min for a in rated),
     }

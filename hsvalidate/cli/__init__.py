@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "ballots": ("hsvalidate.cli.ballots", "ballots", "help.ballots"),
     "merge": ("hsvalidate.cli.merge", "merge", "help.merge"),
     "results": ("hsvalidate.cli.results", "results", "help.results"),
+    "tally": ("hsvalidate.cli.counts", "tally", "help.tally"),
     "decision": ("hsvalidate.cli.decisions", "decision", "help.decision"),
     "indicator": ("hsvalidate.cli.indicators", "indicator", "help.indicator"),
     "export": ("hsvalidate.cli.results", "export", "help.export"),

@@ -26,6 +26,7 @@ from hsvalidate.cli._common import (
     echo_wrapped,
     screen_width,
 )
+from hsvalidate.exports.channels import COUNTED_MARK
 from hsvalidate.exports.tidy import TIDY, spreadsheet_style, write_csv
 from hsvalidate.i18n import get_language, t
 from hsvalidate.report import (
@@ -393,9 +394,13 @@ def render_results(rows: Sequence[ResultRow], screen: Screen, *, by_group: bool)
         flagged: dict[tuple[str, str], list[str]] = defaultdict(list)
         shown_indicator = ""
         table: list[list[_Cell]] = []
+        counted = False
         for row in _panel_first(by_round[number]):
             s = row.stats
             figures = [str(s.n), str(s.n_cannot_judge), format_number(s.median, lang)]
+            if row.n_counted:  # cards counted in plenary among the answers: marked, told below
+                figures[0] += COUNTED_MARK
+                counted = True
             if wide:
                 figures += [
                     format_number(s.q1, lang, digits=2),
@@ -441,6 +446,13 @@ def render_results(rows: Sequence[ResultRow], screen: Screen, *, by_group: bool)
             )
             lines += _textwrap_module().wrap(
                 t("cli.results.important", items=listed),
+                width=screen.width,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        if counted:
+            lines += _textwrap_module().wrap(
+                t("counts.results_note", mark=COUNTED_MARK),
                 width=screen.width,
                 break_long_words=False,
                 break_on_hyphens=False,

@@ -77,6 +77,7 @@ from hsvalidate.exports import (
     rule_text,
     scale_text,
 )
+from hsvalidate.exports.channels import COUNTED_MARK, channels_sentence, counted_detail, counts_in
 from hsvalidate.fileio import atomic_path
 from hsvalidate.framework import Indicator, Text
 from hsvalidate.i18n import tn
@@ -94,6 +95,7 @@ from hsvalidate.i18n.documents import (
 )
 from hsvalidate.model import (
     VOTE_KEYS,
+    Count,
     Decision,
     Participant,
     criteria_set_name,
@@ -1508,6 +1510,8 @@ def _results(ctx: _Context, number: int) -> list[Flowable]:
     legend = _t(ctx, "pdf.results.legend", high=band_text(high))
     if any(i.important_to for i in report.indicator_results):
         legend += " " + _t(ctx, "pdf.results.important_legend", mark=_IMPORTANT_MARK)
+    if any(c.total for c in report.counts):
+        legend += " " + _t(ctx, "pdf.counts.legend", mark=COUNTED_MARK)
     flow: list[Flowable] = [
         _heading(ctx, number, "pdf.h.results"),
         _lead(_p(legend, styles.body)),
@@ -1548,6 +1552,7 @@ def _results(ctx: _Context, number: int) -> list[Flowable]:
                 )
             )
         )
+        flow.append(_lead(_p(channels_sentence(report, number_r), styles.body)))
         flow.extend(_lead(t) for t in _participation(ctx, number_r))
         if previous is not None:
             flow.append(_lead(_p(_stability_sentence(ctx, number_r, previous), styles.body)))
@@ -1573,6 +1578,10 @@ def _results(ctx: _Context, number: int) -> list[Flowable]:
             for i in report.indicator_results
             if i.round == number_r and i.important_to
         }
+        counted: dict[str, list[Count]] = {}
+        for count in counts_in(report, number_r):
+            if count.total:
+                counted.setdefault(count.indicator, []).append(count)
         for code in codes:
             by_criterion = ctx.panel.get((number_r, code), {})
             rated = ctx.versions.get((number_r, code))
@@ -1591,6 +1600,8 @@ def _results(ctx: _Context, number: int) -> list[Flowable]:
                     f'{_markup(wording)}<br/><font size="7" color="#444444">{_markup(flag)}</font>',
                     styles.cell,
                 )
+            if code in counted:
+                code_text += f"{_NBSP}{COUNTED_MARK}"
             if rated is not None and rated > 1:
                 code_text += f"\n({_t(ctx, 'pdf.version', version=rated)})"
             verdict = combined.get(code, "not rated")
@@ -1617,8 +1628,20 @@ def _results(ctx: _Context, number: int) -> list[Flowable]:
                 )
         extra.append(("FONT", (-1, 1), (-1, -1), FONT_BOLD, 8, 10))
         flow.append(_table(rows, widths=widths, extra_style=extra))
+        if counted:
+            flow.append(_p(_counted_note(ctx, counted, codes), styles.small))
     flow.extend(_lineage_table(ctx))
     return flow
+
+
+def _counted_note(ctx: _Context, counted: dict[str, list[Count]], order: list[str]) -> str:
+    """Below a round's table: which results rest partly on cards counted in plenary."""
+    separator = _t(ctx, "channels.list_separator")
+    items = separator.join(
+        _t(ctx, "pdf.counts.item", indicator=code, detail=counted_detail(ctx.report, counted[code]))
+        for code in [c for c in order if c in counted] + [c for c in counted if c not in order]
+    )
+    return _t(ctx, "pdf.counts.note", mark=COUNTED_MARK, items=items)
 
 
 def _participation(ctx: _Context, number: int) -> list[Flowable]:

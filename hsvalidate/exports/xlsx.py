@@ -139,6 +139,8 @@ def build_sheets(report: Report) -> list[SheetSpec]:
         _rounds_sheet(report),
         _participants_sheet(report),
         _ballots_sheet(report),
+        _sources_sheet(report),
+        _counts_sheet(report),
         _columns_sheet(report),
     ]
 
@@ -615,7 +617,11 @@ def _results_sheet(report: Report) -> SheetSpec:
 
     rows: list[list[CellValue]] = []
     for row in report.results:
-        stats: list[CellValue] = [getattr(row.stats, name) for name in _STAT_COLUMNS]
+        # Cards counted: empty unless some were, so the column reads as a mark, not noise.
+        stats: list[CellValue] = [
+            (row.n_counted or None) if name == "n_counted" else getattr(row.stats, name)
+            for name in _STAT_COLUMNS
+        ]
         disagreement = _STAT_COLUMNS.index("disagreement")
         if isinstance(stats[disagreement], bool):
             stats[disagreement] = yes_no(bool(stats[disagreement]), lang)
@@ -638,7 +644,7 @@ def _results_sheet(report: Report) -> SheetSpec:
         header=[_result_header(report, name) for name in RESULT_COLUMNS],
         rows=rows,
         number_formats=_formats(RESULT_COLUMNS),
-        widths={1: 11, 3: 12, 28: 14, 29: 14, 30: 15},
+        widths={1: 11, 3: 12, 8: 14, 29: 14, 30: 14, 31: 15},
         freeze_columns=2,
         # Figures to look up rather than read through: one page across, small print.
         pages_wide=1,
@@ -917,7 +923,7 @@ def _ballots_sheet(report: Report) -> SheetSpec:
     sources: dict[str, str] = {}
     moments: dict[str, datetime | str | None] = {}
     papers: dict[tuple[int, str, int, str], list[CellValue]] = {}
-    width = 5 + len(codes) + 2
+    width = 5 + len(codes) + 3
     for b in report.ballots:
         key = (b.round, b.indicator, b.version, b.participant)
         row = papers.get(key)
@@ -930,7 +936,8 @@ def _ballots_sheet(report: Report) -> SheetSpec:
                 moments[b.recorded_at] = _moment(b.recorded_at)
             row = [None] * width
             row[:5] = [b.round, b.indicator, b.version, b.participant, groups[b.group]]
-            row[-2] = sources[b.source]
+            row[-3] = sources[b.source]
+            row[-2] = b.station
             row[-1] = moments[b.recorded_at]
             papers[key] = row
         row[position[b.criterion]] = b.score if b.score is not None else cannot_judge
@@ -939,14 +946,113 @@ def _ballots_sheet(report: Report) -> SheetSpec:
         for key in ("col.round", "col.indicator", "col.version", "col.participant", "col.group")
     ]
     header += [criterion(code) for code in codes]
-    header += [_t(report, "col.source"), _t(report, "col.recorded_at")]
+    header += [_t(report, "col.source"), _t(report, "col.station"), _t(report, "col.recorded_at")]
     return _sheet(
         report,
         title=_t(report, "sheet.ballots"),
         header=header,
         rows=list(papers.values()),
-        widths={0: 6, 1: 11, 2: 8, 3: 11, width - 1: 17},
+        widths={0: 6, 1: 11, 2: 8, 3: 11, width - 2: 16, width - 1: 17},
         landscape=False,
+    )
+
+
+def _sources_sheet(report: Report) -> SheetSpec:
+    """Per round, the ballots by channel and computer, and the cards counted in plenary.
+
+    Why: a session fed by laptops, paper, forms and counts at once must say what each
+    result rests on; the sentence above the table is the one the minutes print.
+    """
+    from hsvalidate.exports.channels import channels_sentence
+
+    lang = report.lang
+    rows: list[list[CellValue]] = []
+    for summary in report.rounds:
+        number = summary.round.number
+        # The busiest channel first, as the sentence above the table says them.
+        here = sorted(
+            (c for c in report.channels if c.round == number),
+            key=lambda c: (-c.ballots, c.source, c.station),
+        )
+        rows += [[number, _source_label(c.source, lang), c.station, c.ballots, None] for c in here]
+        cards: dict[tuple[str, str], int] = {}
+        for count in report.counts:
+            if count.round == number:
+                key = (count.source, count.station)
+                cards[key] = cards.get(key, 0) + count.total
+        rows += [
+            [number, _source_label(source, lang), station, None, n]
+            for (source, station), n in sorted(cards.items())
+        ]
+    header = [
+        _t(report, key)
+        for key in ("col.round", "col.source", "col.station", "col.ballots", "col.cards")
+    ]
+    return _sheet(
+        report,
+        title=_t(report, "sheet.sources"),
+        preface=[
+            _t(report, "sheet.sources"),
+            _t(report, "wb.sources.intro"),
+            *(channels_sentence(report, r.round.number) for r in report.rounds),
+        ],
+        header=header,
+        rows=rows,
+        number_formats={0: _COUNT_FORMAT, 3: _COUNT_FORMAT, 4: _COUNT_FORMAT},
+        widths={0: 6, 1: 16, 2: 24, 3: 10, 4: 16},
+        landscape=False,
+    )
+
+
+def _counts_sheet(report: Report) -> SheetSpec:
+    """Every count of cards that stands: the cards at each point of the scale, as typed.
+
+    Why a row per count and not per card: it is what the facilitator typed and can
+    check against the flip chart; the Results sheet says how many of each result's
+    ratings are cards (its last column).
+    """
+    lang = report.lang
+    scale = report.scale
+    points = list(range(scale.low, scale.high + 1))
+    criterion = _criterion_name(report)
+    rows: list[list[CellValue]] = [
+        [
+            c.round,
+            c.indicator,
+            c.version,
+            criterion(c.criterion),
+            *(c.counts.get(p) or None for p in points),
+            c.cannot_judge or None,
+            c.total,
+            _source_label(c.source, lang),
+            c.station,
+            _moment(c.recorded_at),
+        ]
+        for c in report.counts
+    ]
+    header = [
+        _t(report, key) for key in ("col.round", "col.indicator", "col.version", "col.criterion")
+    ]
+    header += [str(p) for p in points]
+    header += [
+        _t(report, "cannot_judge"),
+        _t(report, "col.total_cards"),
+        _t(report, "col.source"),
+        _t(report, "col.station"),
+        _t(report, "col.recorded_at"),
+    ]
+    last = len(header) - 1
+    widths: dict[int, float] = {0: 6, 1: 12, 2: 8, 3: 14, last - 1: 16, last: 17}
+    widths.update({4 + i: 5 for i in range(len(points))})  # one narrow column per score
+    widths[4 + len(points)] = 11
+    return _sheet(
+        report,
+        title=_t(report, "sheet.counts"),
+        preface=[_t(report, "sheet.counts"), _t(report, "wb.counts.intro")],
+        header=header,
+        rows=rows,
+        widths=widths,
+        landscape=True,
     )
 
 

@@ -38,6 +38,7 @@ DOMAINS = (
     "criteria",
     "merge",
     "paper",
+    "channels",
 )
 """Areas of the one catalogue, each a ``.po`` file per language."""
 
