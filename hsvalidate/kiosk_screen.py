@@ -382,7 +382,7 @@ def menu(
 
 def ask_text(
     header: Sequence[Para],
-    prompt: str,
+    question: Sequence[Para],
     *,
     footer: str,
     lang: str,
@@ -408,7 +408,7 @@ def ask_text(
         return _formatted(
             layout_menu(
                 header,
-                [Para(prompt, "question")],
+                question,
                 [],
                 state,
                 footer="",
@@ -435,12 +435,15 @@ def ask_text(
         layout=Layout(
             HSplit(
                 [
-                    Window(FormattedTextControl(draw_top), wrap_lines=False),
+                    Window(
+                        FormattedTextControl(draw_top), wrap_lines=False, dont_extend_height=True
+                    ),
                     Window(
                         BufferControl(buffer),
                         height=Dimension(min=1, max=input_rows),
                         wrap_lines=True,
                     ),
+                    Window(),  # the rest of the screen, so the hint sits at the bottom
                     Window(FormattedTextControl(draw_footer), height=1),
                 ]
             ),
@@ -681,9 +684,13 @@ def ask_indicator(
     count = len(view.criteria)
     while True:
         if step == count:
+            given = BallotAnswer(ratings=ratings, comment="")
             typed = ask_text(
                 header,
-                t("ballot.comment", lang=lang),
+                [
+                    Para(_k("comment.given", lang, scores=_scores(view, given, lang)), "ok"),
+                    Para(t("ballot.comment", lang=lang), "question"),
+                ],
                 footer=_k("comment.footer", lang),
                 lang=lang,
                 default=comment,

@@ -182,7 +182,7 @@ def test_ctrl_c_during_a_ballot_keeps_what_was_confirmed_and_returns_to_the_list
     assert result.exit_code == 0, result.output
     assert set(stored(kiosk)["P04"]) == {"D1.O1.I1"}
     text = shown(drawn)
-    assert "Vote de P04 interrompu : ses votes confirmés sont enregistrés" in text
+    assert "Vote de P04 interrompu : les votes confirmés sont enregistrés" in text
     with screen(pick("P04") + ENTER) as drawn:  # they come back: the next indicator waits
         ballot()
     assert "indicateur 2 sur 5" in shown(drawn)
