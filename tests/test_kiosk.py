@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from prompt_toolkit.application import create_app_session
-from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.data_structures import Size
+from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
 
@@ -24,7 +24,7 @@ from hsvalidate import kiosk_screen, prompts
 from hsvalidate.cli import cli
 from hsvalidate.framework import Framework, Text
 from hsvalidate.i18n import t
-from hsvalidate.kiosk_screen import PickerEntry, matching, search_key
+from hsvalidate.kiosk_screen import Item, Para, PickerEntry, layout_menu, matching, search_key
 from hsvalidate.model import Settings
 from hsvalidate.workshop import Workshop
 
@@ -241,8 +241,9 @@ def test_refusing_the_confirmation_votes_nothing(kiosk: Path) -> None:
     with screen("P01" + ENTER + ENTER + CTRL_C) as drawn:
         result = ballot()
     assert result.exit_code == 0
-    assert "Vous êtes bien Aminata Traoré (P01, WANEP-Mali) ?" in shown(drawn)
-    assert stored(kiosk) == {}
+    text = shown(drawn)
+    assert "Vous êtes bien Aminata Traoré (P01, WANEP-Mali) ?" in text
+    assert "indicateur 1 sur 5" not in text and "interrompu" not in text  # never started
     assert all_ballots(kiosk) == 0
 
 
@@ -266,10 +267,10 @@ def test_withdrawn_and_absent_participants_are_not_offered(kiosk: Path) -> None:
 
 
 def test_a_stray_enter_records_no_rating(kiosk: Path) -> None:
-    keys = pick("P04") + ENTER + ENTER + CTRL_C + CTRL_C
+    keys = pick("P04") + ENTER * 4 + CTRL_C + CTRL_C  # as many Enters as questions
     with screen(keys) as drawn:
         ballot()
-    assert stored(kiosk) == {}
+    assert all_ballots(kiosk) == 0
     assert "Aucune note choisie" in shown(drawn)
 
 
@@ -398,3 +399,77 @@ def test_round_two_shows_the_groups_feedback_and_own_previous_rating(kiosk: Path
     text = shown(drawn)
     assert "médiane 5, bas 50 %, moyen 0 %, haut 50 % (n = 2) ; votre note : 1" in text
     assert "« Trop vague pour Kidal »" in text
+
+
+def test_a_comment_with_bambara_letters_is_stored_with_the_terminal_as_channel(
+    kiosk: Path,
+) -> None:
+    with screen(pick("P04") + rate("7", "0", "9", comment="Préciser la source à Gao ; ɛ ɔ ɲ ŋ")):
+        ballot()
+    with Workshop.open(root=kiosk, name="Atelier", writable=False) as ws:
+        (first,) = ws.ballots(1)
+    assert first.comment == "Préciser la source à Gao ; ɛ ɔ ɲ ŋ"
+    assert first.source == "terminal"
+    assert first.ratings == {"relevance": 7, "feasibility": None, "clarity": 9}
+
+
+def test_when_nobody_is_left_the_kiosk_says_so_and_ends(kiosk: Path) -> None:
+    with Workshop.open(root=kiosk, name="Atelier") as ws:
+        for code in ("P01", "P02", "P03", "P05"):
+            for ind in ws.framework.indicators():
+                ws.record_ballot(participant=code, indicator=ind.code, ratings={"relevance": 5})
+    with screen(pick("P04") + ALL_FIVE + FINISH):  # no Ctrl-C: the kiosk ends by itself
+        result = ballot()
+    assert result.exit_code == 0, result.output
+    assert t("cli.ballot.everyone_done", lang="fr") in result.output.replace("\n", " ")
+
+
+QUESTIONARY_ENGLISH = ("Use arrow keys", "Use shortcuts", "arrow keys", "Answered", "Enter to")
+
+
+def test_the_french_screens_have_no_english_word(kiosk: Path) -> None:
+    keys = "ami" + ENTER + pick(" wanep") + rate("7", "0", "9") + ENTER + CTRL_C + CTRL_C
+    with screen(keys) as drawn:
+        ballot()
+    text = shown(drawn)
+    assert "Vous êtes bien Aminata Traoré (P01, WANEP-Mali) ?" in text
+    assert "Aucune note choisie" in text
+    assert [word for word in QUESTIONARY_ENGLISH if word in text] == []
+
+
+def test_a_long_indicator_leaves_the_question_and_every_choice_on_24_lines() -> None:
+    header = [
+        Para("P01 — indicateur 3 sur 33", "dim"),
+        Para("D1.O1.I1 — " + "Nombre d'incidents de sécurité signalés " * 4, "indicator"),
+        Para("Définition : " + "ce que l'indicateur mesure exactement, en mots simples " * 8),
+        Para("Source de vérification : registres de la police et de la gendarmerie"),
+    ]
+    question = [Para("Pertinence (1/3) — Cet indicateur mesure-t-il bien le résultat visé ?")]
+    items = [Item(str(n), str(n), shortcut=str(n)) for n in range(1, 10)]
+    items += [
+        Item("<cannot>", "0 — Je ne peux pas juger"),
+        Item("<back>", "← Indicateur précédent"),
+    ]
+    state = kiosk_screen._MenuState(selected=None)
+    lines = layout_menu(
+        header, question, items, state, footer="Tapez le chiffre", rows=24, cols=80, lang="fr"
+    )
+    texts = [text for _, text in lines]
+    assert len(texts) <= 24 and max(len(x) for x in texts) <= 79
+    assert texts[-13:] == [
+        "Pertinence (1/3) — Cet indicateur mesure-t-il bien le résultat visé ?",
+        *(f"  {n}" for n in range(1, 10)),
+        "  0 — Je ne peux pas juger",
+        "  ← Indicateur précédent",
+        "Tapez le chiffre",
+    ]
+    assert texts[0] == "P01 — indicateur 3 sur 33"
+    assert t("kiosk.screen.more_below", lang="fr") in texts  # the rest with PgDn
+    state.header_top = 100  # scrolled to the end: the last line of the header shows
+    scrolled = [
+        text
+        for _, text in layout_menu(
+            header, question, items, state, footer="Tapez le chiffre", rows=24, cols=80, lang="fr"
+        )
+    ]
+    assert any("Source de vérification" in x for x in scrolled)
