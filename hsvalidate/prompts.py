@@ -8,13 +8,9 @@ docs/spreadsheets-and-pdf.md, "Prompts without a terminal").
 
 from __future__ import annotations
 
-import shutil
 import sys
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import click
 
 from hsvalidate.errors import InteractiveError
 from hsvalidate.i18n import Text, t, tn
@@ -38,146 +34,8 @@ def require_terminal(message: Text) -> None:
         raise InteractiveError(message)
 
 
-@dataclass(frozen=True)
-class CriterionView:
-    """A criterion as the participant sees it, with last round's feedback when there is one."""
-
-    code: str
-    label: str
-    question: str
-    feedback: str = ""
-    """One line: the group's distribution and the participant's own previous rating."""
-    low: str = ""
-    """The criterion's own words for the lowest score; empty: the generic "pas du tout"."""
-    middle: str = ""
-    """Its words for the middle of the scale; empty: the generic "moyennement"."""
-    high: str = ""
-    """Its words for the highest score; empty: the generic "tout à fait"."""
-
-
-@dataclass(frozen=True)
-class IndicatorView:
-    """What the ballot screen shows about one indicator."""
-
-    code: str
-    text: str
-    definition: str
-    dimension: str
-    outcome: str
-    position: int
-    """1-based position of the indicator in the round."""
-    total: int
-    criteria: tuple[CriterionView, ...]
-    previous_comments: tuple[str, ...] = ()
-    """Anonymous comments from the previous round."""
-    changed: str = ""
-    """Said when the wording changed since an earlier round (« Libellé modifié après le tour 1 »)."""
-
-
-@dataclass(frozen=True)
-class BallotAnswer:
-    """A participant's answers for one indicator."""
-
-    ratings: dict[str, int | None]
-    """Score by criterion; None for "cannot judge"."""
-    comment: str
-
-
 def _t(key: str, lang: str, **values: object) -> str:
     return t(f"ballot.{key}", lang=lang, **values)
-
-
-def _wrap(text: str, indent: str = "") -> str:
-    """Wrap at word boundaries to the terminal, so a projected screen never splits a word."""
-    width = max(40, shutil.get_terminal_size((100, 30)).columns - 2)
-    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent)
-
-
-def show_indicator(view: IndicatorView, lang: str) -> None:
-    """Print the indicator in plain lines before its questions (click, so tests can read it)."""
-    click.echo("")
-    click.secho(_t("position", lang, i=view.position, n=view.total), dim=True)
-    click.secho(_wrap(f"{_t('dimension', lang)} {view.dimension}"), dim=True)
-    click.secho(_wrap(f"{_t('outcome', lang)} {view.outcome}"), dim=True)
-    click.secho(_wrap(f"{view.code} — {view.text}"), bold=True)
-    if view.changed:
-        click.secho(_wrap(view.changed), fg="yellow")
-    if view.definition:
-        click.echo(_wrap(f"{_t('definition', lang)} {view.definition}"))
-    if view.previous_comments:
-        click.secho(_t("comments_seen", lang), italic=True)
-        for comment in view.previous_comments:
-            click.secho(_wrap(f"« {comment} »", indent="  "), italic=True)
-
-
-def ask_ballot(view: IndicatorView, *, scale_min: int, scale_max: int, lang: str) -> BallotAnswer:
-    """Ask the rating on each criterion, then an optional comment.
-
-    Ctrl-C raises KeyboardInterrupt (``unsafe_ask``): the caller stops, and every
-    ballot recorded before is already saved.
-    """
-    import questionary
-
-    show_indicator(view, lang)
-    ratings: dict[str, int | None] = {}
-    for criterion in view.criteria:
-        middle = (scale_min + scale_max) // 2
-        # A criterion's own words ("aucune échéance") say more than the generic ones.
-        words = {
-            scale_min: criterion.low or _t("low", lang),
-            middle: criterion.middle or _t("middle", lang),
-            scale_max: criterion.high or _t("high", lang),
-        }
-        # The title repeats the score because questionary echoes the title as the answer.
-        choices = [
-            questionary.Choice(
-                title=f"{score} — {words[score]}" if score in words else str(score),
-                value=str(score),
-                shortcut_key=str(score),
-            )
-            for score in range(scale_min, scale_max + 1)
-        ]
-        choices.append(
-            questionary.Choice(title=_t("cannot_judge", lang), value="", shortcut_key="0")
-        )
-        # The question is printed wrapped at word boundaries; questionary would let the
-        # terminal cut a long question mid-word, so its own line carries only the label.
-        click.echo("")
-        click.secho(_wrap(f"{criterion.label} — {criterion.question}"), bold=True)
-        if criterion.feedback:
-            click.secho(_wrap(criterion.feedback), fg="cyan")
-        answer = questionary.select(
-            criterion.label,
-            choices=choices,
-            use_shortcuts=True,
-            instruction=_t("how_to_rate", lang),
-        ).unsafe_ask()
-        ratings[criterion.code] = int(answer) if answer else None
-    comment = questionary.text(_t("comment", lang)).unsafe_ask()
-    return BallotAnswer(ratings=ratings, comment=(comment or "").strip())
-
-
-def say_recorded(code: str, lang: str) -> None:
-    """Acknowledge a ballot only after it is durably stored."""
-    click.secho(_t("recorded", lang, code=code), fg="green", bold=True)
-
-
-def say_done(lang: str) -> None:
-    """Tell the participant they are finished."""
-    click.secho(_t("done", lang), bold=True)
-
-
-def choose_participant(choices: Sequence[tuple[str, str]], *, lang: str) -> str:
-    """Let the person at the laptop pick themselves; returns a participant code."""
-    import questionary
-
-    answer = questionary.select(
-        _t("who", lang),
-        choices=[questionary.Choice(title=label, value=code) for code, label in choices],
-        # questionary's own hint is English ("(Use arrow keys)").
-        instruction=_t("arrows", lang),
-    ).unsafe_ask()
-    return str(answer)
 
 
 def ask_participant(*, groups: Sequence[str], lang: str) -> tuple[str, str, str, str]:

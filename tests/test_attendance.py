@@ -9,7 +9,7 @@ from click.testing import CliRunner, Result
 
 from hsvalidate import tally
 from hsvalidate.cli import cli
-from hsvalidate.cli.ballots import offered_participants
+from hsvalidate.cli.kiosk import offered_participants
 from hsvalidate.cli.participants import PRESENCE_CODES
 from hsvalidate.consensus import BELOW_QUORUM
 from hsvalidate.i18n import t, tn
@@ -157,7 +157,7 @@ def test_someone_who_voted_is_not_removed_but_can_be_withdrawn(session: Path) ->
         "\n", " "
     )
     with workshop(session) as ws:
-        assert [code for code, _ in offered_participants(ws)] == ["P02", "P03", "P04", "P05"]
+        assert [e.code for e in offered_participants(ws)] == ["P02", "P03", "P04", "P05"]
         assert ws.pending("P01") == []
         row = next(
             r

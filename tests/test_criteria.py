@@ -28,7 +28,7 @@ from hsvalidate.readers import read_criteria
 from hsvalidate.tally import results
 from hsvalidate.workshop import Workshop
 from tests.report_factory import build_report
-from tests.test_prompts import screen, shown
+from tests.test_kiosk import screen, shown
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -282,7 +282,7 @@ def test_the_ballot_screen_shows_the_question_and_the_criterions_own_words(
         result = run("ballot", "--participant", "P01")
     text = shown(drawn)
     assert result.exit_code == 130, result.output  # stopped when the keys ran out
-    assert "Peut-on lui donner une valeur chiffrée" in result.output.replace("\xa0", " ")
+    assert "Peut-on lui donner une valeur chiffrée" in text
     assert "1 — non mesurable" in text and "9 — pleinement mesurable" in text
     assert "5 — mesurable en partie" in text
     assert "pas du tout" not in text.split("Pertinence")[0]

@@ -232,7 +232,7 @@ def test_an_action_and_its_log_entry_are_one_write(ws: Workshop) -> None:
 
 
 def test_the_ballot_screen_says_the_wording_changed(ws: Workshop) -> None:
-    from hsvalidate.cli.ballots import _view
+    from hsvalidate.cli.kiosk import _view
 
     round_one(ws)
     ws.reword_indicator("D1.O1.I2", fields={"text": "Part des femmes en sécurité la nuit"})

@@ -28,7 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "session": ("hsvalidate.cli.session", "session", "help.session"),
     "participants": ("hsvalidate.cli.participants", "participants", "help.participants"),
     "round": ("hsvalidate.cli.rounds", "round_", "help.round"),
-    "ballot": ("hsvalidate.cli.ballots", "ballot", "help.ballot"),
+    "ballot": ("hsvalidate.cli.kiosk", "ballot", "help.ballot"),
     "ballots": ("hsvalidate.cli.ballots", "ballots", "help.ballots"),
     "merge": ("hsvalidate.cli.merge", "merge", "help.merge"),
     "results": ("hsvalidate.cli.results", "results", "help.results"),

@@ -39,6 +39,7 @@ DOMAINS = (
     "merge",
     "paper",
     "channels",
+    "kiosk",
 )
 """Areas of the one catalogue, each a ``.po`` file per language."""
 
