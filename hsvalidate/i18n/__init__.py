@@ -27,7 +27,17 @@ LANGS = ("fr", "en")
 LANG_ENV = "HSVALIDATE_LANG"
 """Environment variable choosing the language of commands that have no session yet."""
 
-DOMAINS = ("cli", "service", "files", "ballot", "documents", "plenary", "attendance", "criteria")
+DOMAINS = (
+    "cli",
+    "service",
+    "files",
+    "ballot",
+    "documents",
+    "plenary",
+    "attendance",
+    "criteria",
+    "forms",
+)
 """Areas of the one catalogue, each a ``.po`` file per language."""
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
