@@ -323,8 +323,8 @@ class _Cells:
 
     def text(self, cell: str) -> str:
         column, row = _split_cell(cell)
-        if row < 1 or row > len(self.table.rows):
-            return ""
+        if row < 1 or row > len(self.table.rows) or column < 1:
+            return ""  # a place outside the sheet (a damaged identification) holds nothing
         values = self.table.rows[row - 1]
         return values[column - 1].strip() if column <= len(values) else ""
 

@@ -311,21 +311,22 @@ def import_(
             echo_wrapped(tn(key, done.ballots, file=done.file.name, kind=kind, participants=who))
             details = []
             if done.replaced:
-                details.append(tn("cli.import.replaces", done.replaced))
+                replaces = "cli.import.would_replace" if dry_run else "cli.import.replaces"
+                details.append(tn(replaces, done.replaced))
             if done.comments:
                 details.append(tn("cli.import.comments", done.comments))
             if done.not_rated:
                 details.append(tn("cli.import.not_rated", done.not_rated))
-            if details:
-                echo_wrapped("  " + " ".join(details))
+            for line in details:
+                echo_wrapped(line, indent="  ")
             if done.comments_dropped:
                 echo_wrapped(
-                    "  "
-                    + tn(
+                    tn(
                         "cli.ballots.comments_dropped",
                         len(done.comments_dropped),
                         which=", ".join(done.comments_dropped),
-                    )
+                    ),
+                    indent="  ",
                 )
         if dry_run:
             echo_wrapped(t("cli.import.dry_run"))

@@ -193,6 +193,9 @@ def _feedback_text(
             lang=lang,
             criterion=label,
             median=format_number(stats.median, lang),
+            low=format_number(stats.pct_low or 0, lang, digits=0),
+            mid=format_number(stats.pct_mid or 0, lang, digits=0),
+            high=format_number(stats.pct_high or 0, lang, digits=0),
             agreement=agreement,
             n=stats.n,
         )
