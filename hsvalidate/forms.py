@@ -128,7 +128,12 @@ def is_form(tables: Sequence[Table]) -> bool:
 
 def _id_table(tables: Sequence[Table]) -> Table | None:
     for table in tables:
-        if table.is_sheet and table.name == ID_SHEET and table.rows and table.rows[0][:1] == [MARKER]:
+        if (
+            table.is_sheet
+            and table.name == ID_SHEET
+            and table.rows
+            and table.rows[0][:1] == [MARKER]
+        ):
             return table
     return None
 
@@ -218,7 +223,11 @@ def read_form(path: Path, tables: Sequence[Table], context: FormContext) -> Form
         criterion = labels.get(code)
         if criterion is None:
             cells.problem(f"{column}{layout.header_row}", Message("form.criterion_gone", code=code))
-        elif fold(written) not in {fold(criterion.code), fold(criterion.label.fr), fold(criterion.label.en)}:
+        elif fold(written) not in {
+            fold(criterion.code),
+            fold(criterion.label.fr),
+            fold(criterion.label.en),
+        }:
             cells.problem(f"{column}{layout.header_row}", Message("form.columns_moved"))
     in_round = set(context.indicators)
     ballots: list[Ballot] = []
@@ -229,7 +238,8 @@ def read_form(path: Path, tables: Sequence[Table], context: FormContext) -> Form
             continue
         if indicator not in in_round:
             cells.problem(
-                f"A{row}", Message("form.indicator_not_in_round", code=indicator, round=context.round)
+                f"A{row}",
+                Message("form.indicator_not_in_round", code=indicator, round=context.round),
             )
             continue
         ratings, comment, rated = _row_ratings(cells, layout, row, context.scale)
@@ -329,9 +339,7 @@ class _Cells:
         return values[column - 1].strip() if column <= len(values) else ""
 
     def problem(self, cell: str, message: Message) -> None:
-        self.problems.append(
-            Problem(str(self.path), message, sheet=self.table.name, cell=cell)
-        )
+        self.problems.append(Problem(str(self.path), message, sheet=self.table.name, cell=cell))
 
 
 def _split_cell(cell: str) -> tuple[int, int]:

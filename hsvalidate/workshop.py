@@ -1179,7 +1179,9 @@ class Workshop:
         if errors:
             problems = tuple(p for e in errors for p in (e.problems or (Problem("", e.message),)))
             names = ", ".join(path.name for path, _ in files)
-            raise InputFileError(Message("form.import_invalid", len(problems), files=names), problems)
+            raise InputFileError(
+                Message("form.import_invalid", len(problems), files=names), problems
+            )
         before = {(b.participant, b.indicator): b for b in self.ballots(rnd.number)}
         outcome = [
             FileImport(

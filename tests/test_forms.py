@@ -158,9 +158,7 @@ def _cells(rng: Any) -> list[str]:
     ]
 
 
-def test_a_filled_form_imports_with_cannot_judge_and_comments(
-    session: str, tmp_path: Path
-) -> None:
+def test_a_filled_form_imports_with_cannot_judge_and_comments(session: str, tmp_path: Path) -> None:
     folder = write_forms(tmp_path)
     filled = fill(
         folder / "form-round1-P01.xlsx",
@@ -374,9 +372,7 @@ def test_the_same_ballot_in_two_files_is_named_and_nothing_recorded(
     assert ballots() == []
 
 
-def test_rows_moved_in_a_form_are_refused_rather_than_misread(
-    session: str, tmp_path: Path
-) -> None:
+def test_rows_moved_in_a_form_are_refused_rather_than_misread(session: str, tmp_path: Path) -> None:
     folder = write_forms(tmp_path)
     wb, ws, rows, _, _ = visible(folder / "form-round1-P01.xlsx")
     first, second = rows["D1.O1.I1"], rows["D1.O1.I2"]
@@ -437,5 +433,6 @@ def test_later_rounds_show_the_previous_round_feedback(session: str, tmp_path: P
     assert "Previous round" in texts
     assert any(
         "Relevance: median 6.5; low 25%, middle 25%, high 50%; no disagreement (n = 4); "
-        "your score: 8" in text for text in texts
+        "your score: 8" in text
+        for text in texts
     )

@@ -174,9 +174,7 @@ def form_content(snap: Snapshot, participant: Participant | None, lang: str) -> 
     )
 
 
-def _feedback_text(
-    previous: Feedback | None, labels: dict[str, str], own: bool, lang: str
-) -> str:
+def _feedback_text(previous: Feedback | None, labels: dict[str, str], own: bool, lang: str) -> str:
     """The previous round's median and agreement per criterion, and the participant's own note."""
     if previous is None:
         return ""
@@ -185,9 +183,7 @@ def _feedback_text(
         stats = previous.stats.get(code)
         if stats is None or stats.median is None:
             continue
-        agreement = t(
-            "form.disagreement" if stats.disagreement else "form.agreement", lang=lang
-        )
+        agreement = t("form.disagreement" if stats.disagreement else "form.agreement", lang=lang)
         line = t(
             "form.feedback",
             lang=lang,
@@ -371,14 +367,16 @@ def write_form(path: Path, content: FormContent) -> FormLayout:
             showInputMessage=True,
             errorStyle="stop",
             errorTitle=t("form.validation.title", lang=lang)[:32],
-            error=t("form.validation.error", lang=lang, low=low, high=high, word=content.cannot_judge)[:255],
+            error=t(
+                "form.validation.error", lang=lang, low=low, high=high, word=content.cannot_judge
+            )[:255],
             promptTitle=t("form.validation.title", lang=lang)[:32],
-            prompt=t("form.validation.prompt", lang=lang, low=low, high=high, word=content.cannot_judge)[:255],
+            prompt=t(
+                "form.validation.prompt", lang=lang, low=low, high=high, word=content.cannot_judge
+            )[:255],
         )
         ws.add_data_validation(validation)
-        validation.add(
-            f"{criteria_columns[0][1]}{first_row}:{criteria_columns[-1][1]}{last_row}"
-        )
+        validation.add(f"{criteria_columns[0][1]}{first_row}:{criteria_columns[-1][1]}{last_row}")
 
     ws.freeze_panes = f"B{header_row + 1}"
     ws.print_title_rows = f"{header_row}:{header_row}"
@@ -409,10 +407,10 @@ def write_form(path: Path, content: FormContent) -> FormLayout:
         rows=tuple(placed),
     )
     hidden = wb.create_sheet(ID_SHEET)
-    for values in layout.to_rows():
-        hidden.append([_safe(v) for v in values])
+    for fact_row in layout.to_rows():
+        hidden.append([_safe(v) for v in fact_row])
         for cell in hidden[hidden.max_row]:
-            cell.data_type = "s"  # codes such as 2026-11-27 or 007 stay as written
+            cell.data_type = "s"  # a session named "=…" stays a name, never a formula
     hidden.sheet_state = "hidden"
     hidden.protection.sheet = True
     wb.security = _structure_locked()
@@ -440,9 +438,7 @@ def _footer(text: str) -> str:
     return clean_text(text).replace("&", "&&")
 
 
-def write_forms(
-    folder: Path, contents: Sequence[FormContent], names: Sequence[str]
-) -> list[Path]:
+def write_forms(folder: Path, contents: Sequence[FormContent], names: Sequence[str]) -> list[Path]:
     """Write each form under its name in ``folder``; returns the files written."""
     written = []
     for content, name in zip(contents, names, strict=True):
