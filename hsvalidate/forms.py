@@ -14,6 +14,7 @@ within the limits every input file keeps, and arrives as text tables.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,12 @@ MARKER = "hsvalidate-form"
 """First cell of that sheet: what makes a workbook a form rather than a tidy ballot file."""
 FORMAT = "1"
 """Version of the identification's layout, beside the marker, for a later reader."""
+
+
+_COLUMN = re.compile(r"[A-Z]{1,3}")
+_CELL = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
+_LAST_ROW = 1_048_576
+"""Excel's last row."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,7 @@ class FormLayout:
                     rows.append((rest[0], int(rest[1])))
                 elif name:
                     facts[name] = rest[0]
-            return cls(
+            layout = cls(
                 session=facts["session"],
                 created=facts.get("created", ""),
                 round=int(facts["round"]),
@@ -119,6 +126,23 @@ class FormLayout:
             )
         except (KeyError, ValueError):
             return None
+        return layout if layout._sound() else None
+
+    def _sound(self) -> bool:
+        """Whether every place it names is a cell or column a sheet can have.
+
+        Why checked: the identification is read from a file that came back by e-mail; a
+        place that is no cell must make the form "damaged", never make the reader guess.
+        """
+        columns = [column for _, column in self.criteria] + [self.comment_column]
+        return (
+            bool(self.sheet)
+            and bool(self.criteria)
+            and all(_COLUMN.fullmatch(column) for column in columns)
+            and _CELL.fullmatch(self.code_cell) is not None
+            and 0 < self.header_row <= _LAST_ROW
+            and all(0 < row <= _LAST_ROW for _, row in self.rows)
+        )
 
 
 def is_form(tables: Sequence[Table]) -> bool:
@@ -343,10 +367,9 @@ class _Cells:
 
 
 def _split_cell(cell: str) -> tuple[int, int]:
-    """``F7`` → (6, 7): column number and row number."""
-    letters = "".join(ch for ch in cell if ch.isalpha()).upper()
-    digits = "".join(ch for ch in cell if ch.isdigit())
+    """``F7`` → (6, 7): column number and row number (cells a sound layout names)."""
+    letters = cell.rstrip("0123456789")
     column = 0
     for letter in letters:
         column = column * 26 + ord(letter) - ord("A") + 1
-    return column, int(digits or 0)
+    return column, int(cell[len(letters) :])

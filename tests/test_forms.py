@@ -436,3 +436,121 @@ def test_later_rounds_show_the_previous_round_feedback(session: str, tmp_path: P
         "your score: 8" in text
         for text in texts
     )
+
+
+def _context() -> Any:
+    from hsvalidate.forms import FormContext
+    from hsvalidate.model import DEFAULT_CRITERIA
+
+    codes = {"P01": "P01", "P02": "P02"}
+    return FormContext(
+        session=SESSION,
+        created="2026-11-27T09:00:00+00:00",
+        round=1,
+        indicators=("I1", "I2"),
+        participant_code=lambda text: codes.get(text.strip().upper()),
+        criteria=DEFAULT_CRITERIA,
+    )
+
+
+def _tables(identification: list[list[str]], answers: list[list[str]]) -> list[Any]:
+    from hsvalidate.spreadsheet import Table
+
+    return [Table("Round 1", answers), Table("hsvalidate", identification)]
+
+
+_GOOD_ID = [
+    ["hsvalidate-form", "1"],
+    ["session", SESSION],
+    ["created", "2026-11-27T09:00:00+00:00"],
+    ["round", "1"],
+    ["participant", "P01"],
+    ["language", "en"],
+    ["sheet", "Round 1"],
+    ["code-cell", "C2"],
+    ["header-row", "3"],
+    ["comment", "E"],
+    ["criterion", "relevance", "B"],
+    ["criterion", "feasibility", "C"],
+    ["criterion", "clarity", "D"],
+    ["indicator", "I1", "4"],
+    ["indicator", "I2", "5"],
+]
+_GOOD_ANSWERS = [
+    ["Rating form"],
+    ["Participant code", "", "P01"],
+    ["Code", "Relevance", "Feasibility", "Clarity", "Comment"],
+    ["I1", "7", "N/A", "9", "Ɲɔgɔn"],
+    ["I2", "", "", "", ""],
+]
+
+
+def test_the_reader_on_a_sound_form_in_memory() -> None:
+    from hsvalidate.forms import read_form
+
+    got = read_form(Path("f.xlsx"), _tables(_GOOD_ID, _GOOD_ANSWERS), _context())
+    assert got.participant == "P01" and got.not_rated == 1
+    (ballot,) = got.ballots
+    assert ballot.ratings == {"relevance": 7, "feasibility": None, "clarity": 9}
+    assert ballot.comment == "Ɲɔgɔn" and ballot.source == "form"
+
+
+@pytest.mark.parametrize(
+    ("row", "value"),
+    [
+        (3, "deux"),  # the round is not a number
+        (7, ""),  # no sheet named
+        (13, "ZZZZZZZZ"),  # a row that is no number
+        (0, "autre chose"),  # not the marker: then it is no form at all
+    ],
+)
+def test_a_damaged_identification_is_one_sentence(row: int, value: str) -> None:
+    from hsvalidate.errors import InputFileError
+    from hsvalidate.forms import is_form, read_form
+
+    identification = [list(r) for r in _GOOD_ID]
+    identification[row][-1 if row else 0] = value
+    tables = _tables(identification, _GOOD_ANSWERS)
+    if row == 0:
+        assert not is_form(tables)
+        return
+    with pytest.raises(InputFileError) as caught:
+        read_form(Path("f.xlsx"), tables, _context())
+    assert caught.value.problems
+    assert "f.xlsx" in str(caught.value)
+
+
+def test_an_identification_pointing_anywhere_never_crashes_the_reader() -> None:
+    """Places far outside the sheet, column zero, negative rows: problems, not tracebacks."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from hsvalidate.errors import InputFileError
+    from hsvalidate.forms import read_form
+
+    place = st.one_of(
+        st.from_regex(r"[A-Z]{0,4}-?[0-9]{0,12}", fullmatch=True),
+        st.text(max_size=8),
+    )
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        code_cell=place,
+        columns=st.lists(place, min_size=3, max_size=3),
+        rows=st.lists(st.from_regex(r"-?[0-9]{1,12}", fullmatch=True), min_size=2, max_size=2),
+        comment=place,
+    )
+    def check(code_cell: str, columns: list[str], rows: list[str], comment: str) -> None:
+        identification = [list(r) for r in _GOOD_ID]
+        identification[7][1] = code_cell
+        identification[9][1] = comment
+        for i, column in enumerate(columns):
+            identification[10 + i][2] = column
+        for i, row in enumerate(rows):
+            identification[13 + i][2] = row
+        try:
+            read_form(Path("f.xlsx"), _tables(identification, _GOOD_ANSWERS), _context())
+        except InputFileError as exc:
+            assert exc.problems
+
+    check()
