@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from hsvalidate.consensus import Scale
 from hsvalidate.errors import InputFileError, Problem
@@ -47,6 +48,7 @@ FORMAT = "1"
 
 _COLUMN = re.compile(r"[A-Z]{1,3}")
 _CELL = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
+_NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _LAST_ROW = 1_048_576
 """Excel's last row."""
 
@@ -175,7 +177,8 @@ def form_file_name(round_no: int, participant: str, lang: str) -> str:
     where a form with a name beside its ratings must not; the secretariat sees which
     code is whose when the forms are written.
     """
-    return t("form.file_name", lang=lang, round=round_no, code=participant) + ".xlsx"
+    name = t("form.file_name", lang=lang, round=round_no, code=participant)
+    return _NOT_IN_FILE_NAMES.sub("-", name) + ".xlsx"  # Windows refuses these in a name
 
 
 # --- reading a returned form ------------------------------------------------------------
@@ -224,12 +227,23 @@ def read_form(path: Path, tables: Sequence[Table], context: FormContext) -> Form
     layout = find_layout(tables)
     if layout is None:
         _fail(path, Message("form.damaged_id", file=path.name))
-    assert layout is not None
-    if (layout.session, layout.created) != (context.session, context.created):
+    if layout.session != context.session:
         _fail(
             path,
             Message(
                 "form.other_session", file=path.name, session=layout.session, ours=context.session
+            ),
+        )
+    if layout.created != context.created:  # a rehearsal's session, made again under its name
+        from hsvalidate.i18n.documents import format_datetime
+
+        _fail(
+            path,
+            Message(
+                "form.same_name_other_session",
+                file=path.name,
+                session=layout.session,
+                created=format_datetime(layout.created, layout.lang) or layout.created,
             ),
         )
     if layout.round != context.round:
@@ -238,7 +252,6 @@ def read_form(path: Path, tables: Sequence[Table], context: FormContext) -> Form
     sheet = next((tb for tb in tables if tb.is_sheet and tb.name == layout.sheet), None)
     if sheet is None:
         _fail(path, Message("form.sheet_missing", file=path.name, sheet=layout.sheet))
-    assert sheet is not None
     cells = _Cells(path, sheet)
     participant = _form_participant(cells, layout, context)
     labels = {c.code: c for c in context.criteria}
@@ -342,7 +355,7 @@ def _form_participant(cells: _Cells, layout: FormLayout, context: FormContext) -
     return code
 
 
-def _fail(path: Path, message: Message) -> None:
+def _fail(path: Path, message: Message) -> NoReturn:
     """A form that cannot be read as this session's at all: one sentence, nothing else checked."""
     raise InputFileError(message, (Problem(str(path), message),))
 

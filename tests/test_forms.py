@@ -314,7 +314,9 @@ def test_a_same_named_session_made_again_does_not_take_the_old_forms(
     _session(SESSION, framework_file, tmp_path)  # a rehearsal's session, made again
     result = run("ballots", "import", str(filled))
     assert result.exit_code == 1
-    assert "is a form of the session 'Atelier Bamako'" in result.output
+    assert "'old.xlsx' was written for another session also named 'Atelier Bamako'" in (
+        result.output
+    )
 
 
 def test_a_blank_form_needs_a_known_code_in_its_cell(session: str, tmp_path: Path) -> None:

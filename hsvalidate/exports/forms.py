@@ -15,7 +15,6 @@ visible codes (:func:`hsvalidate.forms.read_form`).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -436,13 +435,3 @@ def _safe(value: str | int) -> str | int:
 def _footer(text: str) -> str:
     """Session name for a footer: a lone ``&`` would start a code there."""
     return clean_text(text).replace("&", "&&")
-
-
-def write_forms(folder: Path, contents: Sequence[FormContent], names: Sequence[str]) -> list[Path]:
-    """Write each form under its name in ``folder``; returns the files written."""
-    written = []
-    for content, name in zip(contents, names, strict=True):
-        path = Path(folder) / name
-        write_form(path, content)
-        written.append(path)
-    return written
