@@ -35,6 +35,8 @@ __all__ = [
     "FormRead",
     "find_layout",
     "form_file_name",
+    "import_error",
+    "is_form",
     "read_form",
 ]
 
@@ -353,6 +355,18 @@ def _form_participant(cells: _Cells, layout: FormLayout, context: FormContext) -
     if code is None:
         cells.problem(layout.code_cell, Message("form.code_unknown", code=written))
     return code
+
+
+def import_error(files: Sequence[Path], errors: Sequence[InputFileError]) -> InputFileError:
+    """One error for an import of ``files`` that met ``errors``: every problem, by file.
+
+    One file with one error keeps that error's own summary (it already names the file).
+    """
+    if len(files) == 1 and len(errors) == 1:
+        return errors[0]
+    problems = tuple(p for e in errors for p in (e.problems or (Problem("", e.message),)))
+    names = ", ".join(Path(f).name for f in files)
+    return InputFileError(Message("form.import_invalid", len(problems), files=names), problems)
 
 
 def _fail(path: Path, message: Message) -> NoReturn:

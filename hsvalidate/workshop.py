@@ -1115,7 +1115,7 @@ class Workshop:
         carry ``source``, forms' ``form``.
         """
         from hsvalidate.errors import InputFileError, Problem
-        from hsvalidate.forms import FormContext, is_form, read_form
+        from hsvalidate.forms import FormContext, import_error, is_form, read_form
         from hsvalidate.readers import BallotContext, read_ballots
 
         rnd = self.open_round()
@@ -1174,14 +1174,8 @@ class Workshop:
                 first.setdefault(key, path)
         if twice:
             errors.append(InputFileError(twice[0].message, tuple(twice)))
-        if len(errors) == 1 and len(files) == 1:
-            raise errors[0]  # one file: its own summary says it all
         if errors:
-            problems = tuple(p for e in errors for p in (e.problems or (Problem("", e.message),)))
-            names = ", ".join(path.name for path, _ in files)
-            raise InputFileError(
-                Message("form.import_invalid", len(problems), files=names), problems
-            )
+            raise import_error([path for path, _ in files], errors)
         before = {(b.participant, b.indicator): b for b in self.ballots(rnd.number)}
         outcome = [
             FileImport(

@@ -230,9 +230,17 @@ def test_french_form_names_its_cell_in_french(
 
 
 def test_several_files_one_bad_records_nothing_and_lists_every_problem(
-    session: str, tmp_path: Path
+    session: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = write_forms(tmp_path)
+    opened: list[bool] = []
+    real_open = Workshop.open.__func__  # type: ignore[attr-defined]
+
+    def opening(cls: type[Workshop], *args: Any, **kwargs: Any) -> Any:
+        opened.append(kwargs.get("writable", True))
+        return real_open(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Workshop, "open", classmethod(opening))
     good = fill(folder / "form-round1-P01.xlsx", tmp_path / "P01.xlsx", {"D1.O1.I1": (8, 8, 8)})
     also = fill(folder / "form-round1-P02.xlsx", tmp_path / "P02.xlsx", {"D1.O1.I1": (9, 9, 9)})
     partial = fill(
@@ -249,6 +257,7 @@ def test_several_files_one_bad_records_nothing_and_lists_every_problem(
     assert "Empty while other criteria on the row are rated" in result.output
     assert "P04 abîmé.xlsx" in result.output.split("\n", 2)[2]  # the damaged file named too
     assert "Traceback" not in result.output
+    assert opened == [False]  # a file that cannot be read: the others checked without the lock
     assert ballots() == []
 
 

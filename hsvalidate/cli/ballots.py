@@ -291,6 +291,7 @@ def import_(
     simply come again.
     """
     from hsvalidate.errors import InputFileError
+    from hsvalidate.forms import import_error
     from hsvalidate.readers import ballot_tables
     from hsvalidate.spreadsheet import Table
 
@@ -300,10 +301,18 @@ def import_(
             read.append((file, ballot_tables(file)))
         except InputFileError as exc:
             read.append((file, exc))
+    failed = [exc for _, exc in read if isinstance(exc, InputFileError)]
+    if len(failed) == len(read):
+        raise import_error([path for path, _ in read], failed)  # nothing to check against
+    # A file that cannot be read means nothing is recorded: the others are still checked,
+    # to list every problem at once, but without the lock no other laptop need wait for.
     with open_workshop(
-        session_name, sessions_dir, writable=not dry_run, purpose="hsvalidate ballots import"
+        session_name,
+        sessions_dir,
+        writable=not (dry_run or failed),
+        purpose="hsvalidate ballots import",
     ) as ws:
-        outcome = ws.import_files(read, source=source, dry_run=dry_run)
+        outcome = ws.import_files(read, source=source, dry_run=dry_run or bool(failed))
         for done in outcome:
             who = ", ".join(done.participants) or t("cli.import.nobody")
             kind = t(f"form.kind.{done.kind}")
