@@ -39,6 +39,7 @@ SUBCOMMANDS: tuple[tuple[str, ...], ...] = (
     ("round", "status"),
     ("ballot",),
     ("ballots", "import"),
+    ("ballots", "forms"),
     ("results",),
     ("decision", "record"),
     ("decision", "list"),

@@ -40,11 +40,16 @@ class Problem:
     """1-based row number as a spreadsheet shows it, or line number for YAML/CSV."""
     column: str | None = None
     """Column header or letter, or a YAML key path."""
+    cell: str | None = None
+    """A cell by its name (``F7``), where a form's layout is known to the cell: shown in
+    place of the row and column, as the participant sees it in the spreadsheet."""
 
     def __str__(self) -> str:
         place = [self.file]
         if self.sheet is not None:
             place.append(t("problem.sheet", sheet=self.sheet))
+        if self.cell is not None:
+            place.append(t("problem.cell", cell=self.cell))
         if self.row is not None:
             # YAML is read by line; spreadsheets and CSV by row, as Excel numbers them.
             is_yaml = self.file.lower().endswith((".yaml", ".yml"))

@@ -65,6 +65,7 @@ from hsvalidate.sessions import (
 from hsvalidate.tally import Feedback
 
 if TYPE_CHECKING:
+    from hsvalidate.errors import InputFileError
     from hsvalidate.headers import Vocabulary
     from hsvalidate.spreadsheet import Table
     from hsvalidate.store import LockHolder, Repair, SessionStore
@@ -126,6 +127,26 @@ class RecordedCount:
     """Ballots already giving an answer on that criterion (laptop, paper, file...)."""
     present: int = 0
     """Participants present in the round."""
+
+
+@dataclass(frozen=True)
+class FileImport:
+    """What one file of ``ballots import`` gives (or would give, with ``--dry-run``)."""
+
+    file: Path
+    kind: str
+    """``form`` (a returned form) or ``table`` (a tidy ballot file)."""
+    participants: tuple[str, ...]
+    """Codes of the participants whose ballots it holds, in file order."""
+    ballots: int
+    replaced: int
+    """Of those, ballots replacing one already recorded for the same participant and indicator."""
+    comments: int
+    """Ballots carrying a comment."""
+    not_rated: int
+    """Indicators a form left wholly empty (0 for a tidy file)."""
+    comments_dropped: tuple[str, ...]
+    """``P03 D1.O1.I1`` where an earlier ballot had a comment this one lacks."""
 
 
 class ConfirmationRequired(RoundError):
@@ -1261,6 +1282,122 @@ class Workshop:
         return ImportSummary(
             added=len(ballots) - replaced, replaced=replaced, comments_dropped=lost
         )
+
+    # -- ballots from several files: tidy files and returned forms (hsvalidate ballots import) --
+
+    def import_files(
+        self,
+        files: Sequence[tuple[Path, Sequence[Table] | InputFileError]],
+        *,
+        source: str = "import",
+        dry_run: bool = False,
+    ) -> list[FileImport]:
+        """Record the ballots of several files at once, all of them or none.
+
+        Each file is a tidy ballot file or a returned form (told apart by the form's hidden
+        identification), given as the tables read before the session was locked, or the
+        error met reading it.  Every file is checked before anything is written; any
+        problem anywhere raises one InputFileError listing them all, by file, sheet and
+        cell or row.  ``dry_run`` checks and counts without writing.  Tidy files' ballots
+        carry ``source``, forms' ``form``.
+        """
+        from hsvalidate.errors import InputFileError, Problem
+        from hsvalidate.forms import FormContext, import_error, is_form, read_form
+        from hsvalidate.readers import BallotContext, read_ballots
+
+        rnd = self.open_round()
+        if rnd is None:
+            raise RoundError(Message("round.none_open_for_import"))
+        codes = {p.code.upper(): p.code for p in self.participants()}
+
+        def code_of(text: str) -> str | None:
+            return codes.get(text.strip().upper())
+
+        tidy = BallotContext(
+            round=rnd.number,
+            indicators=rnd.indicators,
+            participant_code=code_of,
+            criterion_code=self.settings.criterion_code,
+            criteria_hint=self.criteria_words().render(),
+            scale=self.scale,
+        )
+        form = FormContext(
+            session=self.name,
+            created=self.created_at,
+            round=rnd.number,
+            indicators=rnd.indicators,
+            participant_code=code_of,
+            criteria=self.settings.criteria,
+            scale=self.scale,
+        )
+        errors: list[InputFileError] = []
+        read: list[tuple[Path, str, list[Ballot], int]] = []
+        for path, tables in files:
+            if isinstance(tables, InputFileError):
+                errors.append(tables)
+                continue
+            try:
+                if is_form(tables):
+                    got = read_form(path, tables, form)
+                    read.append((path, "form", list(got.ballots), got.not_rated))
+                else:
+                    ballots = read_ballots(path, tidy, source=source, tables=tables)
+                    read.append((path, "table", ballots, 0))
+            except InputFileError as exc:
+                errors.append(exc)
+        first: dict[tuple[str, str], Path] = {}
+        twice: list[Problem] = []
+        for path, _, ballots, _ in read:
+            for b in ballots:
+                key = (b.participant, b.indicator)
+                if key in first and first[key] != path:
+                    message = Message(
+                        "form.duplicate",
+                        participant=b.participant,
+                        indicator=b.indicator,
+                        other=first[key].name,
+                    )
+                    twice.append(Problem(str(path), message))
+                first.setdefault(key, path)
+        if twice:
+            errors.append(InputFileError(twice[0].message, tuple(twice)))
+        if errors:
+            raise import_error([path for path, _ in files], errors)
+        before = {(b.participant, b.indicator): b for b in self.ballots(rnd.number)}
+        outcome = [
+            FileImport(
+                file=path,
+                kind=kind,
+                participants=tuple(dict.fromkeys(b.participant for b in ballots)),
+                ballots=len(ballots),
+                replaced=sum(1 for b in ballots if (b.participant, b.indicator) in before),
+                comments=sum(1 for b in ballots if b.comment),
+                not_rated=not_rated,
+                comments_dropped=tuple(
+                    f"{b.participant} {b.indicator}"
+                    for b in ballots
+                    if (old := before.get((b.participant, b.indicator))) is not None
+                    and old.comment
+                    and not b.comment
+                ),
+            )
+            for path, kind, ballots, not_rated in read
+        ]
+        if dry_run:
+            return outcome
+        self.record_ballots([b for _, _, ballots, _ in read for b in ballots])
+        for done in outcome:
+            with self._logged(
+                "ballots-import",
+                by=f"file:{done.file.name}",
+                file=done.file.name,
+                round=rnd.number,
+                count=done.ballots,
+                replaced=done.replaced,
+                comments_dropped=len(done.comments_dropped),
+            ):
+                pass
+        return outcome
 
     # -- revisions -----------------------------------------------------------------------
 

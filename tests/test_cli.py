@@ -96,7 +96,10 @@ def test_a_whole_workshop_from_session_to_documents(session: str, tmp_path: Path
     votes = ballots_file(tmp_path, {"P01": high, "P02": high, "P03": split, "P04": split})
     result = run("ballots", "import", str(votes), "--source", "paper")
     assert result.exit_code == 0, result.output
-    assert en("cli.ballots.imported", 20, file=votes) in result.output
+    assert (
+        en("cli.import.done", 20, file=votes.name, kind="table", participants="P01, P02, P03, P04")
+        in result.output
+    )
 
     shown = run("results", "--round", "1")
     assert shown.exit_code == 0
@@ -170,7 +173,7 @@ def test_reimporting_a_corrected_file_replaces_instead_of_counting_twice(
     again = run(
         "ballots", "import", str(ballots_file(tmp_path, {"P01": {"D1.O1.I1": 9}}, "v2.csv"))
     )
-    assert en("cli.ballots.replaced", 1) in again.output
+    assert en("cli.import.replaces", 1) in again.output
     cells = result_cells(run("results").output, "D1.O1.I1", "Relevance")
     assert cells[0] == "1" and cells[2] == "9"  # n, median
 

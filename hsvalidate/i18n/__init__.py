@@ -40,6 +40,7 @@ DOMAINS = (
     "paper",
     "channels",
     "kiosk",
+    "forms",
 )
 """Areas of the one catalogue, each a ``.po`` file per language."""
 
