@@ -321,7 +321,8 @@ def test_later_rounds_print_last_rounds_figures_and_own_rating(
 def test_print_command_writes_the_forms_in_the_session_folder(session: Path) -> None:
     result = CliRunner().invoke(cli, ["ballots", "print", "--blank", "1"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "3 bulletins du tour 1 et 1 vierge(s) écrits" in result.output
+    assert "3 bulletins du tour 1 écrits" in result.output
+    assert "Suivi de 1 bulletin vierge, avec une case pour le code." in result.output
     assert (session / "Atelier" / "exports" / "bulletins Atelier tour 1.pdf").exists()
 
 

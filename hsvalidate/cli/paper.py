@@ -65,9 +65,9 @@ def print_ballots(
         )
     pages = write_paper_ballots(forms, target)
     named = sum(1 for f in forms.forms if f.code)
-    click.echo(
-        tn("paper.print.written", named, blank=blank, pages=pages, file=target, round=forms.round)
-    )
+    click.echo(tn("paper.print.written", named, pages=pages, file=target, round=forms.round))
+    if blank:
+        click.echo(tn("paper.print.blank", blank))
 
 
 @command("enter", help="help.ballots.enter")
@@ -352,13 +352,9 @@ def _summary(ws: Workshop, entry: PaperEntry, form: Form) -> None:
     rated = len(form.lines) - len(form.empty())
     commented = sum(1 for line in form.lines if line.comment)
     echo_wrapped(
-        tn(
-            "paper.ui.summary",
-            rated,
-            code=form.participant.code,
-            total=len(form.lines),
-            comments=commented,
-        )
+        tn("paper.ui.summary", rated, code=form.participant.code, total=len(form.lines))
+        + " "
+        + tn("paper.ui.summary_comments", commented)
     )
     empty = form.empty()  # boxes left empty are listed by the confirmation itself
     if form.earlier is not None:  # replacing: what this form leaves empty keeps its first ballot
