@@ -42,6 +42,8 @@ MEMORY_LIMIT_MB = 1024
 """Address space the worker may use (Python and its libraries take about 170 MB)."""
 CASE_SECONDS = 5.0
 """Longest a reader may take on one file, however hostile."""
+FREEZE_S = 10
+"""Seconds after which reading one file counts as frozen (they read in well under one)."""
 PEAK_MB = 250
 """Highest resident memory a reader may reach on one of the tester's files."""
 DEFAULT_CASES = 25
@@ -706,7 +708,9 @@ def test_a_merge_over_a_whole_wide_table_is_filled_without_a_pair_per_cell(
     path = write(tmp_path, "large.xlsx", xlsx_bytes(seed.rows, (f"A3:GR{last}",), extra=corner))
     answer = worker.run(reader, path)
     check(answer, reader, path)
-    assert answer["seconds"] < 3 and answer["peak_mb"] < PEAK_MB, answer
+    # A bound on a freeze (such files took minutes before), not a speed target: a busy
+    # machine must not fail it; benchmarks/ measures the speed.
+    assert answer["seconds"] < FREEZE_S and answer["peak_mb"] < PEAK_MB, answer
 
 
 def test_content_beyond_the_limits_is_named_with_its_cell(tmp_path: Path) -> None:
@@ -876,7 +880,7 @@ def test_a_flood_of_yaml_values_is_refused_quickly(worker: Worker, tmp_path: Pat
     path.write_text(FRAMEWORK_YAML + "notes: [" + ",".join(["a"] * 900_000) + "]\n")
     answer = worker.run("framework", path)
     check(answer, "framework", path)
-    assert answer["outcome"] == "refused" and answer["seconds"] < 3, answer
+    assert answer["outcome"] == "refused" and answer["seconds"] < FREEZE_S, answer
 
 
 # -- the commands read the file before they lock the session ------------------------------------
