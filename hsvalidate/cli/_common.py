@@ -267,6 +267,11 @@ class TermChoice(click.ParamType):  # type: ignore[type-arg]  # generic from cli
         return [CompletionItem(w) for w in self.words() if w.startswith(incomplete)]
 
 
+def source_choice(*codes: str) -> TermChoice:
+    """Channels a vote may come from, typed as the code or its word (``papier``, ``paper``)."""
+    return TermChoice({code: catalogue_word(f"source.{code}") for code in codes})
+
+
 class DecimalRange(click.FloatRange):
     """A number typed with a decimal comma or point (``72,5`` or ``72.5``) within a range.
 

@@ -11,24 +11,18 @@ from typing import TYPE_CHECKING
 import click
 
 from hsvalidate.cli._common import (
-    TermChoice,
     argument,
-    catalogue_word,
     echo_wrapped,
     group,
     open_workshop,
     option,
     session_options,
+    source_choice,
 )
 from hsvalidate.i18n import Message, get_language, t, tn
 
 if TYPE_CHECKING:
     from hsvalidate.model import Participant
-
-
-def _sources(*codes: str) -> TermChoice:
-    """Channels a vote may come from, typed as the code or its word (``papier``, ``paper``)."""
-    return TermChoice({code: catalogue_word(f"source.{code}") for code in codes})
 
 
 @group(help="help.ballots")
@@ -54,7 +48,7 @@ ballots.add_command(_enter)
 )
 @option(
     "--source",
-    type=_sources("import", "paper", "email", "cards"),
+    type=source_choice("import", "paper", "email", "cards"),
     default="import",
     show_default=True,
     help="help.opt.import_source",

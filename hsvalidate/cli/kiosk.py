@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING
 import click
 
 from hsvalidate.cli._common import (
-    TermChoice,
-    catalogue_word,
     command,
     echo_wrapped,
     open_workshop,
     option,
     session_options,
+    source_choice,
 )
 from hsvalidate.i18n import Message, get_language, t
 
@@ -30,11 +29,6 @@ if TYPE_CHECKING:
     from hsvalidate.model import Participant, Round
     from hsvalidate.tally import Feedback
     from hsvalidate.workshop import Workshop
-
-
-def _sources(*codes: str) -> TermChoice:
-    """Channels a vote may come from, typed as the code or its word (``papier``, ``paper``)."""
-    return TermChoice({code: catalogue_word(f"source.{code}") for code in codes})
 
 
 @command(help="help.ballot")
@@ -50,7 +44,7 @@ def _sources(*codes: str) -> TermChoice:
 @option("--comment", default="", metavar="meta.text", help="help.opt.comment")
 @option(
     "--source",
-    type=_sources("terminal", "paper", "email", "cards"),
+    type=source_choice("terminal", "paper", "email", "cards"),
     default=None,
     help="help.opt.ballot_source",
 )
