@@ -157,6 +157,10 @@ class ConfirmationRequired(RoundError):
         self.check = check
 
 
+ROOM_TOKENS = "room_tokens"
+"""Table of the participants' personal tokens for the room (``hsvalidate room``)."""
+
+
 class Workshop:
     """An open session: the operations a facilitator runs during the day."""
 
@@ -1398,6 +1402,92 @@ class Workshop:
             ):
                 pass
         return outcome
+
+    # -- the room: personal tokens for voting from a phone (hsvalidate room) ------------------
+
+    def room_tokens(self) -> dict[str, str]:
+        """Participant code → their valid token (none for the withdrawn or revoked)."""
+        people = {p.code: p for p in self.participants()}
+        return {
+            str(doc["participant"]): str(doc["token"])
+            for doc in self.store.all(ROOM_TOKENS)
+            if not doc.get("revoked_at")
+            and (person := people.get(str(doc["participant"]))) is not None
+            and person.withdrawn_from is None
+        }
+
+    def issue_tokens(self, codes: Sequence[str] | None = None) -> dict[str, str]:
+        """Give a token to each participant named (every one without one, by default).
+
+        Why kept in the session, not only printed: a slip lost or a PDF to print again
+        must not mean new tokens for everyone; whoever holds the session file holds every
+        ballot anyway.  Returns the tokens given now.
+        """
+        from hsvalidate.room.tokens import new_token
+
+        have = self.room_tokens()
+        people = {p.code.upper(): p for p in self.participants() if p.withdrawn_from is None}
+        wanted = [p.code for p in people.values()] if codes is None else []
+        for code in codes or ():
+            person = people.get(code.strip().upper())
+            if person is None:
+                raise BallotError(Message("participant.unknown_code", code=code.strip()))
+            wanted.append(person.code)
+        new = {code: new_token() for code in wanted if code not in have}
+        if new:
+            with self._logged("room-tokens", codes=sorted(new)):
+                self.store.insert_many(
+                    ROOM_TOKENS,
+                    [
+                        {"participant": c, "token": tok, "issued_at": now_iso()}
+                        for c, tok in new.items()
+                    ],
+                )
+        return new
+
+    def reissue_token(self, code: str) -> str:
+        """Revoke a participant's token and give a new one (a lost slip); ballots untouched."""
+        from hsvalidate.room.tokens import new_token
+
+        person = self.participant(code)
+        token = new_token()
+        with self._logged("room-token-reissue", code=person.code):
+            for doc in self.store.all(ROOM_TOKENS):
+                if doc["participant"] == person.code and not doc.get("revoked_at"):
+                    self.store.update(ROOM_TOKENS, doc["_id"], {"revoked_at": now_iso()})
+            self.store.insert(
+                ROOM_TOKENS, {"participant": person.code, "token": token, "issued_at": now_iso()}
+            )
+        return token
+
+    def revoke_token(self, code: str) -> None:
+        """Stop a participant's token from voting (a slip handed to the wrong person)."""
+        person = self.participant(code)
+        docs = [
+            d
+            for d in self.store.all(ROOM_TOKENS)
+            if d["participant"] == person.code and not d.get("revoked_at")
+        ]
+        if not docs:
+            raise BallotError(Message("room.no_token", code=person.code))
+        with self._logged("room-token-revoke", code=person.code):
+            for doc in docs:
+                self.store.update(ROOM_TOKENS, doc["_id"], {"revoked_at": now_iso()})
+
+    def token_participant(self, typed: str) -> Participant | None:
+        """The participant a token (as typed or scanned) votes as; None if it is not valid.
+
+        Every valid token is compared, in constant time, so how long this takes says
+        nothing about a guess.
+        """
+        from hsvalidate.room.tokens import normalise, same
+
+        token = normalise(typed)
+        found: str | None = None
+        for code, valid in self.room_tokens().items():
+            if same(token or "-", valid):
+                found = code
+        return self.participant(found) if found is not None else None
 
     # -- revisions -----------------------------------------------------------------------
 

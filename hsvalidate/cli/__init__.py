@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("hsvalidate.cli.results", "export", "help.export"),
     "log": ("hsvalidate.cli.log", "log", "help.log"),
     "undo": ("hsvalidate.cli.log", "undo", "help.undo"),
+    "room": ("hsvalidate.cli.room", "room", "help.room"),
     "doctor": ("hsvalidate.cli.doctor", "doctor", "help.doctor"),
 }
 """Every command: its module, the click object in it, and its help key (for the list)."""

@@ -41,6 +41,7 @@ DOMAINS = (
     "channels",
     "kiosk",
     "forms",
+    "room",
 )
 """Areas of the one catalogue, each a ``.po`` file per language."""
 
