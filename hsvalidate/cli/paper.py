@@ -128,7 +128,7 @@ def _start(entry: PaperEntry, code: str) -> Form | None:
         source=t(f"source.{earlier.source}"),
         count=earlier.count,
     )
-    if not _yes(question):
+    if not _single_key(" ".join(question.split()), enter_is_yes=False, no_means_correct=False):
         click.echo(t("paper.ui.not_replaced", code=earlier.participant))
         return None
     return entry.start(code, replace=True)
@@ -336,7 +336,8 @@ def _keys_screen(ws: Workshop, entry: PaperEntry, form: Form) -> str:
     while True:
         result = app.run()
         if result == "rest_blank":
-            if _yes(t("paper.ui.rest_blank_question", code=form.participant.code)):
+            question = t("paper.ui.rest_blank_question", code=form.participant.code)
+            if _single_key(question, enter_is_yes=False, no_means_correct=False):
                 form.blank_rest()
                 return "done"
             continue
@@ -455,19 +456,17 @@ def _ask_line(question: str, default: str = "") -> str:
     return str(prompt(question + " ", default=default))
 
 
-def _yes(question: str) -> bool:
-    """« o »/« oui » (or y/yes) for yes; anything else, Enter included, is no."""
-    yes = {fold(w) for w in (t("cli.yes_words"), "y", "yes") for w in w.split(",")}
-    echo_wrapped(question)  # wrapped at words here: the prompt would cut a word at the edge
-    answer = _ask_line(t("cli.yes_no_hint"))
-    return fold(answer) in yes
+def _single_key(question: str, *, enter_is_yes: bool, no_means_correct: bool = True) -> bool:
+    """Yes with one key: Enter (when ``enter_is_yes``) or « o »/« y »; Esc or « n » is no.
 
-
-def _single_key(question: str, *, enter_is_yes: bool) -> bool:
-    """Yes with one key: Enter (when ``enter_is_yes``) or « o »/« y »; Esc or « n » is no."""
+    ``no_means_correct``: the hint says Esc goes back to correct the form (at the save);
+    otherwise it says plainly that « n » or Esc answers no.
+    """
     yes = {fold(w)[:1] for w in t("cli.yes_words").split(",")} | {"y"}
     keys = (*yes, "n", "N", "escape") + (("enter",) if enter_is_yes else ())
     hint = "paper.ui.hint_enter_yes" if enter_is_yes else "paper.ui.hint_o_yes"
+    if not no_means_correct:
+        hint = "paper.ui.hint_o_no"
     pick = _choose_key(f"{question} {t(hint)}", keys)
     return pick == "enter" or fold(pick) in yes
 
