@@ -1416,6 +1416,20 @@ class Workshop:
             and person.withdrawn_from is None
         }
 
+    def room_token_records(self) -> list[dict[str, str]]:
+        """Every token ever given, revoked ones too (``participant``, ``token``,
+        ``issued_at``, ``revoked_at``), in the order given: for ``room token list``,
+        which shows who has a slip that votes and which slips were cancelled."""
+        return [
+            {
+                "participant": str(doc["participant"]),
+                "token": str(doc["token"]),
+                "issued_at": str(doc.get("issued_at") or ""),
+                "revoked_at": str(doc.get("revoked_at") or ""),
+            }
+            for doc in self.store.all(ROOM_TOKENS)
+        ]
+
     def issue_tokens(self, codes: Sequence[str] | None = None) -> dict[str, str]:
         """Give a token to each participant named (every one without one, by default).
 
