@@ -1417,9 +1417,11 @@ class Workshop:
         }
 
     def room_token_records(self) -> list[dict[str, str]]:
-        """Every token ever given, revoked ones too (``participant``, ``token``,
-        ``issued_at``, ``revoked_at``), in the order given: for ``room token list``,
-        which shows who has a slip that votes and which slips were cancelled."""
+        """Every token ever given, revoked ones too, in the order given.
+
+        Why the revoked too: ``room token list`` shows which slips were cancelled and
+        when.  Each record has ``participant``, ``token``, ``issued_at``, ``revoked_at``.
+        """
         return [
             {
                 "participant": str(doc["participant"]),

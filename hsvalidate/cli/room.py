@@ -7,6 +7,7 @@ slip, cancels one, or lists who has one.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -60,9 +61,17 @@ def open_(
         from hsvalidate.sessions import sessions_root
 
         root = sessions_root(sessions_dir)
+        for host in hosts:
+            if not net.is_address(host):  # a name, a typo: say which addresses there are
+                raise _listen_error(OSError(errno.EADDRNOTAVAIL, host), hosts, port)
         chosen = list(hosts) or [_choose_host(net.addresses(), lang=lang)]
         if net.ANYWHERE in chosen:
             echo_wrapped(t("slips.open.anywhere"), err=True)
+        elif net.LOOPBACK not in chosen:
+            # The laptop's own browser reaches the projector by the loopback address, the
+            # only one the facilitator's pages trust without a PIN; it is unreachable from
+            # any phone, so listening on it opens nothing more.
+            chosen.append(net.LOOPBACK)
 
         def ready(addresses: list[str]) -> None:
             _announce(addresses, port=port, pin=pin)
@@ -70,7 +79,7 @@ def open_(
         try:
             serve(root, name, hosts=chosen, port=port, pin=pin, on_ready=ready)
         except OSError as exc:
-            raise _listen_error(exc, chosen, port) from exc
+            raise _listen_error(exc, hosts or chosen[:1], port) from exc
     except KeyboardInterrupt:
         pass
     echo_wrapped(t("slips.open.closed"))
@@ -117,8 +126,6 @@ def _announce(addresses: list[str], *, port: int, pin: str) -> None:
         else:
             shown.append(address)
     shown = list(dict.fromkeys(shown))
-    for address in shown:
-        echo_wrapped(t("room.cli.listening", address=address))
     reachable = [a for a in shown if net.kind_of(_host(a)) != "loopback"]
     main = reachable[0] if reachable else shown[0]
     lines = net.terminal_qr(main)
@@ -126,7 +133,12 @@ def _announce(addresses: list[str], *, port: int, pin: str) -> None:
         click.echo(t("slips.open.scan"))
         for line in lines:
             click.echo(click.style(line, fg="black", bg="white"))
-    echo_wrapped(t("slips.open.projector", address=f"{main}projector"))
+    # after the code, so that on a 24-line screen the address stays in view with it
+    for address in shown:
+        if _host(address) != net.LOOPBACK or len(shown) == 1:
+            echo_wrapped(t("room.cli.listening", address=address))
+    local = next((a for a in shown if _host(a) == net.LOOPBACK), main)
+    echo_wrapped(t("slips.open.projector", address=f"{local}projector"))
     echo_wrapped(t("slips.open.pin_set" if pin else "slips.open.pin_none"))
     if reachable:
         echo_wrapped(t("slips.open.slips_hint", address=main.split("//", 1)[1].rstrip("/")))
@@ -312,7 +324,9 @@ def list_(show: bool, session_name: str | None, sessions_dir: Path | None) -> No
         revoked = sorted(r["revoked_at"] for r in mine if r["revoked_at"])
         if revoked:
             echo_wrapped(
-                tn("slips.list.revoked", len(revoked), code=person.code, revoked=_when(revoked[-1])),
+                tn(
+                    "slips.list.revoked", len(revoked), code=person.code, revoked=_when(revoked[-1])
+                ),
                 indent="    ",
             )
     if len(valid) < sum(1 for p in people if p.withdrawn_from is None):

@@ -43,6 +43,15 @@ class Address:
     """``hotspot``, ``lan`` (a private network), ``loopback`` or ``other`` (public, link-local)."""
 
 
+def is_address(host: str) -> bool:
+    """Whether ``host`` is an IP address (a name could resolve to anything, or nothing)."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def kind_of(host: str) -> str:
     """What an address looks like, for choosing and for saying so to the facilitator."""
     try:
@@ -105,9 +114,10 @@ def _numeric(host: str) -> tuple[int, ...]:
 
 def suggested(listed: list[Address]) -> str:
     """The address to offer first: a hotspot's, else a private network's, else 127.0.0.1."""
-    for address in listed:
-        if address.kind in ("hotspot", "lan"):
-            return address.host
+    for kind in ("hotspot", "lan"):
+        for address in listed:
+            if address.kind == kind:
+                return address.host
     return LOOPBACK
 
 
@@ -148,7 +158,7 @@ def _qr_matrix(text: str) -> list[list[bool]]:
     Why reportlab's encoder: reportlab is already needed for the PDFs and draws QR codes
     itself, so no other package is needed.  Level M survives a smudged or creased code.
     """
-    from reportlab.graphics.barcode.qrencoder import (  # type: ignore[import-untyped]
+    from reportlab.graphics.barcode.qrencoder import (
         QRCode,
         QRErrorCorrectLevel,
     )
