@@ -328,3 +328,44 @@ def test_no_open_round_no_room(
     result = run("room", "open")
     assert result.exit_code == 1 and fr("slips.open.no_round") in squeeze(result.output)
     assert served == []
+
+
+def test_the_typed_address_on_a_slip_opens_the_ballot(
+    sessions_dir: Path, session: str, tmp_path: Path
+) -> None:
+    """People type the code with its dashes: the address as printed must work as typed."""
+    from hsvalidate.room.app import Room, create_app
+
+    target = tmp_path / "fiches.pdf"
+    assert (
+        run("room", "slips", "--address", "127.0.0.1:8000", "--output", str(target)).exit_code == 0
+    )
+    with Workshop.open(root=sessions_dir, name=session) as ws:
+        token = ws.room_tokens()["P01"]
+    typed = f"/v/{tokens.grouped(token)}"
+    assert f"http://127.0.0.1:8000{typed}" in pdf_text(target)
+    room = Room(sessions_dir, session)
+    try:
+        answer = create_app(room).test_client().get(typed.lower())  # and in lower case
+        assert answer.status_code < 400
+    finally:
+        room.close()
+
+
+def test_a_camera_reads_each_slips_code(sessions_dir: Path, session: str, tmp_path: Path) -> None:
+    """The printed QR codes, rendered at a printer's resolution, decode to each ballot's address."""
+    import shutil
+    import subprocess
+
+    if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
+        pytest.skip("needs pdftoppm (poppler-utils) and zbarimg (apt install zbar-tools)")
+    target = tmp_path / "fiches.pdf"
+    assert run("room", "slips", "--address", "10.42.0.1", "--output", str(target)).exit_code == 0
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(target), str(tmp_path / "p")], check=True)
+    image = next(tmp_path.glob("p*.png"))
+    read = subprocess.run(
+        ["zbarimg", "-q", "--raw", str(image)], capture_output=True, text=True, check=False
+    )
+    with Workshop.open(root=sessions_dir, name=session) as ws:
+        wanted = {f"http://10.42.0.1:8000/v/{tok}" for tok in ws.room_tokens().values()}
+    assert set(read.stdout.split()) == wanted

@@ -23,7 +23,7 @@ from hsvalidate.cli._common import (
     session_options,
 )
 from hsvalidate.errors import HsValidateError, RoundError
-from hsvalidate.i18n import Message, t, tn
+from hsvalidate.i18n import Message, get_language, t, tn
 
 
 @group("room", help="help.room")
@@ -34,8 +34,8 @@ def room() -> None:
 # -- room open ---------------------------------------------------------------------------
 
 
-@room.command("open", help="help.room.open")
-@option("--host", "hosts", multiple=True, metavar="meta.address", help="help.opt.room_host")
+@room.command("open", help="help.room.open_listen")
+@option("--host", "hosts", multiple=True, metavar="meta.address", help="help.opt.room_host_choose")
 @option("--port", type=click.IntRange(1, 65535), default=8000, help="help.opt.room_port")
 @option("--pin", default="", metavar="meta.pin", help="help.opt.room_pin")
 @session_options
@@ -53,7 +53,7 @@ def open_(
     try:
         with open_workshop(session_name, sessions_dir, writable=False) as ws:
             name = ws.name
-            lang = ws.settings.lang
+            lang = get_language()
             if ws.open_round() is None:
                 # Why refuse: phones would only see "no round open"; opening the round is
                 # one command, and the facilitator would otherwise learn it from the room.
@@ -225,7 +225,7 @@ def slips(
         guessed_kind = next(a.kind for a in listed if a.host == host)
         base = net.base_url(host)
     with open_workshop(session_name, sessions_dir, purpose="hsvalidate room slips") as ws:
-        lang = ws.settings.lang
+        lang = get_language()
         people = [p for p in ws.participants() if p.withdrawn_from is None]
         if not people:
             raise BallotError(Message("slips.no_participants"))
