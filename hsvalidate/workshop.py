@@ -1416,6 +1416,22 @@ class Workshop:
             and person.withdrawn_from is None
         }
 
+    def room_token_records(self) -> list[dict[str, str]]:
+        """Every token ever given, revoked ones too, in the order given.
+
+        Why the revoked too: ``room token list`` shows which slips were cancelled and
+        when.  Each record has ``participant``, ``token``, ``issued_at``, ``revoked_at``.
+        """
+        return [
+            {
+                "participant": str(doc["participant"]),
+                "token": str(doc["token"]),
+                "issued_at": str(doc.get("issued_at") or ""),
+                "revoked_at": str(doc.get("revoked_at") or ""),
+            }
+            for doc in self.store.all(ROOM_TOKENS)
+        ]
+
     def issue_tokens(self, codes: Sequence[str] | None = None) -> dict[str, str]:
         """Give a token to each participant named (every one without one, by default).
 
