@@ -55,7 +55,7 @@ FACILITATOR = "facilitator"
 LOGIN = "projector-login"
 """What the login form's CSRF token is signed for."""
 
-VERDICT_SIGNS = {"keep": "✓", "drop": "✗", "no consensus": "≈", "below quorum": "…"}
+VERDICT_SIGNS = {"keep": "✓", "drop": "✗", "no consensus": "≈", "below quorum": "○"}
 """A sign beside each verdict's words, so that colour is never the only cue."""
 
 MAX_FAILURES = 5
@@ -172,7 +172,7 @@ class Bar:
 
 CHART_W, CHART_H = 960.0, 440.0
 """The chart's drawing size; the SVG scales to the screen (viewBox)."""
-_LEFT, _RIGHT, _TOP, _BOTTOM = 20.0, 20.0, 50.0, 60.0
+_LEFT, _RIGHT, _TOP, _BOTTOM = 20.0, 20.0, 100.0, 50.0
 
 
 def chart(counts: dict[str, int], low: int, high: int, median: float | None) -> dict[str, Any]:
