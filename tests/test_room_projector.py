@@ -347,3 +347,41 @@ def test_markup_in_an_indicator_is_shown_as_text(
         page = create_app(room).test_client().get("/projector").get_data(as_text=True)
         assert "<b>gras</b>" not in page and "&lt;b&gt;gras&lt;/b&gt;" in page
         assert "<script>alert" not in page and "ɛ" in page
+
+
+def test_the_rooms_address_lets_a_participant_type_their_slips_code(
+    room: Room, client: FlaskClient
+) -> None:
+    with room.workshop() as ws:
+        given = ws.issue_tokens()
+    page = client.get("/", environ_base=PHONE)
+    assert page.status_code == 200 and 'name="code"' in page.get_data(as_text=True)
+    token = given["P02"]
+    typed = f"{token[:4]}-{token[4:8]} {token[8:]}".lower()  # as a person copies it
+    answer = client.get("/", query_string={"code": typed}, environ_base=PHONE)
+    assert answer.status_code == 303 and answer.headers["Location"].endswith(f"/v/{token}")
+    short = client.get("/", query_string={"code": "K7Q4"}, environ_base=PHONE)
+    assert short.status_code == 400 and "12 letters and digits" in short.get_data(as_text=True)
+    wrong = "Z" * 12 if token != "Z" * 12 else "Y" * 12
+    unknown = client.get("/", query_string={"code": wrong}, environ_base=PHONE)
+    body = unknown.get_data(as_text=True)
+    assert unknown.status_code == 403 and "matches no valid slip" in body
+    assert all(name not in body for name, *_ in PEOPLE)
+    with room.workshop() as ws:
+        ws.revoke_token("P02")
+    revoked = client.get("/", query_string={"code": token}, environ_base=PHONE)
+    assert revoked.status_code == 403
+    markup = client.get("/", query_string={"code": "<b>x</b>"}, environ_base=PHONE)
+    assert "<b>x</b>" not in markup.get_data(as_text=True)
+
+
+def test_a_wildcard_address_is_shown_as_the_laptops_own(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    laptop = ("laptop", [], ["127.0.1.1", "192.168.137.1"])
+    monkeypatch.setattr(socket, "gethostbyname_ex", lambda name: laptop)
+    client.application.extensions[ADDRESSES_KEY] = ["http://0.0.0.0:8000/"]
+    page = client.get("/projector").get_data(as_text=True)
+    assert text_of(page, "room-address") == "http://192.168.137.1:8000/"

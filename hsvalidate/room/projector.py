@@ -142,7 +142,7 @@ def figures(snap: Snapshot, screen: Screen, lang: str) -> dict[str, Any]:
     scale = snap.scale
     counts = {str(s): 0 for s in range(scale.low, scale.high + 1)}
     for value in values:
-        if value is not None:
+        if value is not None and str(value) in counts:
             counts[str(value)] += 1
     out.update(
         verdict=t(f"verdict.{verdict}", lang=lang),
@@ -250,12 +250,41 @@ def room_addresses(app: Flask) -> list[str]:
     127.0.0.1, which a phone cannot reach; a facilitator's browser elsewhere (with the
     PIN) came over the room's network, so its address is one phones can open too.
     """
-    listened: list[str] = list(app.extensions.get(ADDRESSES_KEY, []))
-    host = (request.host or "").rsplit(":", 1)[0].strip("[]")
-    if not listened and host not in {*LOOPBACK, "localhost"}:
+    listened: list[str] = []
+    for address in app.extensions.get(ADDRESSES_KEY, []):
+        listened.extend(_interfaces(address) if _host(address) in WILDCARDS else [address])
+    if not listened and _host(request.host_url) not in {*LOOPBACK, "localhost"}:
         listened = [request.host_url]
-    outside = [a for a in listened if not any(f"//{h}" in a or f"[{h}]" in a for h in LOOPBACK)]
+    outside = [a for a in listened if _host(a) not in {*LOOPBACK, "localhost"}]
     return outside or listened or [request.host_url]
+
+
+WILDCARDS = frozenset({"0.0.0.0", "::"})
+"""Addresses meaning "every interface", which no phone can open."""
+
+
+def _host(address: str) -> str:
+    """``192.168.137.1`` from ``http://192.168.137.1:8000/`` (IPv6 without its brackets)."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(address).hostname or ""
+
+
+def _interfaces(address: str) -> list[str]:
+    """The laptop's own IPv4 addresses in place of a wildcard, with the same port.
+
+    Why by the host's name: it works on Windows without any extra package; an address it
+    misses is still printed by ``hsvalidate room open``.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
+    port = urlsplit(address).port or 80
+    try:
+        found = socket.gethostbyname_ex(socket.gethostname())[2]
+    except OSError:
+        return []
+    return [f"http://{ip}:{port}/" for ip in found if not ip.startswith("127.")]
 
 
 @bp.get("/projector")
@@ -414,6 +443,8 @@ def login() -> ResponseReturnValue:
         else:
             failures += 1
             with screen.lock:
+                if len(screen.failures) > 10_000:  # memory stays bounded: forget the idle
+                    screen.failures = {k: v for k, v in screen.failures.items() if v[1] > now}
                 screen.failures[client] = (
                     (0, now + LOCKOUT_S) if failures >= MAX_FAILURES else (failures, 0.0)
                 )
@@ -421,3 +452,34 @@ def login() -> ResponseReturnValue:
     return render_template(
         "projector/login.html", csrf=room.sign(LOGIN), has_pin=bool(room.pin), error=error
     ), status
+
+
+# -- the room's address: a participant types their slip's code ------------------------------
+
+
+@bp.get("/")
+def entry() -> ResponseReturnValue:
+    """The page the projector's QR code opens: type the code on your slip, get your ballot.
+
+    Why here: the room's address is on the big screen for whoever cannot scan their slip
+    (a cracked camera, a crumpled slip); typing its short code is the way in.  A GET form,
+    since it changes nothing: the answer is only a redirection to the slip's own address.
+    The participant's name is never shown, and every wrong code gets the same sentence.
+    """
+    from hsvalidate.room import tokens
+
+    room = room_of(current_app)
+    typed = request.args.get("code", "")
+    status, error = 200, ""
+    if typed.strip():
+        token = tokens.normalise(typed)
+        if not token:
+            status, error = 400, "projector.entry.malformed"
+        else:
+            with room.workshop() as ws:
+                person = ws.token_participant(token)
+            if person is None:
+                status, error = 403, "projector.entry.unknown"
+            else:
+                return redirect(f"/v/{token}", code=303)
+    return render_template("projector/entry.html", error=error, typed=typed[:40]), status
