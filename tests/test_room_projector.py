@@ -319,7 +319,9 @@ def test_the_state_follows_a_new_round_and_says_when_none_is_open(
     closed = state(client)
     assert closed["round"] is None and closed["indicator"] is None and closed["revealed"] is False
     page = client.get("/projector").get_data(as_text=True)
-    assert "No round is open" in page and 'id="room-qr"' in page
+    assert "No round is open" in page and 'id="room-qr"' in page and 'id="summary-link"' in page
+    summary = client.get("/projector/summary").get_data(as_text=True)
+    assert "Summary of round 1" in summary  # the last round, for the plenary
     assert press_any(client, "next") == 303  # nothing to move: no error
     with room.workshop() as ws:
         ws.start_round(["D1.O1.I2", "D2.O1.I1"])

@@ -235,12 +235,13 @@ def _guard() -> Room:
     return room
 
 
-def _snapshot_figures(room: Room) -> dict[str, Any]:
+def _snapshot_figures(room: Room) -> tuple[dict[str, Any], Snapshot]:
+    """The figures of one snapshot, read with the session's lock held only to read it."""
     with room.workshop() as ws:
         snap = ws.snapshot()
     screen = screen_of(current_app)
     with screen.lock:
-        return figures(snap, screen, g.lang)
+        return figures(snap, screen, g.lang), snap
 
 
 def room_addresses(app: Flask) -> list[str]:
@@ -295,13 +296,11 @@ def projector_page() -> ResponseReturnValue:
         return redirect("/projector/login", code=303)
     from hsvalidate.room.qr import qr_svg
 
-    view = _snapshot_figures(room)
+    view, snap = _snapshot_figures(room)
     addresses = room_addresses(current_app)
     drawn = None
     if view["revealed"] and view["counts"] is not None:
-        with room.workshop() as ws:
-            scale = ws.scale
-        drawn = chart(view["counts"], scale.low, scale.high, view["median"])
+        drawn = chart(view["counts"], snap.scale.low, snap.scale.high, view["median"])
     return render_template(
         "projector/screen.html",
         view=view,
@@ -318,7 +317,7 @@ def projector_page() -> ResponseReturnValue:
 @bp.get("/projector/state")
 def state() -> ResponseReturnValue:
     """The projector's figures as JSON, polled every two seconds by ``projector.js``."""
-    view = _snapshot_figures(_guard())
+    view, _ = _snapshot_figures(_guard())
     keys = ("round", "index", "total", "indicator", "text", "received", "present", "revealed",
             "verdict", "counts", "median")  # fmt: skip
     return jsonify({key: view[key] for key in keys})
