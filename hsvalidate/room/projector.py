@@ -102,7 +102,7 @@ def figures(snap: Snapshot, screen: Screen, lang: str) -> dict[str, Any]:
     if rnd is None or not rnd.indicators:
         return {"round": None, "index": 0, "total": 0, "indicator": None, "text": "",
                 "received": 0, "present": 0, "revealed": False, "verdict": None,
-                "counts": None, "median": None}  # fmt: skip
+                "counts": None, "median": None, "criterion": None}  # fmt: skip
     codes = rnd.indicators
     screen.follow(rnd.number, len(codes))
     code = codes[screen.index]
@@ -319,7 +319,7 @@ def state() -> ResponseReturnValue:
     """The projector's figures as JSON, polled every two seconds by ``projector.js``."""
     view, _ = _snapshot_figures(_guard())
     keys = ("round", "index", "total", "indicator", "text", "received", "present", "revealed",
-            "verdict", "counts", "median")  # fmt: skip
+            "verdict", "counts", "median", "criterion")  # fmt: skip
     return jsonify({key: view[key] for key in keys})
 
 

@@ -32,11 +32,16 @@
       if (request.status !== 200) { return; }
       var state;
       try { state = JSON.parse(request.responseText); } catch (e) { return; }
+      var count = state.received + " / " + state.present;
+      var revealed = screen.getAttribute("data-revealed") === "true";
+      // Another device pressed a key, or a ballot changed a chart on show: redraw it.
       var moved = String(state.round || "") !== screen.getAttribute("data-round") ||
         String(state.index) !== screen.getAttribute("data-index") ||
-        String(state.revealed) !== screen.getAttribute("data-revealed");
+        String(state.revealed) !== screen.getAttribute("data-revealed") ||
+        (revealed && String(state.criterion || "") !== screen.getAttribute("data-criterion")) ||
+        (revealed && received && received.textContent !== count);
       if (moved) { window.location.reload(); return; }
-      if (received) { received.textContent = state.received + " / " + state.present; }
+      if (received) { received.textContent = count; }
     };
     request.send();
   }
