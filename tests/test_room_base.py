@@ -95,5 +95,6 @@ def test_the_projector_answers_the_laptop_or_the_pin_only(room: Room) -> None:
     client = create_app(room).test_client()
     assert client.get("/projector").status_code == 200  # the test client is the laptop
     phone = {"REMOTE_ADDR": "192.168.137.23"}
-    assert client.get("/projector", environ_base=phone).status_code == 403
+    refused = client.get("/projector", environ_base=phone)  # sent to the PIN's page
+    assert refused.status_code == 303 and refused.headers["Location"].endswith("/projector/login")
     assert room.pin_ok("4321") and not room.pin_ok("1234") and not Room.pin_ok(room, "")

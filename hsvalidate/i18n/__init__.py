@@ -43,6 +43,7 @@ DOMAINS = (
     "forms",
     "room",
     "slips",
+    "projector",
 )
 """Areas of the one catalogue, each a ``.po`` file per language."""
 

@@ -49,8 +49,10 @@ def serve(
             clear_untrusted_proxy_headers=True,
             ident="hsvalidate",
         )
+        addresses = [address_of(server_address) for server_address in _addresses(server)]
+        app.extensions["hsvalidate_room_addresses"] = addresses  # the projector shows them
         if on_ready is not None:
-            on_ready([address_of(server_address) for server_address in _addresses(server)])
+            on_ready(addresses)
         with contextlib.suppress(KeyboardInterrupt):
             server.run()  # returns on Ctrl-C, having closed its sockets
     finally:
