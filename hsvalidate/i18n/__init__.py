@@ -42,6 +42,7 @@ DOMAINS = (
     "kiosk",
     "forms",
     "room",
+    "webballot",
 )
 """Areas of the one catalogue, each a ``.po`` file per language."""
 
