@@ -201,6 +201,7 @@ def test_a_criterion_left_unanswered_records_nothing_and_keeps_the_choices(
     assert answer.status_code == 400
     assert "Répondez à chaque question" in html and "il manque Faisabilité" in html
     assert checked(html) == {"r_relevance=8", "r_clarity=nsp"}  # nothing the phone lost
+    assert html.count('<fieldset class="missing">') == 1  # the question left out stands out
     assert recorded(room) == {}
 
 

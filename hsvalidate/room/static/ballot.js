@@ -15,6 +15,14 @@
     status.scrollIntoView({ block: "center" });
   }
 
+  function markUnanswered() {
+    var sets = form.querySelectorAll("fieldset");
+    for (var i = 0; i < sets.length; i += 1) {
+      var answered = sets[i].querySelector("input:checked") !== null;
+      sets[i].className = answered ? "" : "missing";
+    }
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var body = new URLSearchParams(new FormData(form));
@@ -38,6 +46,7 @@
         window.location.assign(answer.next);
       } else {
         button.disabled = false;
+        markUnanswered();
         say(answer.error || form.getAttribute("data-offline"), "bad");
       }
     }, function () {
