@@ -203,6 +203,8 @@ def test_a_criterion_left_unanswered_records_nothing_and_keeps_the_choices(
     assert checked(html) == {"r_relevance=8", "r_clarity=nsp"}  # nothing the phone lost
     assert html.count('<fieldset class="missing">') == 1  # the question left out stands out
     assert recorded(room) == {}
+    reopened = client.get(f"/v/{given['P01']}/rate")  # that address, reloaded or bookmarked
+    assert reopened.status_code == 303 and reopened.location.endswith(f"/v/{given['P01']}")
 
 
 @pytest.mark.parametrize("score", ["10", "0", "7.5", "sept", "-1", "٣"])
@@ -334,3 +336,30 @@ def test_every_sentence_the_ballot_pages_name_is_in_the_catalogue() -> None:
     for lang in LANGS:
         assert [key for key in singular if not has(key, lang)] == []
         assert [key for key in plural if tn(key, 2, lang=lang, total=3) == key] == []
+
+
+def test_a_formula_typed_on_a_phone_reaches_the_workbook_as_text(
+    room: Room, client: FlaskClient, given: dict[str, str], tmp_path: Path
+) -> None:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from hsvalidate.exports.xlsx import write_consensus_workbook
+
+    vote(client, room, given["P01"], "D1.O1.I1", comment="=SOMME(A1:A9)")
+    vote(client, room, given["P02"], "D1.O1.I1", comment="@cmd|' /C calc'!A0")
+    path = tmp_path / "classeur.xlsx"
+    with room.workshop() as ws:
+        write_consensus_workbook(ws.build_report(), path)
+    cells = [
+        cell
+        for sheet in load_workbook(path).worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith(("=SOMME", "@cmd"))
+    ]
+    assert {c.value for c in cells} == {"=SOMME(A1:A9)", "@cmd|' /C calc'!A0"}
+    assert {c.data_type for c in cells} == {"s"}  # inline strings: never run as formulas
+    with zipfile.ZipFile(path) as book:
+        assert not any(b"<f>" in book.read(n) for n in book.namelist() if n.endswith(".xml"))

@@ -186,6 +186,12 @@ def rate(token: str) -> ResponseReturnValue:
     return redirect(following, code=303)
 
 
+@bp.get("/v/<token>/rate")
+def rate_reopened(token: str) -> ResponseReturnValue:
+    """The address a refused post left in the browser, opened again: back to the ballot."""
+    return redirect(_own_url(token), code=303)
+
+
 # -- reading the form -------------------------------------------------------------------------
 
 
