@@ -17,7 +17,7 @@ from hsvalidate.i18n import Message, has, match_term, t, words_for
 GROUPS_DEFAULT = ("government", "civil society", "international", "regional")
 """Stakeholder groups offered when none are configured (Mali: state, CSOs, MINUSMA, ECOWAS)."""
 
-SOURCES = ("terminal", "paper", "import", "email", "cards", "demo", "form")
+SOURCES = ("terminal", "paper", "import", "email", "cards", "demo", "form", "web")
 """Channels a vote can come from; the source of every vote is recorded.
 
 Each has its words in the catalogue under ``source.<code>`` (``source.paper``: papier,

@@ -44,6 +44,7 @@ DOMAINS = (
     "room",
     "slips",
     "projector",
+    "webballot",
 )
 """Areas of the one catalogue, each a ``.po`` file per language."""
 
