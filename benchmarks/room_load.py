@@ -39,7 +39,6 @@ import random
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -137,9 +136,7 @@ class RoomServer:
     def start(self, timeout: float = 30.0) -> None:
         """Start the room and return once it answers HTTP."""
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            [str(REPO), *filter(None, [env.get("PYTHONPATH", "")])]
-        )
+        env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [env.get("PYTHONPATH", "")])])
         command = [sys.executable, "-m", "hsvalidate", "room", "open", "--host", HOST]
         command += ["--port", str(self.port), "--session", self.name]
         command += ["--sessions-dir", str(self.root)]
@@ -297,7 +294,11 @@ class Phone:
         return self.conn
 
     def _request(
-        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, bytes]:
         conn = self._connect()
         try:
@@ -465,7 +466,9 @@ def baseline(root: Path, phones: int, indicators: int, framework: Any = None) ->
         source = "web" if "web" in SOURCES else "terminal"
         for person in ws.participants():
             for n, code in enumerate(rnd.indicators):
-                ratings: dict[str, int | None] = {c: 1 + (n + i) % 9 for i, c in enumerate(criteria)}
+                ratings: dict[str, int | None] = {
+                    c: 1 + (n + i) % 9 for i, c in enumerate(criteria)
+                }
                 began = time.perf_counter()
                 ws.record_ballot(
                     participant=person.code, indicator=code, ratings=ratings, source=source

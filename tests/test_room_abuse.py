@@ -220,7 +220,7 @@ def test_malformed_bodies_are_refused_without_a_crash(
         (b"\xff\xfe=\xff&csrf=\xff", form),
         ("&".join(f"f{i}=1" for i in range(1500)).encode(), form),  # many fields, under 16 KB
         (b'{"indicator": "D1.O1.I1"}', "application/json"),
-        (b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n", "multipart/form-data"),
+        (b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n', "multipart/form-data"),
     ]
     for body, kind in bodies:
         answer = client.post(
@@ -245,7 +245,13 @@ def test_a_form_without_a_valid_csrf_token_is_refused(
     client: Any, room: Room, tokens: dict[str, str]
 ) -> None:
     token, first = tokens["P01"], _order(room)[0]
-    for csrf in (None, "", "0" * 64, room.sign("ballot:" + tokens["P02"]), room.sign("facilitator")):
+    for csrf in (
+        None,
+        "",
+        "0" * 64,
+        room.sign("ballot:" + tokens["P02"]),
+        room.sign("facilitator"),
+    ):
         data = _form(room, token, first, csrf=csrf)
         _refused(_post(client, token, data, environ_base=PHONE), 403)
     assert _stored(room) == []
