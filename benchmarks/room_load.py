@@ -267,9 +267,17 @@ class Phone:
     """One participant's phone voting the whole round, from its own loopback address."""
 
     def __init__(
-        self, server: RoomServer, code: str, token: str, number: int, load: Load, seed: int
+        self,
+        server: RoomServer,
+        code: str,
+        token: str,
+        number: int,
+        load: Load,
+        seed: int,
+        think: float = 0.0,
     ) -> None:
         self.server = server
+        self.think = think
         self.code = code
         self.token = token
         # 127.0.0.2, 127.0.0.3…: its own address, as each phone on a hotspot has.
@@ -332,6 +340,8 @@ class Phone:
                     with self.load.lock:
                         self.load.finished += 1
                     return
+                if self.think:  # a person reads the next indicator before answering
+                    time.sleep(self.rng.uniform(0, 2 * self.think))
             except (OSError, http.client.HTTPException):
                 with self.load.lock:
                     self.load.lost_connections += 1
@@ -389,18 +399,21 @@ def run_phones(
     *,
     timeout: float = 120.0,
     seed: int = 1,
+    think: float = 0.0,
     on_start: Callable[[Load], None] | None = None,
 ) -> Load:
     """Every phone votes the round at the same time; returns when all are done.
 
-    ``on_start`` receives the :class:`Load` as the phones start (the kill test watches it).
+    ``think``: mean seconds a phone waits between indicators (0: as fast as it can, the
+    worst case).  ``on_start`` receives the :class:`Load` as the phones start (the kill
+    test watches it).
     """
     load = Load()
     if on_start is not None:
         on_start(load)
     deadline = time.monotonic() + timeout
     phones = [
-        Phone(server, code, token, n, load, seed * 1000 + n)
+        Phone(server, code, token, n, load, seed * 1000 + n, think)
         for n, (code, token) in enumerate(sorted(tokens.items()))
     ]
     start = threading.Barrier(len(phones) + 1)
@@ -493,12 +506,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--phones", type=int, default=100)
     parser.add_argument("--indicators", type=int, default=33)
     parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a phone waits between indicators (default 0: the worst case)",
+    )
     args = parser.parse_args(argv)
 
     with scratch() as root:
         tokens = make_session(root, "Salle ɛ", phones=args.phones, indicators=args.indicators)
         with RoomServer(root, "Salle ɛ") as server:
-            load = run_phones(server, tokens, timeout=args.timeout)
+            load = run_phones(server, tokens, timeout=args.timeout, think=args.think)
             status = server.stop()
         problems = check_stored(load.acks, stored_ballots(root, "Salle ɛ"))
         base = baseline(root / "référence", args.phones, args.indicators)
@@ -506,7 +525,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ms = load.latencies_ms()
     base_ms = [x * 1000 for x in base]
     ballots = len(load.acks)
-    print(f"phones {args.phones}, indicators {args.indicators}, on {HOST}")
+    print(f"phones {args.phones}, indicators {args.indicators}, think {args.think} s, on {HOST}")
     print(f"acknowledged ballots   {ballots} of {args.phones * args.indicators}")
     print(f"phones done            {load.finished}")
     print(f"told to slow down      {load.throttled} times")
