@@ -31,13 +31,14 @@ def test_a_killed_room_loses_no_acknowledged_ballot_and_resumes(tmp_path: Path) 
     server.start()
     loads: list[Load] = []
     before_kill: list[int] = []
+    over = threading.Event()
 
     def killer() -> None:
         """SIGKILL once about a third of the round is acknowledged, then start it again."""
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not loads:
-            time.sleep(0.005)
-        while time.monotonic() < deadline and len(loads[0].acks) < total // 3:
+        while not loads or len(loads[0].acks) < total // 3:
+            if over.is_set() or time.monotonic() > deadline:
+                return  # the load ended first: the assertions below say so
             time.sleep(0.002)
         server.kill()
         before_kill.append(len(loads[0].acks))
@@ -48,11 +49,13 @@ def test_a_killed_room_loses_no_acknowledged_ballot_and_resumes(tmp_path: Path) 
         thread = threading.Thread(target=killer, daemon=True)
         thread.start()
         load = run_phones(server, tokens, timeout=90, seed=7, on_start=loads.append)
+        over.set()
         thread.join(30)
-        assert server.starts == 2, server.output()
         assert server.stop() == 0, server.output()
     finally:
         server.kill()
+    assert before_kill, (load.errors[:5], len(load.acks))  # the load reached the kill
+    assert server.starts == 2, server.output()
     assert 0 < before_kill[0] < total, before_kill  # the kill fell in the middle of the load
     assert load.lost_connections > 0  # the phones did see the room go
     assert load.errors == [], load.errors[:5]
