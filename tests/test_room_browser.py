@@ -14,8 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 from room_browser import PHONE, browser, projector_browser, screenshot  # noqa: F401
@@ -23,8 +21,6 @@ from room_load import NAMES, RoomServer, make_session
 
 from hsvalidate.framework import Framework
 from hsvalidate.workshop import Workshop
-
-pytestmark = pytest.mark.slow
 
 COMMENT = "Ka ɲɛ : « définition » à préciser, ŋ <b>pas</b> clair"
 CRITERIA = ("relevance", "feasibility", "clarity")
