@@ -136,9 +136,11 @@ def test_a_phone_votes_resumes_and_changes_a_rating_and_the_projector_reveals(
         screenshot(browser, "phone-resumed-at-fourth")
 
         # The projector's count rose (live, or at the latest when the page is shown again).
+        from selenium.common.exceptions import TimeoutException
+
         try:
             _wait(projector_browser, lambda d: _received(d) >= 1, timeout=8)
-        except Exception:
+        except TimeoutException:
             projector_browser.refresh()
         assert _received(projector_browser) == 1
         screenshot(projector_browser, "projector-one-received")

@@ -60,3 +60,51 @@ def test_thirty_phones_vote_at_once_and_every_acknowledged_ballot_is_stored_once
     assert check_stored(load.acks, stored) == []
     assert len(stored) == len(load.acks)  # nothing stored that was not acknowledged
     assert any(r is None for a in load.acks for r in a.ratings.values())  # "cannot judge" too
+
+
+def test_paper_entry_writes_the_same_session_while_phones_vote(
+    tmp_path: Path, small_framework: Framework
+) -> None:
+    """The secretariat types paper ballots at the laptop while the room takes phones' ballots."""
+    import threading
+
+    from hsvalidate.workshop import Workshop
+
+    root = tmp_path / "séances du jour"
+    every = make_session(root, "Salle ɛ", phones=15, framework=small_framework)
+    phones = dict(sorted(every.items())[:10])
+    on_paper = sorted(every)[10:]  # five participants without a phone
+    paper: list[tuple[str, str]] = []
+    errors: list[str] = []
+
+    def secretariat() -> None:
+        try:
+            with Workshop.open(root=root, name="Salle ɛ", purpose="paper entry") as ws:
+                codes = ws.open_round().indicators  # type: ignore[union-attr]
+                for person in on_paper:
+                    for code in codes:
+                        ratings: dict[str, int | None] = {
+                            "relevance": 8,
+                            "feasibility": None,
+                            "clarity": 6,
+                        }
+                        ws.record_ballot(
+                            participant=person, indicator=code, ratings=ratings, source="paper"
+                        )
+                        paper.append((person, code))
+        except Exception as error:  # shown by the assertion below
+            errors.append(repr(error))
+
+    with RoomServer(root, "Salle ɛ") as server:
+        clerk = threading.Thread(target=secretariat)
+        clerk.start()
+        load = run_phones(server, phones, timeout=60)
+        clerk.join(60)
+        assert server.stop() == 0, server.output()
+    assert errors == [] and load.errors == [], (errors, load.errors[:5])
+    stored = stored_ballots(root, "Salle ɛ")
+    assert check_stored(load.acks, stored) == []
+    assert len(load.acks) == 10 * INDICATORS and len(paper) == 5 * INDICATORS
+    by_channel = {(d["participant"], d["indicator"]): d["source"] for d in stored}
+    assert len(stored) == len(by_channel) == 15 * INDICATORS  # each ballot once
+    assert {by_channel[key] for key in paper} == {"paper"}
