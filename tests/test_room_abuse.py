@@ -278,9 +278,13 @@ def test_facilitator_actions_from_a_phone_need_the_pin(client: Any, room: Room) 
     assert client.get("/projector/state", environ_base=PHONE).status_code in (302, 303, 403)
     assert _state(client) == before
     # A wrong PIN gives nothing; the right one lets the facilitator's own phone act.
-    client.post("/projector/login", data={"pin": "1234"}, environ_base=PHONE)
+    from hsvalidate.room.projector import LOGIN
+
+    login = room.sign(LOGIN)  # the login form's own CSRF token
+    assert client.post("/projector/login", data={"pin": PIN}, environ_base=PHONE).status_code == 403
+    client.post("/projector/login", data={"pin": "1234", "csrf": login}, environ_base=PHONE)
     assert client.get_cookie(PIN_COOKIE) is None
-    client.post("/projector/login", data={"pin": PIN}, environ_base=PHONE)
+    client.post("/projector/login", data={"pin": PIN, "csrf": login}, environ_base=PHONE)
     cookie = client.get_cookie(PIN_COOKIE)
     assert cookie is not None and cookie.http_only and cookie.same_site == "Strict"
     answer = client.post("/projector/reveal", data=signed, environ_base=PHONE)
