@@ -152,24 +152,6 @@ def ballot_url(base: str, token: str) -> str:
 # -- a QR code for the terminal ----------------------------------------------------------
 
 
-def _qr_matrix(text: str) -> list[list[bool]]:
-    """The QR code of ``text`` as rows of dark (True) modules, without the quiet zone.
-
-    Why reportlab's encoder: reportlab is already needed for the PDFs and draws QR codes
-    itself, so no other package is needed.  Level M survives a smudged or creased code.
-    """
-    from reportlab.graphics.barcode.qrencoder import (
-        QRCode,
-        QRErrorCorrectLevel,
-    )
-
-    code = QRCode(None, QRErrorCorrectLevel.M)
-    code.addData(text)
-    code.make()
-    n = int(code.getModuleCount())
-    return [[bool(code.isDark(r, c)) for c in range(n)] for r in range(n)]
-
-
 QUIET = 2
 """Light modules around a terminal's code: the standard asks 4, but the terminal's own
 background is usually light there too when printed in black on white, and 80 columns
@@ -185,7 +167,9 @@ def terminal_qr(text: str, *, quiet: int = QUIET) -> list[str]:
     80 columns and about 20 lines.  A block is a dark module: print the lines dark on
     light (``click.style(fg="black", bg="white")``) so the code reads on any terminal.
     """
-    matrix = _qr_matrix(text)
+    from hsvalidate.room.qr import qr_matrix
+
+    matrix = qr_matrix(text)
     size = len(matrix) + 2 * quiet
     light = [False] * size
     rows = [light] * quiet + [[False] * quiet + row + [False] * quiet for row in matrix]

@@ -53,10 +53,25 @@ def serve(
         app.extensions["hsvalidate_room_addresses"] = addresses  # the projector shows them
         if on_ready is not None:
             on_ready(addresses)
+        _ctrl_break_is_ctrl_c()
         with contextlib.suppress(KeyboardInterrupt):
             server.run()  # returns on Ctrl-C, having closed its sockets
     finally:
         room.close()
+
+
+def _ctrl_break_is_ctrl_c() -> None:
+    """On Windows, stop on Ctrl-Break as on Ctrl-C (a console or a script may send either).
+
+    Why: Python turns only Ctrl-C into ``KeyboardInterrupt``; Ctrl-Break would end the
+    process at once, without closing the session.  Nothing is lost either way (every
+    acknowledged ballot is on disk), but the room should close the same way.
+    """
+    import signal
+
+    sigbreak = getattr(signal, "SIGBREAK", None)
+    if sigbreak is not None:  # pragma: no cover - Windows only
+        signal.signal(sigbreak, signal.default_int_handler)
 
 
 def _addresses(server: object) -> list[tuple[str, int]]:
