@@ -348,6 +348,7 @@ class _CachedTables:
             raise _read_only_error(self._name)
         if self._held:
             self._data, self._dirty = data, True
+            self.generation += 1  # what was read from the tables may have changed
             return
         payload = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=1).encode("utf-8")
         try:

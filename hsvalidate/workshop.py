@@ -171,6 +171,10 @@ class Workshop:
         if not store.all("framework"):
             raise SessionError(Message("session.no_framework", name=name))
         self._seen = -1  # the store generation the values below were read at
+        self._people: list[Participant] = []
+        self._people_at = -1
+        self._rounds: list[Round] = []
+        self._rounds_at = -1
         self._settings: Settings
         self._history: History
         self._reload()
@@ -581,10 +585,21 @@ class Workshop:
     # -- participants --------------------------------------------------------------------
 
     def participants(self) -> list[Participant]:
-        """Registered participants in code order (those removed as mistakes left out)."""
-        return [
-            Participant.from_dict(d) for d in self.store.all("participants") if not d.get("removed")
-        ]
+        """Registered participants in code order (those removed as mistakes left out).
+
+        Read again only when the tables changed (here or in another window): every
+        ballot checks its participant, and a phone's page, the kiosk and paper entry
+        ask for them at every step.
+        """
+        generation = self.store.generation
+        if self._people_at != generation:
+            self._people = [
+                Participant.from_dict(d)
+                for d in self.store.all("participants")
+                if not d.get("removed")
+            ]
+            self._people_at = generation
+        return list(self._people)
 
     def participant(self, code: str) -> Participant:
         """A participant by code (case-insensitive), or a BallotError naming the known codes."""
@@ -802,10 +817,14 @@ class Workshop:
     # -- rounds --------------------------------------------------------------------------
 
     def rounds(self) -> list[Round]:
-        """Every round, first to last."""
-        return sorted(
-            (Round.from_dict(d) for d in self.store.all("rounds")), key=lambda r: r.number
-        )
+        """Every round, first to last (read again only when the tables changed)."""
+        generation = self.store.generation
+        if self._rounds_at != generation:
+            self._rounds = sorted(
+                (Round.from_dict(d) for d in self.store.all("rounds")), key=lambda r: r.number
+            )
+            self._rounds_at = generation
+        return list(self._rounds)
 
     def open_round(self) -> Round | None:
         """The round currently open, if any."""

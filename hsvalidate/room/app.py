@@ -29,7 +29,7 @@ import secrets
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from flask import Flask
     from flask.typing import ResponseReturnValue
 
+    from hsvalidate.model import Ballot, Participant
+    from hsvalidate.tally import Feedback
     from hsvalidate.workshop import Workshop
 
 MAX_BODY = 16 * 1024
@@ -103,12 +105,85 @@ class Room:
         self._lock = threading.Lock()
         self._ws = Workshop.open(root=self.root, name=name, purpose="hsvalidate room")
         self.lang = self._ws.settings.lang
+        self._index: dict[int, tuple[int, dict[str, dict[str, Ballot]]]] = {}
+        self._tokens: list[tuple[str, Participant]] = []
+        self._tokens_at = -1
+        self._feedback_key: tuple[int, int] = (0, -1)
+        self._feedback: dict[str, Feedback] = {}
+        self._own_before: dict[str, dict[str, dict[str, int | None]]] = {}
 
     @contextlib.contextmanager
     def workshop(self) -> Iterator[Workshop]:
         """The session, for one request at a time."""
         with self._lock:
             yield self._ws
+
+    def participant(self, ws: Workshop, typed: str) -> Participant | None:
+        """The participant a token votes as (call under the lock); None when not valid.
+
+        The valid tokens are read again only when the session's tables changed (a token
+        reissued or revoked, a participant withdrawn, here or in another window), and
+        compared in constant time, as :meth:`Workshop.token_participant` does.
+        """
+        from hsvalidate.room.tokens import normalise, same
+
+        generation = ws.store.generation
+        if self._tokens_at != generation:
+            valid = ws.room_tokens()
+            people = {p.code: p for p in ws.participants()}
+            self._tokens = [(token, people[code]) for code, token in valid.items()]
+            self._tokens_at = generation
+        token = normalise(typed) or "-"
+        found = None
+        for candidate, person in self._tokens:
+            if same(token, candidate):
+                found = person
+        return found
+
+    def own_ballots(self, ws: Workshop, round_no: int, participant: str) -> dict[str, Ballot]:
+        """One participant's ballots that count in a round, by indicator (call under the lock).
+
+        Why an index: every page a phone opens needs them, and reading the round's
+        ballots for each page costs as much as the round holds (a hundred phones slowed
+        to 22 ballots a second).  The store hands over only what was recorded since the
+        last look — here or in another window (the kiosk, paper entry, a merge).
+        """
+        from hsvalidate.model import Ballot as BallotModel
+
+        seen, people = self._index.get(round_no, (0, {}))
+        new = ws.store.ballots(round_no, seen)
+        for doc in new:
+            ballot = BallotModel.from_dict(doc)
+            people.setdefault(ballot.participant, {})[ballot.indicator] = ballot
+        self._index[round_no] = (seen + len(new), people)
+        return dict(people.get(participant, {}))
+
+    def feedback(self, ws: Workshop, participant: str) -> dict[str, Feedback]:
+        """Last round's figures and the participant's own ratings, computed once per round.
+
+        The previous round is closed, so its figures change only when the tables do (a
+        merge, an undo): they are kept until the store's generation or the round moves.
+        """
+        from hsvalidate import tally
+
+        rnd = ws.open_round()
+        if rnd is None or rnd.number <= 1:
+            return {}
+        key = (rnd.number, ws.store.generation)
+        if self._feedback_key != key:
+            snap = ws.snapshot()
+            self._feedback = tally.feedback(snap, "")
+            self._own_before = {}
+            for ballot in snap.round_ballots(rnd.number - 1):
+                self._own_before.setdefault(ballot.participant, {})[ballot.indicator] = dict(
+                    ballot.ratings
+                )
+            self._feedback_key = key
+        own = self._own_before.get(participant, {})
+        return {
+            code: replace(shared, own=dict(own.get(code, {})))
+            for code, shared in self._feedback.items()
+        }
 
     def close(self) -> None:
         """Release the session; every acknowledged ballot is already on disk."""

@@ -94,13 +94,13 @@ def ballot_page(token: str) -> ResponseReturnValue:
     """The next indicator to rate, the one named by ``?i=``, or the list when all are rated."""
     room = room_of(current_app)
     with room.workshop() as ws:
-        person = ws.token_participant(token)
+        person = room.participant(ws, token)
         if person is None:
             return _refusal_page(403, t("room.web.bad_token", lang=g.lang))
         rnd = ws.open_round()
         if rnd is None:
             return _refusal_page(409, t("webballot.no_round", lang=g.lang), back=_own_url(token))
-        mine = _own_ballots(ws, rnd, person.code)
+        mine = room.own_ballots(ws, rnd.number, person.code)
         sequence = _round_indicators(ws, rnd)
         saved = request.args.get("ok", "")
         acknowledged = saved in mine  # said only when the session holds it
@@ -132,7 +132,7 @@ def rate(token: str) -> ResponseReturnValue:
     room = room_of(current_app)
     wants_json = _wants_json()
     with room.workshop() as ws:
-        person = ws.token_participant(token)
+        person = room.participant(ws, token)
         if person is None:
             return _refused(403, t("room.web.bad_token", lang=g.lang), wants_json)
         back = _own_url(token)
@@ -158,7 +158,7 @@ def rate(token: str) -> ResponseReturnValue:
         except Refused as refused:
             if wants_json:
                 return _refused(refused.status, refused.sentence, True)
-            mine = _own_ballots(ws, rnd, person.code)
+            mine = room.own_ballots(ws, rnd.number, person.code)
             return _form_page(
                 room,
                 ws,
@@ -177,7 +177,7 @@ def rate(token: str) -> ResponseReturnValue:
         except HsValidateError as error:
             sentence = t("webballot.refused", lang=g.lang, reason=_said(error))
             return _refused(400, sentence, wants_json, back=back)
-        done = len(_own_ballots(ws, rnd, person.code))
+        done = len(room.own_ballots(ws, rnd.number, person.code))
     following = url_for(".ballot_page", token=token, ok=code)
     if wants_json:
         return jsonify(
@@ -265,15 +265,6 @@ def _round_indicators(ws: Workshop, rnd: Round) -> list[Indicator]:
     return [i for i in ws.framework.indicators() if i.code in rnd.indicators]
 
 
-def _own_ballots(ws: Workshop, rnd: Round, participant: str) -> dict[str, Ballot]:
-    """This participant's ballots that count in the round, by indicator; nobody else's."""
-    return {
-        b.indicator: b
-        for b in ws.ballots(rnd.number)
-        if b.participant == participant and b.indicator in rnd.indicators
-    }
-
-
 def _header(
     person: Participant,
     rnd: Round,
@@ -312,7 +303,7 @@ def _form_page(
     indicator = sequence[position - 1]
     parents = ws.framework.parents(code)
     earlier = mine.get(code)
-    feedback = tally.feedback(ws.snapshot(), person.code).get(code) if rnd.number > 1 else None
+    feedback = room.feedback(ws, person.code).get(code)
     html = render_template(
         "ballot/rate.html",
         **_header(person, rnd, token, len(mine), len(sequence)),

@@ -476,7 +476,7 @@ def entry() -> ResponseReturnValue:
             status, error = 400, "projector.entry.malformed"
         else:
             with room.workshop() as ws:
-                person = ws.token_participant(token)
+                person = room.participant(ws, token)
             if person is None:
                 status, error = 403, "projector.entry.unknown"
             else:
