@@ -64,7 +64,10 @@ def open_(
         for host in hosts:
             if not net.is_address(host):  # a name, a typo: say which addresses there are
                 raise _listen_error(OSError(errno.EADDRNOTAVAIL, host), hosts, port)
-        chosen = list(hosts) or [_choose_host(net.addresses(), lang=lang)]
+        try:
+            chosen = list(hosts) or [_choose_host(net.addresses(), lang=lang)]
+        except KeyboardInterrupt:  # the address question left: no room was opened
+            return
         if net.ANYWHERE in chosen:
             echo_wrapped(t("slips.open.anywhere"), err=True)
         elif net.LOOPBACK not in chosen:
