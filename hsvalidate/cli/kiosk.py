@@ -21,6 +21,7 @@ from hsvalidate.cli._common import (
     source_choice,
 )
 from hsvalidate.i18n import Message, get_language, t
+from hsvalidate.screens import changed_note, indicator_details
 
 if TYPE_CHECKING:
     from hsvalidate.consensus import Stats
@@ -361,61 +362,6 @@ def _view(
             for c in ws.settings.criteria
         ),
         previous_comments=previous.comments if previous is not None else (),
-        changed=_changed_line(ws, code, lang),
-        details=_details(ind, lang),
-    )
-
-
-def _details(ind: Indicator, lang: str) -> tuple[str, ...]:
-    """Source of verification, frequency, baseline and target: the ones the framework gives.
-
-    Why on the ballot screen: whether an indicator is feasible depends on where its
-    figures come from and how often, and whether its target is realistic.
-    """
-    lines: list[str] = []
-    if ind.source:
-        lines.append(t("kiosk.field.source", lang=lang, value=ind.source.get(lang)))
-    if ind.frequency:
-        lines.append(t("kiosk.field.frequency", lang=lang, value=ind.frequency.get(lang)))
-    values = [
-        t(f"kiosk.field.{name}", lang=lang, value=_with_year(value, year, lang))
-        for name, value, year in (
-            ("baseline", ind.baseline, ind.baseline_year),
-            ("target", ind.target, ind.target_year),
-        )
-        if value or year
-    ]
-    if values:
-        lines.append(" · ".join(values))
-    return tuple(lines)
-
-
-def _with_year(value: str, year: int | None, lang: str) -> str:
-    if year is None:
-        return value
-    if not value:
-        return str(year)
-    return t("kiosk.field.value_year", lang=lang, value=value, year=year)
-
-
-def _changed_line(ws: Workshop, code: str, lang: str) -> str:
-    """What the participant must know when the wording is not the one an earlier round rated."""
-    revision = ws.history.last_change(code)
-    if revision is None or revision.after_round < 1:
-        return ""  # changed before round 1: nobody rated the earlier wording
-    version = ws.history.version(code)
-    if revision.change in ("reword", "merge"):
-        old = ws.history.wording(code, version - 1)
-        return t(
-            "ballot.changed.reword",
-            lang=lang,
-            round=revision.after_round,
-            version=version,
-            old=old.text.get(lang) if old is not None else "",
-        )
-    return t(
-        f"ballot.changed.{revision.change}",
-        lang=lang,
-        round=revision.after_round,
-        source=revision.code,
+        changed=changed_note(ws.history, code, lang),
+        details=indicator_details(ind, lang),
     )

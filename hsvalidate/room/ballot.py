@@ -34,6 +34,7 @@ from hsvalidate.i18n import Message, t
 from hsvalidate.model import Ballot, Round
 from hsvalidate.room import tokens
 from hsvalidate.room.app import Room, room_of
+from hsvalidate.screens import changed_note, indicator_details
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -313,8 +314,8 @@ def _form_page(
         definition=indicator.definition.get(lang),
         dimension=parents[0].title.get(lang) if parents else "",
         outcome=parents[1].title.get(lang) if parents else "",
-        changed=_changed_line(ws, code, lang),
-        details=_details(indicator, lang),
+        changed=changed_note(ws.history, code, lang),
+        details=indicator_details(indicator, lang, joined=False),
         questions=_questions(ws, earlier, sent, feedback, lang),
         comment=(
             sent.get("comment", "") if sent is not None else earlier.comment if earlier else ""
@@ -422,52 +423,6 @@ def _done_rows(
             }
         )
     return rows
-
-
-def _changed_line(ws: Workshop, code: str, lang: str) -> str:
-    """What the participant must know when the wording is not the one an earlier round rated.
-
-    The same sentences as the laptop's ballot screen (``cli/kiosk.py``), which the room
-    cannot import (nothing imports the command line).
-    """
-    revision = ws.history.last_change(code)
-    if revision is None or revision.after_round < 1:
-        return ""  # changed before round 1: nobody rated the earlier wording
-    version = ws.history.version(code)
-    if revision.change in ("reword", "merge"):
-        old = ws.history.wording(code, version - 1)
-        return t(
-            "ballot.changed.reword",
-            lang=lang,
-            round=revision.after_round,
-            version=version,
-            old=old.text.get(lang) if old is not None else "",
-        )
-    return t(
-        f"ballot.changed.{revision.change}",
-        lang=lang,
-        round=revision.after_round,
-        source=revision.code,
-    )
-
-
-def _details(ind: Indicator, lang: str) -> tuple[str, ...]:
-    """Source of verification, frequency, baseline and target: the ones the framework gives."""
-    lines: list[str] = []
-    if ind.source:
-        lines.append(t("kiosk.field.source", lang=lang, value=ind.source.get(lang)))
-    if ind.frequency:
-        lines.append(t("kiosk.field.frequency", lang=lang, value=ind.frequency.get(lang)))
-    for name, value, year in (
-        ("baseline", ind.baseline, ind.baseline_year),
-        ("target", ind.target, ind.target_year),
-    ):
-        if value or year:
-            shown = value if year is None else str(year) if not value else ""
-            if not shown:
-                shown = t("kiosk.field.value_year", lang=lang, value=value, year=year)
-            lines.append(t(f"kiosk.field.{name}", lang=lang, value=shown))
-    return tuple(lines)
 
 
 def _refusal_page(status: int, sentence: str, *, back: str = "") -> ResponseReturnValue:
