@@ -7,9 +7,13 @@ may import the command line.
 
 from __future__ import annotations
 
-from hsvalidate.framework import Indicator
+from typing import TYPE_CHECKING
+
 from hsvalidate.i18n import t
-from hsvalidate.revisions import History
+
+if TYPE_CHECKING:  # types only: ``--help`` of the commands that use this loads no model
+    from hsvalidate.framework import Indicator
+    from hsvalidate.revisions import History
 
 
 def indicator_details(ind: Indicator, lang: str, *, joined: bool = True) -> tuple[str, ...]:
