@@ -37,6 +37,7 @@ from hsvalidate import tally
 from hsvalidate.errors import BallotError, RoundError
 from hsvalidate.i18n import Message, t
 from hsvalidate.model import Ballot, Participant, Round
+from hsvalidate.screens import figure_values
 
 if TYPE_CHECKING:
     from hsvalidate.workshop import Workshop
@@ -633,8 +634,6 @@ def printed_ballots(
 
 def _previous_round(snap: tally.Snapshot, rnd: Round, lang: str) -> dict[str, dict[str, str]]:
     """Indicator → criterion → the panel's figures of the previous round, in words."""
-    from hsvalidate.i18n.documents import format_number
-
     if rnd.number <= 1:
         return {}
     out: dict[str, dict[str, str]] = {}
@@ -652,15 +651,11 @@ def _previous_round(snap: tally.Snapshot, rnd: Round, lang: str) -> dict[str, di
         out.setdefault(row.indicator, {})[row.criterion] = t(
             "paper.form.figures",
             lang=lang,
-            median=format_number(stats.median, lang),
+            **figure_values(stats, lang),
             low_band=bands[0],
             mid_band=bands[1],
             high_band=bands[2],
-            low=format_number(stats.pct_low or 0, lang, digits=0),
-            mid=format_number(stats.pct_mid or 0, lang, digits=0),
-            high=format_number(stats.pct_high or 0, lang, digits=0),
             spread=spread,
-            n=stats.n,
         )
     return out
 

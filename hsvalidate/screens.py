@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from hsvalidate.i18n import t
 
 if TYPE_CHECKING:  # types only: ``--help`` of the commands that use this loads no model
+    from hsvalidate.consensus import Stats
     from hsvalidate.framework import Indicator
     from hsvalidate.revisions import History
 
@@ -71,3 +72,21 @@ def changed_note(history: History, code: str, lang: str) -> str:
         round=revision.after_round,
         source=revision.code,
     )
+
+
+def figure_values(stats: Stats, lang: str) -> dict[str, object]:
+    """Last round's figures as every participant-facing sentence names them.
+
+    ``median``, ``low``/``mid``/``high`` (whole percentages) and ``n``, written the
+    language's way (« 6,5 » in French): the kiosk, the phone, the paper form and the
+    rating form all say them, each in its own sentence.
+    """
+    from hsvalidate.i18n.documents import format_number
+
+    return {
+        "median": format_number(stats.median, lang),
+        "low": format_number(stats.pct_low or 0, lang, digits=0),
+        "mid": format_number(stats.pct_mid or 0, lang, digits=0),
+        "high": format_number(stats.pct_high or 0, lang, digits=0),
+        "n": stats.n,
+    }

@@ -21,7 +21,7 @@ from hsvalidate.cli._common import (
     source_choice,
 )
 from hsvalidate.i18n import Message, get_language, t
-from hsvalidate.screens import changed_note, indicator_details
+from hsvalidate.screens import changed_note, figure_values, indicator_details
 
 if TYPE_CHECKING:
     from hsvalidate.consensus import Stats
@@ -311,16 +311,10 @@ def _next_unanswered(
 
 def _feedback_line(stats: Stats, own: int | None, lang: str) -> str:
     """One line of last round's figures and the participant's own rating, in their language."""
-    from hsvalidate.i18n.documents import format_number
-
     return t(
         "ballot.feedback",
         lang=lang,
-        median=format_number(stats.median, lang),
-        low=format_number(stats.pct_low or 0, lang, digits=0),
-        mid=format_number(stats.pct_mid or 0, lang, digits=0),
-        high=format_number(stats.pct_high or 0, lang, digits=0),
-        n=stats.n,
+        **figure_values(stats, lang),
         own=own if own is not None else t("ballot.none", lang=lang),
     )
 

@@ -22,8 +22,8 @@ from typing import Any
 from hsvalidate.fileio import atomic_path
 from hsvalidate.forms import ID_SHEET, FormLayout
 from hsvalidate.i18n import t
-from hsvalidate.i18n.documents import format_number
 from hsvalidate.model import Participant
+from hsvalidate.screens import figure_values
 from hsvalidate.spreadsheet import clean_text, column_letter
 from hsvalidate.tally import Feedback, Snapshot, feedback
 
@@ -187,12 +187,8 @@ def _feedback_text(previous: Feedback | None, labels: dict[str, str], own: bool,
             "form.feedback",
             lang=lang,
             criterion=label,
-            median=format_number(stats.median, lang),
-            low=format_number(stats.pct_low or 0, lang, digits=0),
-            mid=format_number(stats.pct_mid or 0, lang, digits=0),
-            high=format_number(stats.pct_high or 0, lang, digits=0),
+            **figure_values(stats, lang),
             agreement=agreement,
-            n=stats.n,
         )
         if own:
             mine = previous.own.get(code)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hsvalidate.exports.pdf import FONT, FONT_BOLD, FONT_ITALIC, _register_fonts
+from hsvalidate.exports.pdf import FONT, FONT_BOLD, FONT_ITALIC, _register_fonts, break_lines
 from hsvalidate.fileio import atomic_path
 from hsvalidate.i18n.documents import doc_text
 from hsvalidate.paper import PrintedBallots, PrintedForm, PrintedIndicator
@@ -93,38 +93,8 @@ def _clean(text: str) -> str:
 
 
 def _lines(text: str, font: str, size: float, width: float) -> list[str]:
-    """``text`` broken at ordinary spaces to fit ``width``; a word wider than the line is cut.
-
-    Why not reportlab's ``simpleSplit``: it breaks at non-breaking spaces too, leaving
-    a lone « at the end of a line; the catalogue puts them there so that it never does.
-    """
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    space = stringWidth(" ", font, size)
-    out: list[str] = []
-    for paragraph in _clean(text).split("\n"):
-        line: list[str] = []
-        used = 0.0
-        for word in paragraph.split(" "):
-            w = stringWidth(word, font, size)
-            while w > width:  # a word longer than the line: cut it, never lose it
-                if line:
-                    out.append(" ".join(line))
-                    line, used = [], 0.0
-                cut = len(word)
-                while cut > 1 and stringWidth(word[:cut], font, size) > width:
-                    cut -= 1
-                out.append(word[:cut])
-                word = word[cut:]
-                w = stringWidth(word, font, size)
-            if line and used + space + w > width:
-                out.append(" ".join(line))
-                line, used = [word], w
-            else:
-                used = used + space + w if line else w
-                line.append(word)
-        out.append(" ".join(line))
-    return out
+    """User text broken at ordinary spaces to fit ``width``; a word wider than the line is cut."""
+    return break_lines(_clean(text), width, font, size, cut_long_words=True) or []
 
 
 def _story(ballots: PrintedBallots, width: float) -> list[Any]:

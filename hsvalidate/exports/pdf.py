@@ -375,6 +375,20 @@ def _wrap(text: str, width: float, font: str, size: float) -> str | None:
 
     Non-breaking spaces stay inside their line, as in a Paragraph.
     """
+    lines = break_lines(text, width, font, size)
+    return None if lines is None else "\n".join(lines)
+
+
+def break_lines(
+    text: str, width: float, font: str, size: float, *, cut_long_words: bool = False
+) -> list[str] | None:
+    """``text`` broken at ordinary spaces into lines that fit ``width``.
+
+    Why not reportlab's ``simpleSplit``: it breaks at non-breaking spaces too, leaving a
+    lone « at the end of a line; the catalogue puts them there so that it never does.
+    A word wider than the line gives None, unless ``cut_long_words`` (a form's box must
+    hold whatever was typed, so the word is cut rather than lost).
+    """
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     space = stringWidth(" ", font, size)
@@ -384,8 +398,18 @@ def _wrap(text: str, width: float, font: str, size: float) -> str | None:
         used = 0.0
         for word in paragraph.split(" "):
             w = stringWidth(word, font, size)
-            if w > width:
-                return None
+            while w > width:
+                if not cut_long_words:
+                    return None
+                if line:
+                    lines.append(" ".join(line))
+                    line, used = [], 0.0
+                cut = len(word)
+                while cut > 1 and stringWidth(word[:cut], font, size) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+                w = stringWidth(word, font, size)
             if line and used + space + w > width:
                 lines.append(" ".join(line))
                 line, used = [word], w
@@ -393,7 +417,7 @@ def _wrap(text: str, width: float, font: str, size: float) -> str | None:
                 used = used + space + w if line else w
                 line.append(word)
         lines.append(" ".join(line))
-    return "\n".join(lines)
+    return lines
 
 
 def _fit(text: str, width: float, style: Any) -> Any:

@@ -34,7 +34,7 @@ from hsvalidate.i18n import Message, t
 from hsvalidate.model import Ballot, Round
 from hsvalidate.room import tokens
 from hsvalidate.room.app import Room, room_of
-from hsvalidate.screens import changed_note, indicator_details
+from hsvalidate.screens import changed_note, figure_values, indicator_details
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -337,8 +337,6 @@ def _questions(
     lang: str,
 ) -> tuple[Question, ...]:
     """One fieldset per criterion; nothing is checked before the participant chooses."""
-    from hsvalidate.i18n.documents import format_number
-
     scale = ws.scale
     middle = (scale.low + scale.high) // 2
     anchors = {scale.low: "low", middle: "middle", scale.high: "high"}
@@ -367,11 +365,7 @@ def _questions(
             figures = t(
                 "webballot.feedback",
                 lang=lang,
-                median=format_number(stats.median, lang),
-                low=format_number(stats.pct_low or 0, lang, digits=0),
-                mid=format_number(stats.pct_mid or 0, lang, digits=0),
-                high=format_number(stats.pct_high or 0, lang, digits=0),
-                n=stats.n,
+                **figure_values(stats, lang),
             )
             if c.code in feedback.own:
                 previous = feedback.own[c.code]
