@@ -1257,53 +1257,27 @@ class Workshop:
     def import_ballots(
         self, path: Path, *, source: str = "import", tables: Sequence[Table] | None = None
     ) -> ImportSummary:
-        """Record ballots from a tidy file: participant, indicator, criterion, score, comment.
+        """Record the ballots of one file, said as one summary: :meth:`import_files` for one.
 
-        One rating per row; rows of the same participant and indicator form one ballot.
-        The whole file is checked first (``readers.read_ballots``); if any row is wrong
-        nothing is recorded and every problem is reported with its row, so the file can be
-        fixed and imported again.  ``tables`` are the file's when the command read them
-        before locking the session (``readers.ballot_tables``).
+        ``tables`` are the file's when they were read before the session was opened
+        (``readers.ballot_tables``); otherwise the file is read here.
         """
-        from hsvalidate.readers import BallotContext, read_ballots
+        from hsvalidate.errors import InputFileError
+        from hsvalidate.readers import ballot_tables
 
-        rnd = self.open_round()
-        if rnd is None:
-            raise RoundError(Message("round.none_open_for_import"))
-        codes = {p.code.upper(): p.code for p in self.participants()}
-        context = BallotContext(
-            round=rnd.number,
-            indicators=rnd.indicators,
-            participant_code=lambda text: codes.get(text.strip().upper()),
-            criterion_code=self.settings.criterion_code,
-            criteria_hint=self.criteria_words().render(),
-            scale=self.scale,
-        )
-        ballots = read_ballots(path, context, source=source, tables=tables)
-        before = {(b.participant, b.indicator): b for b in self.ballots(rnd.number)}
-        self.record_ballots(ballots)
-        replaced = sum(1 for b in ballots if (b.participant, b.indicator) in before)
-        # A corrected file may leave out a comment the first import had: say so, it is gone
-        # from the results (it stays in the journal).
-        lost = tuple(
-            f"{b.participant} {b.indicator}"
-            for b in ballots
-            if (old := before.get((b.participant, b.indicator))) is not None
-            and old.comment
-            and not b.comment
-        )
-        with self._logged(
-            "ballots-import",
-            by=f"file:{path.name}",
-            file=path.name,
-            round=rnd.number,
-            count=len(ballots),
-            replaced=replaced,
-            comments_dropped=len(lost),
-        ):
-            pass
+        read: Sequence[Table] | InputFileError
+        if tables is not None:
+            read = tables
+        else:
+            try:
+                read = ballot_tables(path)
+            except InputFileError as exc:
+                read = exc
+        [done] = self.import_files([(path, read)], source=source)
         return ImportSummary(
-            added=len(ballots) - replaced, replaced=replaced, comments_dropped=lost
+            added=done.ballots - done.replaced,
+            replaced=done.replaced,
+            comments_dropped=done.comments_dropped,
         )
 
     # -- ballots from several files: tidy files and returned forms (hsvalidate ballots import) --
