@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from hsvalidate.cli._common import command, echo_wrapped, open_workshop, option, session_options
 from hsvalidate.i18n import Message, fold, get_language, t, tn
+from hsvalidate.paper_screen import ask_line, choose_key
 
 if TYPE_CHECKING:
     from hsvalidate.paper import Difference, Form, Mark, PaperEntry
@@ -96,7 +96,7 @@ def _session(ws: Workshop, entry: PaperEntry) -> None:
     echo_wrapped(t("paper.ui.keys_intro", low=ws.scale.low, high=ws.scale.high))
     typed = 0
     while True:
-        code = _ask_line(t("paper.ui.ask_code"))
+        code = ask_line(t("paper.ui.ask_code"))
         if not code.strip():
             break
         try:
@@ -148,7 +148,7 @@ def _type_form(ws: Workshop, entry: PaperEntry, form: Form) -> bool:
             number = form.current
             assert number is not None
             line = form.lines[number]
-            text = _ask_line(t("paper.ui.ask_comment", indicator=line.indicator), line.comment)
+            text = ask_line(t("paper.ui.ask_comment", indicator=line.indicator), line.comment)
             form.comment(text)
             continue
         # The form is typed through: its summary, then the typist's word.
@@ -269,72 +269,10 @@ def _screen_lines(
 
 def _keys_screen(ws: Workshop, entry: PaperEntry, form: Form) -> str:
     """Read keystrokes into ``form`` until it is complete ("done"), a comment or Esc ("quit")."""
-    from prompt_toolkit.application import Application
-    from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
-    from prompt_toolkit.layout import HSplit, Layout, Window
-    from prompt_toolkit.layout.controls import FormattedTextControl
+    from hsvalidate.paper_screen import read_keys
 
-    from hsvalidate.errors import BallotError
-    from hsvalidate.paper import BACKSPACE, ENTER
-
-    state = {"message": ""}
-
-    def text() -> list[tuple[str, str]]:
-        pieces: list[tuple[str, str]] = []
-        for style, line in _screen_lines(ws, entry, form, state["message"]):
-            pieces += [(style, line), ("", "\n")]
-        return pieces[:-1]
-
-    bindings = KeyBindings()
-
-    def press(key: str, event: KeyPressEvent) -> None:
-        state["message"] = ""
-        try:
-            form.key(key)
-        except BallotError as exc:
-            state["message"] = str(exc)
-            event.app.output.bell()
-            return
-        if form.complete:
-            event.app.exit(result="done")
-
-    @bindings.add("enter")
-    def _enter(event: KeyPressEvent) -> None:
-        press(ENTER, event)
-
-    @bindings.add("backspace")
-    @bindings.add("c-h")
-    def _back(event: KeyPressEvent) -> None:
-        press(BACKSPACE, event)
-
-    @bindings.add("escape", eager=True)
-    def _quit(event: KeyPressEvent) -> None:
-        event.app.exit(result="quit")
-
-    @bindings.add("c-c")
-    def _interrupt(event: KeyPressEvent) -> None:
-        event.app.exit(exception=KeyboardInterrupt())
-
-    @bindings.add("<any>")
-    def _other(event: KeyPressEvent) -> None:
-        key = event.data
-        number = form.current
-        if key in ("c", "C") and number is not None and form.line_full(number):
-            event.app.exit(result="comment")
-            return
-        if key in ("f", "F") and number is not None:
-            event.app.exit(result="rest_blank")
-            return
-        press(key, event)
-
-    app: Application[str] = Application(
-        layout=Layout(HSplit([Window(FormattedTextControl(text), wrap_lines=True)])),
-        key_bindings=bindings,
-        full_screen=False,
-        erase_when_done=True,
-    )
     while True:
-        result = app.run()
+        result = read_keys(form, lambda message: _screen_lines(ws, entry, form, message))
         if result == "rest_blank":
             question = t("paper.ui.rest_blank_question", code=form.participant.code)
             if _single_key(question, enter_is_yes=False, no_means_correct=False):
@@ -401,11 +339,11 @@ def _settle(ws: Workshop, entry: PaperEntry, form: Form) -> bool:
     for diff in differences:
         line = _difference_line(ws, form, diff)
         if diff.criterion is None:
-            pick = _choose_key(line + "  " + t("paper.ui.check_pick_comment"), ("1", "2"))
+            pick = choose_key(line + "  " + t("paper.ui.check_pick_comment"), ("1", "2"))
             chosen[diff.key] = diff.first if pick == "1" else diff.second
         else:
             allowed = (*(str(s) for s in range(form.low, form.high + 1)), "0", "n", "-", " ")
-            pick = _choose_key(
+            pick = choose_key(
                 line + "  " + t("paper.ui.check_pick_score", low=form.low, high=form.high), allowed
             )
             chosen[diff.key] = (
@@ -449,13 +387,6 @@ def _difference_line(ws: Workshop, form: Form, diff: Difference) -> str:
 # -- small questions ---------------------------------------------------------------------------
 
 
-def _ask_line(question: str, default: str = "") -> str:
-    """One line of text (a code, a comment); Ctrl-C stops, what was saved stays saved."""
-    from prompt_toolkit import prompt
-
-    return str(prompt(question + " ", default=default))
-
-
 def _single_key(question: str, *, enter_is_yes: bool, no_means_correct: bool = True) -> bool:
     """Yes with one key: Enter (when ``enter_is_yes``) or « o »/« y »; Esc or « n » is no.
 
@@ -467,46 +398,5 @@ def _single_key(question: str, *, enter_is_yes: bool, no_means_correct: bool = T
     hint = "paper.ui.hint_enter_yes" if enter_is_yes else "paper.ui.hint_o_yes"
     if not no_means_correct:
         hint = "paper.ui.hint_o_no"
-    pick = _choose_key(f"{question} {t(hint)}", keys)
+    pick = choose_key(f"{question} {t(hint)}", keys)
     return pick == "enter" or fold(pick) in yes
-
-
-def _choose_key(question: str, allowed: tuple[str, ...]) -> str:
-    """Wait for one of ``allowed`` keys (a character, "enter" or "escape"); others do nothing."""
-    from prompt_toolkit.application import Application
-    from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
-    from prompt_toolkit.layout import Layout, Window
-    from prompt_toolkit.layout.controls import FormattedTextControl
-
-    bindings = KeyBindings()
-
-    def finish(key: str) -> Callable[[KeyPressEvent], None]:
-        def handler(event: KeyPressEvent) -> None:
-            event.app.exit(result=key)
-
-        return handler
-
-    if "enter" in allowed:
-        bindings.add("enter")(finish("enter"))
-    if "escape" in allowed:
-        bindings.add("escape", eager=True)(finish("escape"))
-
-    @bindings.add("c-c")
-    def _interrupt(event: KeyPressEvent) -> None:
-        event.app.exit(exception=KeyboardInterrupt())
-
-    @bindings.add("<any>")
-    def _other(event: KeyPressEvent) -> None:
-        if event.data in allowed or event.data.lower() in allowed:
-            event.app.exit(result=event.data)
-        else:
-            event.app.output.bell()
-
-    lines: Any = "\n".join(textwrap.wrap(question, _width()))
-    app: Application[str] = Application(
-        layout=Layout(Window(FormattedTextControl(lines), wrap_lines=True)),
-        key_bindings=bindings,
-        full_screen=False,
-        erase_when_done=True,
-    )
-    return str(app.run())
