@@ -134,10 +134,9 @@ def _slip(
     from reportlab.graphics import renderPDF
     from reportlab.graphics.barcode.qr import QrCodeWidget
     from reportlab.graphics.shapes import Drawing
-    from reportlab.lib.utils import simpleSplit
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from hsvalidate.exports.pdf import FONT, FONT_BOLD
+    from hsvalidate.exports.pdf import FONT, FONT_BOLD, break_lines
 
     url = ballot_url(base, slip.token)
     typed = ballot_url(base, grouped(slip.token))
@@ -191,7 +190,7 @@ def _slip(
     canvas.setFont(FONT, 7.5)
     cursor = line - 25
     for step in steps:
-        for piece in simpleSplit(step, FONT, 7.5, inner):
+        for piece in break_lines(step, inner, FONT, 7.5, cut_long_words=True) or []:
             canvas.drawString(left, cursor, piece)
             cursor -= 9
     # the warning sits on the slip's last line, whatever the instructions took
