@@ -331,6 +331,8 @@ class _CachedTables:
         """Changes whenever the data does (a write here, a file another window replaced)."""
         self.on_refresh: Callable[[], None] | None = None
         """Called after another window's file was read in (TinyDB's caches must go)."""
+        self.locked = False
+        """This window holds the session's lock: nobody else can replace the file."""
 
     def read(self) -> dict[str, dict[str, Any]]:
         """Return the live data: TinyDB builds new dicts from it and never keeps it.
@@ -338,7 +340,7 @@ class _CachedTables:
         Outside a transaction the file is checked first (one ``stat``), so every window
         sees what the others wrote; inside one, memory holds this action's changes.
         """
-        if self._path is not None and not self._held:
+        if self._path is not None and not self._held and not self.locked:
             self._refresh()
         return self._data
 
@@ -824,8 +826,10 @@ class _TableStore(SessionStore):
         self._depth = 1
         try:
             self._storage.read()  # another window's session.json, before anything is checked
+            self._storage.locked = True  # from here on no other window can replace it
             yield
         finally:
+            self._storage.locked = False
             self._depth = 0
             self._release_lock()
 
