@@ -1489,13 +1489,9 @@ class Workshop:
         Every valid token is compared, in constant time, so how long this takes says
         nothing about a guess.
         """
-        from hsvalidate.room.tokens import normalise, same
+        from hsvalidate.room.tokens import holder
 
-        token = normalise(typed)
-        found: str | None = None
-        for code, valid in self.room_tokens().items():
-            if same(token or "-", valid):
-                found = code
+        found = holder(typed, ((token, code) for code, token in self.room_tokens().items()))
         return self.participant(found) if found is not None else None
 
     # -- revisions -----------------------------------------------------------------------

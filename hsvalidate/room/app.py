@@ -125,7 +125,7 @@ class Room:
         reissued or revoked, a participant withdrawn, here or in another window), and
         compared in constant time, as :meth:`Workshop.token_participant` does.
         """
-        from hsvalidate.room.tokens import normalise, same
+        from hsvalidate.room.tokens import holder
 
         generation = ws.store.generation
         if self._tokens_at != generation:
@@ -133,12 +133,7 @@ class Room:
             people = {p.code: p for p in ws.participants()}
             self._tokens = [(token, people[code]) for code, token in valid.items()]
             self._tokens_at = generation
-        token = normalise(typed) or "-"
-        found = None
-        for candidate, person in self._tokens:
-            if same(token, candidate):
-                found = person
-        return found
+        return holder(typed, self._tokens)
 
     def own_ballots(self, ws: Workshop, round_no: int, participant: str) -> dict[str, Ballot]:
         """One participant's ballots that count in a round, by indicator (call under the lock).

@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 """Crockford's base 32."""
@@ -46,3 +50,17 @@ def grouped(token: str) -> str:
 def same(a: str, b: str) -> bool:
     """Constant-time equality of two tokens."""
     return hmac.compare_digest(a.encode("ascii", "replace"), b.encode("ascii", "replace"))
+
+
+def holder(typed: str, valid: Iterable[tuple[str, T]]) -> T | None:
+    """Who a token as typed or scanned belongs to, among ``(token, holder)`` pairs.
+
+    Every valid token is compared, in constant time, so how long this takes says nothing
+    about how close a guess was.
+    """
+    token = normalise(typed) or "-"
+    found: T | None = None
+    for candidate, owner in valid:
+        if same(token, candidate):
+            found = owner
+    return found
