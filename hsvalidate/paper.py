@@ -350,6 +350,16 @@ class PaperEntry:
         last = max(ballots.values(), key=lambda b: b.recorded_at)
         return Earlier(person.code, len(ballots), last.recorded_at, last.source)
 
+    def _same_round(self) -> None:
+        """Refuse to go on when another window closed this round (or opened the next).
+
+        Why: the forms on the table were printed for this round; typed into the next
+        one they would count there, as answers to a question nobody was asked.
+        """
+        rnd = self.ws.open_round()
+        if rnd is None or rnd.number != self.round.number:
+            raise RoundError(Message("paper.entry.round_changed", round=self.round.number))
+
     def start(self, code: str, *, replace: bool = False) -> Form:
         """A blank form for this participant.
 
@@ -357,6 +367,7 @@ class PaperEntry:
         ``replace``: a form typed twice must be a decision, never an accident.  A second
         entry needs the first to exist, since it is only compared with it.
         """
+        self._same_round()
         person = self.participant(code)
         earlier = self.earlier(person.code)
         if self.check and earlier is None:
@@ -397,7 +408,8 @@ class PaperEntry:
         ballots = form.ballots()
         if not ballots:
             raise BallotError(Message("paper.entry.nothing_rated", code=form.participant.code))
-        recorded = self.ws.record_ballots(ballots)
+        # Stamped with the round typed for: refused if another window has moved on.
+        recorded = self.ws.record_ballots([replace(b, round=self.round.number) for b in ballots])
         self._remember()
         return recorded
 
@@ -478,7 +490,14 @@ class PaperEntry:
                     )
                 )
             ballots.append(
-                replace(ballot, round=0, source=SOURCE, recorded_at="", station="", uid="")
+                replace(
+                    ballot,
+                    round=self.round.number,
+                    source=SOURCE,
+                    recorded_at="",
+                    station="",
+                    uid="",
+                )
             )
         if not ballots:
             return []

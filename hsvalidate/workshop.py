@@ -1019,12 +1019,17 @@ class Workshop:
         ratings: dict[str, int | None],
         comment: str = "",
         source: str = "terminal",
+        round_no: int = 0,
     ) -> Ballot:
-        """Store one ballot durably; when this returns, the vote survives a power cut."""
+        """Store one ballot durably; when this returns, the vote survives a power cut.
+
+        ``round_no``: the round the participant was shown (0: whichever is open), refused
+        if another window has moved on since.
+        """
         return self.record_ballots(
             [
                 Ballot(
-                    round=0,
+                    round=round_no,
                     participant=participant,
                     indicator=indicator,
                     ratings=dict(ratings),
@@ -1050,6 +1055,12 @@ class Workshop:
         codes = {p.code.upper(): p.code for p in self.participants()}
         stamped: list[Ballot] = []
         for ballot in ballots:
+            if ballot.round and ballot.round != rnd.number:
+                # Meant for a round another window has since closed: a paper form printed,
+                # a page loaded or a file read for it must not count in the next one.
+                raise RoundError(
+                    Message("ballot.round_changed", round=ballot.round, open=rnd.number)
+                )
             code = codes.get(ballot.participant.strip().upper())
             if code is None:
                 raise BallotError(Message("participant.unknown_code", code=ballot.participant))

@@ -183,6 +183,22 @@ def test_two_typists_in_two_windows_see_each_others_forms(session: Path) -> None
         assert set(mine.stored("P04")) == set(ORDER)
 
 
+def test_forms_of_a_round_closed_in_another_window_are_not_typed_into_the_next(
+    session: Path,
+) -> None:
+    with workshop(session) as typing, workshop(session) as facilitator:
+        entry = PaperEntry(typing)  # round 1's forms on the table
+        form = entry.start("P01")
+        form.keys(typed("777|777|777|777|777|"))
+        facilitator.close_round(confirmed=True)
+        facilitator.start_round()  # round 2, in the facilitator's window
+        with pytest.raises(RoundError, match="round 1"):
+            entry.save(form)
+        with pytest.raises(RoundError, match="Round 1 is no longer open"):
+            entry.start("P02")
+        assert typing.ballots(2) == []  # nothing of round 1 counted in round 2
+
+
 def test_an_unknown_code_is_refused_in_one_sentence(session: Path) -> None:
     with workshop(session) as ws, pytest.raises(BallotError, match="No participant has the code"):
         PaperEntry(ws).start("P99")

@@ -285,6 +285,27 @@ def test_a_closed_round_says_so(room: Room, client: FlaskClient, given: dict[str
     assert vote(client, room, token, "D1.O1.I1", json=True).get_json()["ok"] is False
 
 
+def test_a_page_left_open_across_a_new_round_is_not_counted_in_it(
+    room: Room, client: FlaskClient, given: dict[str, str]
+) -> None:
+    token = given["P01"]
+    _, html = page(client, token)
+    assert 'name="round" value="1"' in html  # the page says which round it asks about
+    with room.workshop() as ws:
+        ws.close_round(confirmed=True)
+        ws.start_round(indicators=["D1.O1.I1"])
+    form = {
+        "indicator": "D1.O1.I1",
+        "round": "1",
+        "csrf": room.sign(csrf_subject(token)),
+        **{f"r_{c}": "7" for c in CRITERIA},
+    }
+    answer = client.post(f"/v/{token}/rate", data=form)
+    assert answer.status_code == 409 and "le tour 2 est ouvert" in answer.get_data(as_text=True)
+    with room.workshop() as ws:
+        assert ws.ballots(2) == []
+
+
 def test_a_long_comment_is_refused_and_control_characters_dropped(
     room: Room, client: FlaskClient, given: dict[str, str]
 ) -> None:

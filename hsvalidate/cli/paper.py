@@ -120,13 +120,13 @@ def _start(entry: PaperEntry, code: str) -> Form | None:
     earlier = entry.earlier(code)
     if earlier is None:
         return entry.start(code)
-    question = t(
+    question = tn(
         "paper.ui.replace_question",
+        earlier.count,
         code=earlier.participant,
         round=entry.round.number,
         when=format_datetime(earlier.last_at, get_language()),
         source=t(f"source.{earlier.source}"),
-        count=earlier.count,
     )
     if not _single_key(" ".join(question.split()), enter_is_yes=False, no_means_correct=False):
         click.echo(t("paper.ui.not_replaced", code=earlier.participant))

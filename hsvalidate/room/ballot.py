@@ -143,6 +143,10 @@ def rate(token: str) -> ResponseReturnValue:
         rnd = ws.open_round()
         if rnd is None:
             return _refused(409, t("webballot.round_closed", lang=g.lang), wants_json, back=back)
+        sent_for = request.form.get("round", "").strip()
+        if sent_for and sent_for != str(rnd.number):  # a page left open across a new round
+            sentence = t("webballot.round_changed", lang=g.lang, round=rnd.number)
+            return _refused(409, sentence, wants_json, back=back)
         code = request.form.get("indicator", "").strip()
         if code not in rnd.indicators:
             sentence = t("webballot.not_in_round", lang=g.lang, indicator=code, round=rnd.number)
@@ -155,6 +159,7 @@ def rate(token: str) -> ResponseReturnValue:
                 ratings=ratings,
                 comment=comment,
                 source="web",
+                round_no=rnd.number,
             )
         except Refused as refused:
             if wants_json:
@@ -310,6 +315,7 @@ def _form_page(
         **_header(person, rnd, token, len(mine), len(sequence)),
         position=position,
         code=code,
+        round_number=rnd.number,
         text=indicator.text.get(lang),
         definition=indicator.definition.get(lang),
         dimension=parents[0].title.get(lang) if parents else "",
